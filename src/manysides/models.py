@@ -1,0 +1,244 @@
+"""Plain data objects that flow through the pipeline.
+
+ingest -> clean -> analyze -> cluster -> compare -> report, each stage a function
+from these objects to these objects.  Dates are ISO 8601 strings ("2023-04-17T21:43:00+08:00"
+or date-only "2023-04-17"), ``None`` when unknown, so every object serialises to JSON as is.
+``to_dict``/``from_dict`` give the JSON contract of ``manysides analyze --json``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
+from typing import Any, Literal, TypeVar
+
+T = TypeVar("T")
+
+QuoteKind = Literal["direct", "reported", "scare"]
+SpeakerType = Literal["person", "group", "organization", "outlet", "unnamed"]
+ClaimKind = Literal["fact", "quote", "opinion"]
+ClaimStatus = Literal["corroborated", "single_source", "contested"]
+
+
+@dataclass
+class RemovedLine:
+    """A line the cleaner took out of an article, kept so the cleaning can be audited."""
+
+    line: str
+    reason: str
+
+
+@dataclass
+class Sentence:
+    """One sentence of an article's clean text; ``start``/``end`` are character offsets."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+    paragraph: int = 0
+
+
+@dataclass
+class Mention:
+    """One mention of an entity in an article: offsets, the sentence it is in, the entity key."""
+
+    entity: str
+    text: str
+    start: int
+    end: int
+    sentence: int
+
+
+@dataclass
+class Entity:
+    """A real-world referent with its aliases merged (``key`` is stable across the corpus)."""
+
+    key: str
+    name: str
+    type: str
+    aliases: list[str] = field(default_factory=list)
+    mentions: int = 0
+    descriptors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Quote:
+    """A quotation (direct, reported or scare) and whom it is attributed to."""
+
+    text: str
+    kind: QuoteKind
+    speaker: str | None
+    speaker_type: SpeakerType | None
+    descriptor: str | None
+    cue: str | None
+    medium: str | None
+    start: int
+    end: int
+    sentence: int | None = None
+
+
+@dataclass
+class DateMention:
+    """A time expression and the absolute date or range ("2023-04-16/2023-04-19") it means."""
+
+    text: str
+    start: int
+    end: int
+    resolved: str | None
+    sentence: int | None = None
+
+
+@dataclass
+class Quantity:
+    """A number with its unit and what it counts ("13 ground phalanxes", "four-day")."""
+
+    text: str
+    value: float
+    unit: str | None
+    start: int
+    end: int
+    sentence: int | None = None
+
+
+@dataclass
+class ArticleAnalysis:
+    """What the analyze stage notes about one article."""
+
+    sentences: list[Sentence] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    dates: list[DateMention] = field(default_factory=list)
+    quantities: list[Quantity] = field(default_factory=list)
+    version: str = "1"
+
+
+@dataclass
+class Article:
+    """One news article: metadata, clean text, the raw text it came from and what was removed.
+
+    ``id`` is a hash of the normalised clean text; ``duplicate_of`` names the article this one
+    is a near-duplicate (syndicated copy, same text with other furniture) of.
+    """
+
+    id: str
+    source: str
+    text: str
+    raw_text: str = ""
+    title: str | None = None
+    outlet: str | None = None
+    url: str | None = None
+    section: str | None = None
+    byline: str | None = None
+    published: str | None = None
+    updated: str | None = None
+    language: str | None = None
+    removed: list[RemovedLine] = field(default_factory=list)
+    duplicate_of: str | None = None
+    ingested_at: str | None = None
+    story_id: str | None = None
+    analysis: ArticleAnalysis | None = None
+
+
+@dataclass
+class Failure:
+    """An input that could not be ingested, with the reason (shown to the user, never lost)."""
+
+    input: str
+    reason: str
+
+
+@dataclass
+class Support:
+    """Where a claim is stated: article id and sentence index."""
+
+    article: str
+    sentence: int
+
+
+@dataclass
+class Claim:
+    """A group of sentences across articles that state the same thing."""
+
+    id: str
+    text: str
+    status: ClaimStatus
+    kind: ClaimKind
+    outlets: list[str]
+    support: list[Support]
+    conflict: dict[str, Any] | None = None
+
+
+@dataclass
+class SummarySentence:
+    """One sentence of a story's neutral summary with the articles that support it."""
+
+    text: str
+    citations: list[str]
+    status: str
+
+
+@dataclass
+class TimelineEvent:
+    """A dated event of a story with the articles that report it."""
+
+    date: str
+    text: str
+    articles: list[str]
+
+
+@dataclass
+class Story:
+    """Articles about one real-world event, and the comparison of how outlets report it."""
+
+    id: str
+    title: str
+    articles: list[str]
+    outlets: list[str]
+    first_published: str | None = None
+    last_published: str | None = None
+    date_anchor: str | None = None
+    claims: list[Claim] = field(default_factory=list)
+    omissions: dict[str, list[str]] = field(default_factory=dict)
+    framing: dict[str, Any] = field(default_factory=dict)
+    summary: list[SummarySentence] = field(default_factory=list)
+    timeline: list[TimelineEvent] = field(default_factory=list)
+
+
+def to_dict(obj: Any) -> dict[str, Any]:
+    """Dataclass -> plain JSON-ready dict (nested dataclasses included)."""
+    return asdict(obj)
+
+
+def from_dict(cls: type[T], data: dict[str, Any]) -> T:
+    """Plain dict (as written by ``to_dict``) -> dataclass ``cls``, nested types rebuilt."""
+    import typing
+
+    hints = typing.get_type_hints(cls)
+    kwargs: dict[str, Any] = {}
+    for f in fields(cls):  # type: ignore[arg-type]
+        if f.name not in data:
+            continue
+        kwargs[f.name] = _rebuild(hints[f.name], data[f.name])
+    return cls(**kwargs)
+
+
+def _rebuild(hint: Any, value: Any) -> Any:
+    import typing
+
+    if value is None:
+        return None
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if origin in (list, tuple) and args:
+        return [_rebuild(args[0], v) for v in value]
+    if origin is dict and len(args) == 2:
+        return {k: _rebuild(args[1], v) for k, v in value.items()}
+    if args and origin is not Literal:  # Optional / Union: take the dataclass member if any
+        for arg in args:
+            if is_dataclass(arg) and isinstance(value, dict):
+                return from_dict(arg, value)
+        return value
+    if is_dataclass(hint) and isinstance(value, dict):
+        return from_dict(hint, value)  # type: ignore[arg-type]
+    return value

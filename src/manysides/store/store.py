@@ -1,0 +1,423 @@
+"""``Store``: articles, analyses, embeddings, stories and failures in one SQL database."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from enum import Enum
+from typing import Any
+
+import numpy as np
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from manysides.models import (
+    Article,
+    ArticleAnalysis,
+    Failure,
+    RemovedLine,
+    Story,
+    from_dict,
+    to_dict,
+)
+from manysides.store import schema
+
+DEFAULT_DB_FILE = "manysides.db"
+STORY_PAYLOAD_FIELDS = ("claims", "omissions", "framing", "summary", "timeline")
+
+
+def default_db_url() -> str:
+    """The database URL to use: ``$MANYSIDES_DB`` if set, else ``sqlite:///manysides.db``."""
+    return os.environ.get("MANYSIDES_DB") or f"sqlite:///{DEFAULT_DB_FILE}"
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class AddResult(Enum):
+    """What ``Store.add_article`` did with an article."""
+
+    NEW = "new"
+    EXISTS = "exists"  # the same article (same id) was already stored: nothing changed
+    DUPLICATE = "duplicate"  # stored, linked to the original through ``duplicate_of``
+
+
+class Store:
+    """A manysides database.
+
+    >>> store = Store("sqlite://")          # in memory
+    >>> store = Store("sqlite:///news.db")  # a file
+    """
+
+    def __init__(self, url: str | None = None, *, create: bool = True) -> None:
+        self.url = url or default_db_url()
+        if "://" not in self.url:  # a bare path means a SQLite file
+            self.url = f"sqlite:///{self.url}"
+        kwargs: dict[str, Any] = {}
+        if self.url in ("sqlite://", "sqlite:///:memory:"):
+            kwargs["poolclass"] = sa.pool.StaticPool
+            kwargs["connect_args"] = {"check_same_thread": False}
+        self.engine = sa.create_engine(self.url, **kwargs)
+        if self.engine.dialect.name == "sqlite":
+            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+        if create:
+            self.create()
+
+    @classmethod
+    def memory(cls) -> Store:
+        """A fresh in-memory store (tests, ``analyze`` without ``--db``)."""
+        return cls("sqlite://")
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def create(self) -> None:
+        """Create the tables that are missing (idempotent)."""
+        schema.metadata.create_all(self.engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- articles ---------------------------------------------------------------------------
+
+    def add_article(self, article: Article, bands: Iterable[str] = ()) -> AddResult:
+        """Store ``article`` (with its MinHash ``bands``) unless its id is already stored.
+
+        Safe under concurrent writers: a second writer of the same id gets ``EXISTS``.
+        """
+        row = _article_row(article)
+        row["ingested_at"] = article.ingested_at or _now()
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(schema.articles.insert().values(**row))
+                band_rows = [{"band": b, "article_id": article.id} for b in set(bands)]
+                if band_rows:
+                    conn.execute(schema.article_bands.insert(), band_rows)
+        except IntegrityError:
+            return AddResult.EXISTS
+        return AddResult.DUPLICATE if article.duplicate_of else AddResult.NEW
+
+    def has_article(self, article_id: str) -> bool:
+        with self.engine.connect() as conn:
+            q = sa.select(schema.articles.c.id).where(schema.articles.c.id == article_id)
+            return conn.execute(q).first() is not None
+
+    def articles_sharing_bands(self, bands: Iterable[str]) -> list[str]:
+        """Ids of stored articles that share at least one MinHash band (near-duplicate candidates)."""
+        bands = list(set(bands))
+        if not bands:
+            return []
+        t = schema.article_bands
+        with self.engine.connect() as conn:
+            q = sa.select(t.c.article_id).where(t.c.band.in_(bands)).distinct()
+            return [r[0] for r in conn.execute(q)]
+
+    def get_article(self, article_id: str, *, with_analysis: bool = True) -> Article | None:
+        """The article with this id (a unique id prefix works too), or ``None``."""
+        t = schema.articles
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(t).where(t.c.id == article_id)).mappings().first()
+            if row is None and len(article_id) >= 4:
+                rows = conn.execute(
+                    sa.select(t).where(t.c.id.like(article_id + "%")).limit(2)
+                ).mappings().all()
+                row = rows[0] if len(rows) == 1 else None
+        return _article_from_row(row, with_analysis) if row else None
+
+    def iter_articles(
+        self,
+        *,
+        ids: Iterable[str] | None = None,
+        with_analysis: bool = False,
+        with_raw: bool = False,
+        include_duplicates: bool = True,
+        batch_size: int = 500,
+    ) -> Iterator[Article]:
+        """All stored articles (or those in ``ids``), oldest ingest first, streamed in batches."""
+        t = schema.articles
+        cols = [c for c in t.c if (with_analysis or c.name != "analysis")]
+        cols = [c for c in cols if (with_raw or c.name != "raw_text")]
+        q = sa.select(*cols).order_by(t.c.ingested_at, t.c.id)
+        if not include_duplicates:
+            q = q.where(t.c.duplicate_of.is_(None))
+        if ids is not None:
+            id_list = list(ids)
+            for i in range(0, len(id_list), batch_size):
+                chunk = id_list[i : i + batch_size]
+                with self.engine.connect() as conn:
+                    rows = conn.execute(q.where(t.c.id.in_(chunk))).mappings().all()
+                by_id = {r["id"]: r for r in rows}
+                for article_id in chunk:
+                    if article_id in by_id:
+                        yield _article_from_row(by_id[article_id], with_analysis)
+            return
+        offset = 0
+        while True:
+            with self.engine.connect() as conn:
+                rows = conn.execute(q.limit(batch_size).offset(offset)).mappings().all()
+            for row in rows:
+                yield _article_from_row(row, with_analysis)
+            if len(rows) < batch_size:
+                return
+            offset += batch_size
+
+    def count_articles(self) -> int:
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(sa.func.count()).select_from(schema.articles)).scalar_one()
+
+    def article_ids_without_analysis(self, version: str) -> list[str]:
+        """Ids of original (non-duplicate) articles not yet analysed at ``version``."""
+        t = schema.articles
+        q = sa.select(t.c.id).where(
+            t.c.duplicate_of.is_(None),
+            sa.or_(t.c.analysis_version.is_(None), t.c.analysis_version != version),
+        ).order_by(t.c.ingested_at, t.c.id)
+        with self.engine.connect() as conn:
+            return [r[0] for r in conn.execute(q)]
+
+    # -- analysis and embeddings ------------------------------------------------------------
+
+    def save_analysis(
+        self,
+        article_id: str,
+        analysis: ArticleAnalysis,
+        vectors: dict[str, np.ndarray] | None = None,
+    ) -> None:
+        """Store an article's analysis and its embeddings (``{"sentences": n x d, "doc": d}``)."""
+        t = schema.articles
+        e = schema.embeddings
+        with self.engine.begin() as conn:
+            conn.execute(
+                t.update()
+                .where(t.c.id == article_id)
+                .values(analysis=to_dict(analysis), analysis_version=analysis.version)
+            )
+            for kind, matrix in (vectors or {}).items():
+                m = np.atleast_2d(np.asarray(matrix, dtype=np.float16))
+                conn.execute(e.delete().where(e.c.article_id == article_id, e.c.kind == kind))
+                conn.execute(
+                    e.insert().values(
+                        article_id=article_id, kind=kind, rows=m.shape[0], dim=m.shape[1],
+                        data=m.tobytes(),
+                    )
+                )
+
+    def get_vectors(self, article_ids: Iterable[str], kind: str) -> dict[str, np.ndarray]:
+        """Embeddings of ``kind`` for these articles, as float32 arrays (rows x dim)."""
+        e = schema.embeddings
+        out: dict[str, np.ndarray] = {}
+        ids = list(article_ids)
+        with self.engine.connect() as conn:
+            for i in range(0, len(ids), 500):
+                q = sa.select(e).where(e.c.article_id.in_(ids[i : i + 500]), e.c.kind == kind)
+                for r in conn.execute(q).mappings():
+                    m = np.frombuffer(r["data"], dtype=np.float16).reshape(r["rows"], r["dim"])
+                    out[r["article_id"]] = m.astype(np.float32)
+        return out
+
+    # -- stories ----------------------------------------------------------------------------
+
+    def save_story(
+        self,
+        story: Story,
+        *,
+        centroid: np.ndarray | None = None,
+        entity_keys: Iterable[str] = (),
+    ) -> None:
+        """Insert or replace a story; sets ``story_id`` on its articles."""
+        s = schema.stories
+        a = schema.articles
+        payload = {name: to_dict(story)[name] for name in STORY_PAYLOAD_FIELDS}
+        row = {
+            "title": story.title,
+            "first_published": story.first_published,
+            "last_published": story.last_published,
+            "date_anchor": story.date_anchor,
+            "article_count": len(story.articles),
+            "outlets": list(story.outlets),
+            "entity_keys": list(entity_keys),
+            "comparison": payload,
+            "updated_at": _now(),
+        }
+        if centroid is not None:
+            row["centroid"] = np.asarray(centroid, dtype=np.float32).tobytes()
+        with self.engine.begin() as conn:
+            exists = conn.execute(sa.select(s.c.id).where(s.c.id == story.id)).first()
+            if exists:
+                conn.execute(s.update().where(s.c.id == story.id).values(**row))
+            else:
+                conn.execute(s.insert().values(id=story.id, **row))
+            if story.articles:
+                conn.execute(
+                    a.update().where(a.c.id.in_(story.articles)).values(story_id=story.id)
+                )
+
+    def get_story(self, story_id: str) -> Story | None:
+        """The story with this id (or unique id prefix), with its comparison, or ``None``."""
+        s = schema.stories
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(s).where(s.c.id == story_id)).mappings().first()
+            if row is None and len(story_id) >= 4:
+                rows = conn.execute(
+                    sa.select(s).where(s.c.id.like(story_id + "%")).limit(2)
+                ).mappings().all()
+                row = rows[0] if len(rows) == 1 else None
+            if row is None:
+                return None
+            a = schema.articles
+            ids = [
+                r[0]
+                for r in conn.execute(
+                    sa.select(a.c.id)
+                    .where(a.c.story_id == row["id"])
+                    .order_by(a.c.published, a.c.id)
+                )
+            ]
+        return _story_from_row(row, ids)
+
+    def list_stories(self, *, limit: int | None = None, offset: int = 0) -> list[Story]:
+        """Stories, newest first, without their article lists' comparison payload."""
+        s = schema.stories
+        q = sa.select(
+            s.c.id, s.c.title, s.c.first_published, s.c.last_published, s.c.date_anchor,
+            s.c.outlets, s.c.article_count,
+        ).order_by(s.c.last_published.desc().nulls_last(), s.c.id).offset(offset)
+        if limit is not None:
+            q = q.limit(limit)
+        with self.engine.connect() as conn:
+            rows = conn.execute(q).mappings().all()
+        return [
+            Story(
+                id=r["id"], title=r["title"], articles=[""] * r["article_count"],
+                outlets=list(r["outlets"] or []), first_published=r["first_published"],
+                last_published=r["last_published"], date_anchor=r["date_anchor"],
+            )
+            for r in rows
+        ]
+
+    def story_candidates(
+        self, *, start: str | None, end: str | None
+    ) -> list[tuple[str, np.ndarray | None, list[str], str | None, str | None]]:
+        """Stories whose time span overlaps [start, end] (None: no bound on that side).
+
+        Returns ``(id, centroid, entity_keys, first_published, last_published)`` tuples.
+        """
+        s = schema.stories
+        q = sa.select(s.c.id, s.c.centroid, s.c.entity_keys, s.c.first_published, s.c.last_published)
+        if end is not None:
+            q = q.where(sa.or_(s.c.first_published.is_(None), s.c.first_published <= end))
+        if start is not None:
+            q = q.where(sa.or_(s.c.last_published.is_(None), s.c.last_published >= start))
+        with self.engine.connect() as conn:
+            rows = conn.execute(q).all()
+        return [
+            (
+                r[0],
+                np.frombuffer(r[1], dtype=np.float32) if r[1] is not None else None,
+                list(r[2] or []),
+                r[3],
+                r[4],
+            )
+            for r in rows
+        ]
+
+    def story_centroids(self) -> Iterator[tuple[str, np.ndarray]]:
+        """Every story's id and centroid (for building an ANN index)."""
+        s = schema.stories
+        with self.engine.connect() as conn:
+            for r in conn.execute(sa.select(s.c.id, s.c.centroid).where(s.c.centroid.is_not(None))):
+                yield r[0], np.frombuffer(r[1], dtype=np.float32)
+
+    def delete_stories(self) -> None:
+        """Forget every story (before a full re-clustering)."""
+        with self.engine.begin() as conn:
+            conn.execute(schema.articles.update().values(story_id=None))
+            conn.execute(schema.stories.delete())
+
+    # -- failures ---------------------------------------------------------------------------
+
+    def record_failure(self, failure: Failure) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                schema.failures.insert().values(input=failure.input, reason=failure.reason, at=_now())
+            )
+
+    def failures(self) -> list[Failure]:
+        f = schema.failures
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(f.c.input, f.c.reason).order_by(f.c.id)).all()
+        return [Failure(input=r[0], reason=r[1]) for r in rows]
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.close()
+
+
+def _article_row(article: Article) -> dict[str, Any]:
+    return {
+        "id": article.id,
+        "source": article.source,
+        "outlet": article.outlet,
+        "title": article.title,
+        "section": article.section,
+        "byline": article.byline,
+        "url": article.url,
+        "published": article.published,
+        "updated": article.updated,
+        "language": article.language,
+        "text": article.text,
+        "raw_text": article.raw_text,
+        "removed": [to_dict(r) for r in article.removed],
+        "duplicate_of": article.duplicate_of,
+        "story_id": article.story_id,
+        "analysis": to_dict(article.analysis) if article.analysis else None,
+        "analysis_version": article.analysis.version if article.analysis else None,
+    }
+
+
+def _article_from_row(row: Any, with_analysis: bool) -> Article:
+    analysis = row.get("analysis") if with_analysis else None
+    return Article(
+        id=row["id"],
+        source=row["source"],
+        text=row["text"],
+        raw_text=row.get("raw_text") or "",
+        title=row["title"],
+        outlet=row["outlet"],
+        url=row["url"],
+        section=row["section"],
+        byline=row["byline"],
+        published=row["published"],
+        updated=row["updated"],
+        language=row["language"],
+        removed=[RemovedLine(**r) for r in (row["removed"] or [])],
+        duplicate_of=row["duplicate_of"],
+        ingested_at=row["ingested_at"],
+        story_id=row["story_id"],
+        analysis=from_dict(ArticleAnalysis, analysis) if analysis else None,
+    )
+
+
+def _story_from_row(row: Any, article_ids: list[str]) -> Story:
+    payload = row["comparison"] or {}
+    story = Story(
+        id=row["id"],
+        title=row["title"],
+        articles=article_ids,
+        outlets=list(row["outlets"] or []),
+        first_published=row["first_published"],
+        last_published=row["last_published"],
+        date_anchor=row["date_anchor"],
+    )
+    rebuilt = from_dict(Story, {"id": story.id, "title": story.title, "articles": [],
+                                "outlets": [], **payload})
+    for name in STORY_PAYLOAD_FIELDS:
+        setattr(story, name, getattr(rebuilt, name))
+    return story
