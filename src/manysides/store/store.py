@@ -225,9 +225,12 @@ class Store:
         story: Story,
         *,
         centroid: np.ndarray | None = None,
-        entity_keys: Iterable[str] = (),
+        entity_keys: Iterable[str] | None = None,
     ) -> None:
-        """Insert or replace a story; sets ``story_id`` on its articles."""
+        """Insert or replace a story; sets ``story_id`` on its articles.
+
+        ``centroid`` and ``entity_keys`` are kept as stored when not given.
+        """
         s = schema.stories
         a = schema.articles
         payload = {name: to_dict(story)[name] for name in STORY_PAYLOAD_FIELDS}
@@ -238,17 +241,19 @@ class Store:
             "date_anchor": story.date_anchor,
             "article_count": len(story.articles),
             "outlets": list(story.outlets),
-            "entity_keys": list(entity_keys),
             "comparison": payload,
             "updated_at": _now(),
         }
         if centroid is not None:
             row["centroid"] = np.asarray(centroid, dtype=np.float32).tobytes()
+        if entity_keys is not None:
+            row["entity_keys"] = list(entity_keys)
         with self.engine.begin() as conn:
             exists = conn.execute(sa.select(s.c.id).where(s.c.id == story.id)).first()
             if exists:
                 conn.execute(s.update().where(s.c.id == story.id).values(**row))
             else:
+                row.setdefault("entity_keys", [])
                 conn.execute(s.insert().values(id=story.id, **row))
             if story.articles:
                 conn.execute(

@@ -1,0 +1,1 @@
+"""Per-article analysis: sentences, entities, quotes, dates, quantities, embeddings."""

@@ -1,0 +1,54 @@
+"""Loading the spaCy pipeline: once per process, behind one small cached function.
+
+``load_spacy`` returns the full pipeline as installed (every component enabled, as spaCy
+loads it).  The analyze stage's main pass runs only ``tok2vec`` + ``ner`` through
+``select_pipes``/``disable`` on the returned object; the quote extractor runs the parser on
+the few sentences that need it.  Callers must not mutate the shared object's pipeline
+permanently (use ``nlp.select_pipes(...)`` as a context manager).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+
+from manysides.errors import ModelError
+
+log = logging.getLogger(__name__)
+
+# Components the main analysis pass does not need: sentence boundaries come from our own
+# splitter, lemmas and fine attributes from nowhere we use; the parser runs only on
+# sentences with an attribution cue (quotes).
+MAIN_PASS_DISABLED = ("parser", "attribute_ruler", "lemmatizer", "senter", "tagger")
+
+
+@functools.lru_cache(maxsize=4)
+def load_spacy(name: str) -> Language:
+    """Load the spaCy pipeline ``name`` (an installed package name or a directory path).
+
+    Cached: every call with the same name in a process returns the same ``Language``.
+    Raises ``ModelError`` naming the pipeline and what to install when it cannot be loaded.
+    """
+    log.info("loading spaCy pipeline %s", name)
+    path = Path(name).expanduser()
+    target: str | Path = path if path.exists() else name
+    try:
+        nlp = spacy.load(target)
+    except OSError as exc:
+        raise ModelError(
+            f"spaCy pipeline {name!r} not found: install its package "
+            f"(e.g. `pip install {name}`) or pass the path of a pipeline folder "
+            "(setting spacy_model / $MANYSIDES_SPACY_MODEL)"
+        ) from exc
+    except Exception as exc:  # a broken or incompatible pipeline folder
+        raise ModelError(f"spaCy pipeline {name!r} could not be loaded: {exc}") from exc
+    return nlp
+
+
+def main_pass_disabled(nlp: Language) -> list[str]:
+    """Names of the components of ``nlp`` the main (entities-only) pass switches off."""
+    return [name for name in nlp.pipe_names if name in MAIN_PASS_DISABLED]

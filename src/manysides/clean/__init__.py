@@ -1,0 +1,1 @@
+"""Cleaning: take page furniture out of raw article text (plain text and HTML)."""

@@ -1,0 +1,203 @@
+"""The whole job, stage after stage: ingest -> analyze -> stories -> compare -> summary.
+
+``run(inputs, store, settings=...)`` is what ``manysides analyze`` and ``make demo`` do;
+``analysis_json(store, ...)`` is the JSON contract of ``manysides analyze --json``.
+Each stage module does the work; this module only orders the stages and keeps the store in step.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from manysides.models import Article, Failure, Story, to_dict
+from manysides.settings import Settings
+from manysides.store import Store
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = "1.0"
+
+Progress = Callable[[str, int, int], None]
+"""Progress callback: (stage name, done, total)."""
+
+
+@dataclass
+class RunResult:
+    """What one pipeline run did: article ids per outcome, failures, stories touched."""
+
+    new: list[str] = field(default_factory=list)
+    existing: list[str] = field(default_factory=list)
+    duplicates: list[tuple[str, str]] = field(default_factory=list)
+    failed: list[Failure] = field(default_factory=list)
+    analyzed: list[str] = field(default_factory=list)
+    stories: list[str] = field(default_factory=list)
+
+    @property
+    def article_ids(self) -> list[str]:
+        """Every article this run's inputs map to (new, already stored, and duplicates)."""
+        ids = list(dict.fromkeys(self.new + self.existing + [d for d, _ in self.duplicates]))
+        return ids
+
+
+def run(
+    inputs: Sequence[str],
+    store: Store,
+    *,
+    settings: Settings | None = None,
+    manifest: str | None = None,
+    progress: Progress | None = None,
+) -> RunResult:
+    """Ingest ``inputs`` into ``store`` and bring analyses and stories up to date.
+
+    Returns a ``RunResult``; bad inputs are in ``result.failed`` (also recorded in the store),
+    never raised.  Re-running on the same inputs changes nothing.
+    """
+    from manysides.ingest import ingest
+
+    settings = settings or Settings()
+    report = ingest(
+        list(inputs), store, settings=settings, manifest=manifest,
+        progress=(lambda name: progress("ingest", 0, 0)) if progress else None,
+    )
+    result = RunResult(
+        new=list(report.new),
+        existing=list(report.existing),
+        duplicates=list(report.duplicates),
+        failed=list(report.failed),
+    )
+    result.analyzed, result.stories = update(store, settings=settings, progress=progress)
+    return result
+
+
+def update(
+    store: Store, *, settings: Settings | None = None, progress: Progress | None = None
+) -> tuple[list[str], list[str]]:
+    """Analyse what is not yet analysed, assign it to stories, refresh those stories.
+
+    Returns (analysed article ids, touched story ids).
+    """
+    from manysides.analyze import analyze_pending
+    from manysides.cluster import assign_stories
+
+    settings = settings or Settings()
+    analyzed = analyze_pending(
+        store, settings=settings,
+        progress=(lambda done: progress("analyze", done, 0)) if progress else None,
+    )
+    story_ids = assign_stories(store, analyzed, settings=settings) if analyzed else []
+    refresh_stories(store, story_ids, settings=settings, progress=progress)
+    return analyzed, story_ids
+
+
+def refresh_stories(
+    store: Store,
+    story_ids: Iterable[str],
+    *,
+    settings: Settings | None = None,
+    progress: Progress | None = None,
+) -> list[Story]:
+    """Recompute the comparison, summary and timeline of each story and store them.
+
+    Articles without a publication date get their relative dates re-resolved against the
+    story's date anchor first.  Returns the refreshed stories.
+    """
+    from manysides.compare import compare_story
+    from manysides.report import summarize
+
+    settings = settings or Settings()
+    ids = list(dict.fromkeys(story_ids))
+    refreshed = []
+    for done, story_id in enumerate(ids, 1):
+        story = store.get_story(story_id)
+        if story is None:
+            continue
+        articles = list(store.iter_articles(ids=story.articles, with_analysis=True))
+        articles = [a for a in articles if a.analysis is not None]
+        _anchor_undated(store, articles, story.date_anchor)
+        vectors = store.get_vectors([a.id for a in articles], "sentences")
+        story = compare_story(story, articles, vectors, settings=settings)
+        story = summarize(story, articles, settings=settings)
+        store.save_story(story)
+        refreshed.append(story)
+        if progress:
+            progress("stories", done, len(ids))
+    return refreshed
+
+
+def _anchor_undated(store: Store, articles: list[Article], anchor: str | None) -> None:
+    """Resolve the relative dates of undated articles through the story's date anchor."""
+    if not anchor:
+        return
+    from manysides.analyze.dates import extract_dates
+
+    for article in articles:
+        if article.published or article.analysis is None:
+            continue
+        dates = extract_dates(article.text, article.analysis.sentences, anchor)
+        if [to_dict(d) for d in dates] != [to_dict(d) for d in article.analysis.dates]:
+            article.analysis.dates = dates
+            store.save_analysis(article.id, article.analysis)
+
+
+def article_json(article: Article) -> dict[str, Any]:
+    """One article in the JSON contract of ``manysides analyze --json``."""
+    out: dict[str, Any] = {
+        "id": article.id,
+        "source": article.source,
+        "outlet": article.outlet,
+        "title": article.title,
+        "section": article.section,
+        "url": article.url,
+        "published": article.published,
+        "updated": article.updated,
+        "language": article.language,
+        "text": article.text,
+        "removed": [to_dict(r) for r in article.removed],
+        "duplicate_of": article.duplicate_of,
+        "story_id": article.story_id,
+    }
+    analysis = article.analysis
+    out["entities"] = [
+        {"name": e.name, "type": e.type, "aliases": e.aliases, "mentions": e.mentions,
+         "descriptors": e.descriptors}
+        for e in (analysis.entities if analysis else [])
+    ]
+    out["quotes"] = [
+        {k: v for k, v in to_dict(q).items() if k != "sentence"}
+        for q in (analysis.quotes if analysis else [])
+    ]
+    out["dates"] = [
+        {k: v for k, v in to_dict(d).items() if k != "sentence"}
+        for d in (analysis.dates if analysis else [])
+    ]
+    out["quantities"] = [to_dict(q) for q in (analysis.quantities if analysis else [])]
+    return out
+
+
+def story_json(story: Story) -> dict[str, Any]:
+    """One story (with its comparison, summary and timeline) in the JSON contract."""
+    return to_dict(story)
+
+
+def analysis_json(
+    store: Store,
+    *,
+    article_ids: Sequence[str] | None = None,
+    failed: Sequence[Failure] = (),
+) -> dict[str, Any]:
+    """The document ``manysides analyze --json`` writes: articles, their stories, failures.
+
+    ``article_ids`` limits it to those articles and the stories they belong to (default: all).
+    """
+    articles = list(store.iter_articles(ids=article_ids, with_analysis=True))
+    story_ids = list(dict.fromkeys(a.story_id for a in articles if a.story_id))
+    stories = [s for s in (store.get_story(sid) for sid in story_ids) if s is not None]
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "articles": [article_json(a) for a in articles],
+        "stories": [story_json(s) for s in stories],
+        "failed": [to_dict(f) for f in failed],
+    }
