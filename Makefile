@@ -23,8 +23,9 @@ demo: setup
 test: setup
 	$(BIN)/python -m pytest
 
+# make bench: 10,000 generated articles, local and Ray engines + baseline (BENCH_ARGS="--n 500")
 bench: setup
-	$(BIN)/python bench/pipeline.py
+	$(BIN)/python bench/pipeline.py $(BENCH_ARGS)
 
 eval: setup
 	$(BIN)/python eval/run.py

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from manysides.clean.html import ExtractedPage, extract_html
+from manysides.clean.html import ExtractedPage, extract_html, filter_lines, iso_date
 from manysides.errors import InputError
 
 # A page written for these tests (fictional outlet and event).
@@ -71,3 +71,46 @@ def test_real_pages_extract(eval_dir) -> None:
     # The first sentence of the gold body is in what we extract.
     first = truth[key]["articleBody"].strip().split("\n")[0][:60]
     assert first[:40] in page.text
+
+
+def test_furniture_removed_with_reasons() -> None:
+    page = extract_html(PAGE)
+    reasons = {r.line: r.reason for r in page.removed}
+    assert reasons["Share this article on Facebook"] == "share"
+    assert reasons["Harbour bridge reopens after repairs"] == "title"
+    assert reasons["Copyright 2024 The Lakeside Courier. All rights reserved."] == "copyright"
+    assert [r for line, r in reasons.items() if "newsletter" in line] == ["promo"]
+    assert "newsletter" not in page.text and "All rights reserved" not in page.text
+    # paragraphs are blank-line separated, as in every clean text of manysides
+    assert page.text.count("\n\n") == 3
+
+
+def test_filter_lines_related_box_and_credits() -> None:
+    text = "\n".join([
+        "Storm closes ferry route",
+        "The ferry between the two islands stopped on Monday as winds rose above 90 km/h.",
+        "Photo: Jan Oort / Island Gazette",
+        "Related:",
+        "- Ferry timetable changes for winter",
+        "- Island council debates new pier",
+        "Services are expected to resume on Thursday, the operator said.",
+        "- Passengers can rebook online.",
+        "Updated: 12 March 2024, 10:15",
+    ])
+    kept, removed = filter_lines(text, title="Storm closes ferry route | Island Gazette")
+    assert kept.split("\n\n") == [
+        "The ferry between the two islands stopped on Monday as winds rose above 90 km/h.",
+        "Services are expected to resume on Thursday, the operator said.",
+        "- Passengers can rebook online.",
+    ]
+    reasons = [r.reason for r in removed]
+    assert reasons == ["title", "caption", "nav", "nav", "nav", "dateline"]
+
+
+def test_published_keeps_time_and_zone() -> None:
+    page = extract_html(PAGE)
+    assert page.published == "2024-03-05T09:30:00+00:00"
+    assert iso_date("2019-11-19T13:03:00-0500") == "2019-11-19T13:03:00-05:00"
+    assert iso_date("2019-11-19T00:00:00") == "2019-11-19"
+    assert iso_date("2019-11-19T02:24:00") == "2019-11-19T02:24:00"
+    assert iso_date(None) is None and iso_date("yesterday") is None

@@ -95,6 +95,8 @@ def show(db_url: str, article_id: str) -> None:
     for r in art.removed:
         console.print(f"[dim]{r.reason:>12}[/dim]  ", end="")
         console.print(r.line, markup=False, highlight=False)
+    if art.analysis is not None:
+        _print_analysis(art.analysis)
 
 
 class _StageProgress:
@@ -224,3 +226,283 @@ def demo(db_url: str, serve: bool, port: int) -> None:
 
         console.print(f"Serving the web UI at [bold]http://127.0.0.1:{port}/[/bold] (Ctrl-C stops)")
         uvicorn.run(create_app(db_url), host="127.0.0.1", port=port, log_level="warning")
+
+
+@main.command()
+@db_option
+@click.argument("story_id")
+@click.option("--format", "fmt", type=click.Choice(["md", "html", "json", "csv"]), default="md",
+              show_default=True, help="Report format (html is one self-contained file).")
+@click.option("--out", "out", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Write the report to this file instead of standard output.")
+def report(db_url: str, story_id: str, fmt: str, out: str | None) -> None:
+    """Write one story's report: cited summary, timeline, claims, quotes, sources.
+
+    Example: manysides report 3f2a9c1b --format html --out story.html
+    """
+    from manysides.report import render
+
+    store = Store(db_url)
+    story = store.get_story(story_id)
+    if story is None:
+        raise click.ClickException(f"no story with id {story_id!r} (see `manysides serve`)")
+    articles = list(store.iter_articles(ids=story.articles, with_analysis=True))
+    text = render(story, articles, fmt)
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        with open(out, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        err_console.print(f"wrote {out}")
+
+
+@main.command()
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to bind (the default serves this machine only).")
+@click.option("--port", type=int, default=8000, show_default=True, help="Port to listen on.")
+def serve(db_url: str, host: str, port: int) -> None:
+    """Serve the web UI and JSON API (docs at /docs) over the store.
+
+    Example: manysides serve --db news.db --port 8000
+    """
+    import uvicorn
+
+    from manysides.web.app import create_app
+
+    console.print(f"Serving manysides at [bold]http://{host}:{port}/[/bold] (Ctrl-C stops)")
+    uvicorn.run(create_app(db_url), host=host, port=port, log_level="warning")
+
+
+@main.command("ingest")
+@db_option
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--manifest", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="CSV or JSON of path_or_url -> outlet, url, published, title overrides.")
+@click.option("--max-bytes", type=click.IntRange(min=1), default=None,
+              help="Skip files and responses larger than this (default: 10 MB).")
+def ingest_command(
+    db_url: str, inputs: tuple[str, ...], manifest: str | None, max_bytes: int | None
+) -> None:
+    """Ingest INPUTS (text/HTML/JSONL files, folders, URLs, RSS/Atom feeds) into the store.
+
+    Prints what went in: ingested, near-duplicates, already stored, and each failure with its
+    reason.  Exit status 0 when every input went in, 1 when some failed.
+
+    Example: manysides ingest ../shared/seeds feed.xml https://example.org/a.html --db news.db
+    """
+    from rich.progress import MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
+
+    from manysides.ingest import count_files, ingest
+    from manysides.settings import Settings
+
+    settings = Settings(max_file_bytes=max_bytes) if max_bytes else Settings()
+    store = Store(db_url)
+    total = count_files(inputs)
+    columns = [SpinnerColumn(), TextColumn("ingesting"), MofNCompleteColumn(),
+               TextColumn("{task.fields[last]}", style="dim")]
+    with Progress(*columns, console=err_console, transient=True) as bar:
+        task = bar.add_task("ingest", total=total, last="")
+
+        def progress(message: str) -> None:
+            done = bar.tasks[0].completed + 1
+            bar.update(task, completed=done, total=max(total, done), last=message[:70])
+
+        report = ingest(list(inputs), store, settings=settings, manifest=manifest,
+                        progress=progress)
+    store.close()
+    console.print(
+        f"ingested [bold]{len(report.new)}[/bold], duplicates {len(report.duplicates)}, "
+        f"already stored {len(report.existing)}, failed [bold]{len(report.failed)}[/bold]",
+        soft_wrap=True,
+    )
+    for dup, original in report.duplicates:
+        console.print(f"[dim]duplicate[/dim] {dup} of {original}", highlight=False)
+    for failure in report.failed:
+        err_console.print("[red]failed[/red]", end=" ")
+        err_console.print(f"{failure.input}: {failure.reason}", markup=False, highlight=False,
+                          soft_wrap=True)
+    raise SystemExit(1 if report.failed else 0)
+
+
+# -- stories (manysides.cluster) ----------------------------------------------------------------
+
+
+@main.command()
+@db_option
+@click.option("--limit", type=int, default=None, help="Show at most this many stories.")
+def stories(db_url: str, limit: int | None) -> None:
+    """List stories, most recent first: id, title, articles, outlets, first/last published.
+
+    Example: manysides stories --db news.db --limit 20
+    """
+    store = Store(db_url)
+    table = Table("id", "title", "articles", "outlets", "first", "last",
+                  title="Stories (first/last: publication dates)")
+    table.columns[0].no_wrap = True
+    table.columns[1].ratio = 3
+    table.columns[3].ratio = 2
+    for found in store.list_stories(limit=limit):
+        table.add_row(
+            found.id[:10],
+            found.title[:90],
+            str(len(found.articles)),
+            ", ".join(found.outlets) or "-",
+            (found.first_published or "-")[:10],
+            (found.last_published or "-")[:10],
+        )
+    console.print(table)
+    store.close()
+
+
+@main.command()
+@db_option
+@click.argument("story_id")
+@click.option("--max-claims", type=int, default=30, show_default=True,
+              help="Show at most this many claims.")
+def story(db_url: str, story_id: str, max_claims: int) -> None:
+    """Show one story: title, time span, date anchor, its articles and, once compared,
+    its claims (status, outlets) and each outlet's omissions.
+
+    Example: manysides story 3f2a9c1b --db news.db
+    """
+    store = Store(db_url)
+    found = store.get_story(story_id)
+    if found is None:
+        store.close()
+        raise click.ClickException(f"no story with id {story_id!r}")
+    console.print(f"[bold]{found.title}[/bold]", highlight=False)
+    console.print(f"id: {found.id}", highlight=False)
+    span = f"{found.first_published or '?'} .. {found.last_published or '?'}"
+    console.print(f"published: {span}", highlight=False)
+    console.print(f"date anchor (for undated articles): {found.date_anchor or '-'}",
+                  highlight=False)
+    table = Table("article", "outlet", "published", "title", title="Articles")
+    table.columns[0].no_wrap = True
+    table.columns[3].ratio = 3
+    for art in store.iter_articles(ids=found.articles):
+        table.add_row(art.id[:10], art.outlet or "-", (art.published or "undated")[:16],
+                      (art.title or "-")[:90])
+    console.print(table)
+    if found.claims:
+        claims = Table("status", "kind", "outlets", "claim",
+                       title=f"Claims ({len(found.claims)}; first {max_claims})")
+        for claim in found.claims[:max_claims]:
+            claims.add_row(claim.status, claim.kind, ", ".join(claim.outlets), claim.text[:110])
+        console.print(claims)
+    if any(found.omissions.values()):
+        by_id = {c.id: c.text for c in found.claims}
+        console.rule("omissions (corroborated claims an outlet does not report)")
+        for outlet, ids in found.omissions.items():
+            if not ids:
+                continue
+            console.print(f"[bold]{outlet}[/bold] ({len(ids)})", highlight=False)
+            for claim_id in ids[:10]:
+                console.print("  - " + by_id.get(claim_id, claim_id)[:110], markup=False,
+                              highlight=False)
+    elif not found.claims:
+        console.print("[dim]not compared yet (run: manysides recluster --compare)[/dim]")
+    store.close()
+
+
+@main.command()
+@db_option
+@click.option("--compare/--no-compare", default=True, show_default=True,
+              help="Recompute each story's comparison and summary afterwards.")
+def recluster(db_url: str, compare: bool) -> None:
+    """Forget every story and cluster all stored articles again, in publication order.
+
+    Example: manysides recluster --db news.db --no-compare
+    """
+    from manysides.cluster import recluster as recluster_all
+    from manysides.settings import Settings
+
+    store = Store(db_url)
+    settings = Settings()
+    story_ids = recluster_all(store, settings=settings)
+    if compare and story_ids:
+        from manysides.pipeline import refresh_stories
+
+        refresh_stories(store, story_ids, settings=settings)
+    console.print(f"{len(story_ids)} stories from {store.count_articles()} articles")
+    store.close()
+
+
+# -- continuous feeds (manysides.watch) ---------------------------------------------------------
+
+
+@main.command("watch")
+@db_option
+@click.argument("feeds_file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--interval", default="10m", show_default=True,
+              help="Time between polls: 90s, 10m, 1h.")
+@click.option("--once", is_flag=True, help="Poll once and exit (for cron and tests).")
+@click.option("--max-polls", type=click.IntRange(min=1), default=None,
+              help="Stop after this many polls (default: run until interrupted).")
+def watch_command(
+    db_url: str, feeds_file: str, interval: str, once: bool, max_polls: int | None
+) -> None:
+    """Poll the RSS/Atom feeds in FEEDS_FILE (one URL or path per line, # comments), ingest new
+    items, analyse them and update their stories; repeat every --interval.
+
+    Feeds are fetched with conditional GET (ETag/Last-Modified kept in the store); a feed that
+    is down is reported and the others go on.  Stopping at any moment loses no stored article.
+
+    Example: manysides watch feeds.txt --interval 10m --db news.db
+    """
+    from manysides.errors import InputError
+    from manysides.settings import Settings
+    from manysides.watch import Watcher, parse_interval, read_feeds_file
+
+    try:
+        interval_s = parse_interval(interval)
+        feeds = read_feeds_file(feeds_file)
+    except (ValueError, InputError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    if not feeds:
+        raise click.ClickException(f"{feeds_file} names no feeds")
+    store = Store(db_url)
+    polls = 1 if once else max_polls
+    try:
+        with Watcher(store, feeds, settings=Settings()) as watcher:
+            for n, summary in enumerate(watcher.run(interval_s, max_polls=polls), 1):
+                for poll in summary.feeds:
+                    if poll.status == "error":
+                        err_console.print(f"[red]down[/red] {poll.feed}: {poll.error}",
+                                          highlight=False, soft_wrap=True)
+                    for failure in poll.failed:
+                        err_console.print(f"[red]failed[/red] {failure.input}: {failure.reason}",
+                                          markup=False, highlight=False, soft_wrap=True)
+                ok = sum(p.status != "error" for p in summary.feeds)
+                console.print(
+                    f"poll {n}: {ok}/{len(summary.feeds)} feeds read, "
+                    f"{len(summary.stored)} new articles, {len(summary.stories)} stories updated",
+                    highlight=False,
+                )
+    except KeyboardInterrupt:
+        err_console.print("stopped (every stored article is kept)")
+    finally:
+        store.close()
+
+
+def _print_analysis(analysis: Any) -> None:
+    """Print a stored ``ArticleAnalysis`` (entities, quotes, dates) as tables (``show``)."""
+    from rich.markup import escape
+
+    console.rule(f"analysis (version {analysis.version}): {len(analysis.sentences)} sentences")
+    ents = Table("entity", "type", "mentions", "aliases", "descriptors", title="entities")
+    for e in analysis.entities:
+        ents.add_row(f"{escape(e.name)}\n[dim]{e.key}[/dim]", e.type, str(e.mentions),
+                     escape("; ".join(e.aliases)), escape("; ".join(e.descriptors)))
+    console.print(ents)
+    quotes = Table("kind", "speaker", "quote", title=f"quotes ({len(analysis.quotes)})")
+    for q in analysis.quotes:
+        speaker = escape(q.speaker or "-")
+        if q.speaker_type:
+            speaker += f" [dim]({q.speaker_type})[/dim]"
+        quotes.add_row(q.kind, speaker, escape(q.text[:200]))
+    console.print(quotes)
+    dates = Table("expression", "resolved", title=f"dates ({len(analysis.dates)})")
+    for d in analysis.dates:
+        dates.add_row(escape(d.text), d.resolved or "-")
+    console.print(dates)

@@ -8,6 +8,7 @@ or date-only "2023-04-17"), ``None`` when unknown, so every object serialises to
 
 from __future__ import annotations
 
+import functools
 from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from typing import Any, Literal, TypeVar
 
@@ -176,6 +177,8 @@ class SummarySentence:
     text: str
     citations: list[str]
     status: str
+    # The cited sentences themselves (article id, sentence index), for links to the source.
+    support: list[Support] = field(default_factory=list)
 
 
 @dataclass
@@ -185,6 +188,8 @@ class TimelineEvent:
     date: str
     text: str
     articles: list[str]
+    # The sentences that report it (article id, sentence index), for links to the source.
+    support: list[Support] = field(default_factory=list)
 
 
 @dataclass
@@ -212,9 +217,7 @@ def to_dict(obj: Any) -> dict[str, Any]:
 
 def from_dict(cls: type[T], data: dict[str, Any]) -> T:
     """Plain dict (as written by ``to_dict``) -> dataclass ``cls``, nested types rebuilt."""
-    import typing
-
-    hints = typing.get_type_hints(cls)
+    hints = _type_hints(cls)
     kwargs: dict[str, Any] = {}
     for f in fields(cls):  # type: ignore[arg-type]
         if f.name not in data:
@@ -223,13 +226,26 @@ def from_dict(cls: type[T], data: dict[str, Any]) -> T:
     return cls(**kwargs)
 
 
-def _rebuild(hint: Any, value: Any) -> Any:
+@functools.cache
+def _type_hints(cls: type) -> dict[str, Any]:
+    """``typing.get_type_hints(cls)``, computed once per class (it dominates ``from_dict``)."""
     import typing
 
+    return typing.get_type_hints(cls)
+
+
+@functools.cache
+def _shape(hint: Any) -> tuple[Any, tuple[Any, ...], bool]:
+    """(origin, args, is a dataclass) of a type hint, computed once per hint."""
+    import typing
+
+    return typing.get_origin(hint), typing.get_args(hint), is_dataclass(hint)
+
+
+def _rebuild(hint: Any, value: Any) -> Any:
     if value is None:
         return None
-    origin = typing.get_origin(hint)
-    args = typing.get_args(hint)
+    origin, args, hint_is_dataclass = _shape(hint)
     if origin in (list, tuple) and args:
         return [_rebuild(args[0], v) for v in value]
     if origin is dict and len(args) == 2:
@@ -239,6 +255,6 @@ def _rebuild(hint: Any, value: Any) -> Any:
             if is_dataclass(arg) and isinstance(value, dict):
                 return from_dict(arg, value)
         return value
-    if is_dataclass(hint) and isinstance(value, dict):
+    if hint_is_dataclass and isinstance(value, dict):
         return from_dict(hint, value)  # type: ignore[arg-type]
     return value

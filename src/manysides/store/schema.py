@@ -1,4 +1,8 @@
-"""Tables of the store (SQLAlchemy Core), shared by SQLite and PostgreSQL."""
+"""Tables of the store (SQLAlchemy Core), shared by SQLite and PostgreSQL.
+
+The database is created and upgraded by the Alembic migrations in ``manysides/migrations``
+(``Store.create()``); a change here needs a new migration (a test checks they agree).
+"""
 
 from __future__ import annotations
 
@@ -23,13 +27,13 @@ articles = sa.Table(
     sa.Column("raw_text", sa.Text, nullable=False, default=""),
     sa.Column("removed", sa.JSON, nullable=False, default=list),
     sa.Column("duplicate_of", sa.String(32), index=True),
-    sa.Column("ingested_at", sa.String(40)),
+    sa.Column("ingested_at", sa.String(40), index=True),
     sa.Column("story_id", sa.String(32), index=True),
     sa.Column("analysis", sa.JSON),
     sa.Column("analysis_version", sa.String(16)),
 )
 
-# Locality-sensitive band hashes of each article's MinHash signature: a near-duplicate shares a band.
+# Locality-sensitive band hashes of each article's MinHash signature: near-duplicates share one.
 article_bands = sa.Table(
     "article_bands",
     metadata,
@@ -73,4 +77,30 @@ failures = sa.Table(
     sa.Column("input", sa.Text, nullable=False),
     sa.Column("reason", sa.Text, nullable=False),
     sa.Column("at", sa.String(40), nullable=False),
+)
+
+# Feeds polled by ``manysides watch``: the validators for conditional GET, the last outcome.
+feeds = sa.Table(
+    "feeds",
+    metadata,
+    sa.Column("url", sa.Text, primary_key=True),
+    sa.Column("etag", sa.Text),
+    sa.Column("last_modified", sa.Text),
+    sa.Column("last_polled", sa.String(40)),
+    sa.Column("last_status", sa.Integer),
+    sa.Column("last_error", sa.Text),
+    sa.Column("errors", sa.Integer, nullable=False, default=0),
+)
+
+# Feed items already handled (status "stored" or "failed"); written after the article commits.
+feed_items = sa.Table(
+    "feed_items",
+    metadata,
+    sa.Column("feed_url", sa.Text, nullable=False),
+    sa.Column("item_key", sa.Text, nullable=False),
+    sa.Column("article_id", sa.String(32)),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False, default=0),
+    sa.Column("seen_at", sa.String(40), nullable=False),
+    sa.PrimaryKeyConstraint("feed_url", "item_key"),
 )

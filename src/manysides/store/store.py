@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import Enum
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from manysides.errors import StoreError
 from manysides.models import (
     Article,
     ArticleAnalysis,
@@ -22,8 +26,11 @@ from manysides.models import (
     to_dict,
 )
 from manysides.store import schema
+from manysides.store import search as search_mod
+from manysides.store.search import SearchHit
 
 DEFAULT_DB_FILE = "manysides.db"
+SQLITE_BUSY_TIMEOUT_S = 30.0
 STORY_PAYLOAD_FIELDS = ("claims", "omissions", "framing", "summary", "timeline")
 
 
@@ -34,6 +41,19 @@ def default_db_url() -> str:
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass
+class FeedState:
+    """What ``Store`` remembers of a feed between polls (``errors``: failed polls in a row)."""
+
+    url: str
+    etag: str | None = None
+    last_modified: str | None = None
+    last_polled: str | None = None
+    last_status: int | None = None
+    last_error: str | None = None
+    errors: int = 0
 
 
 class AddResult(Enum):
@@ -59,9 +79,14 @@ class Store:
         if self.url in ("sqlite://", "sqlite:///:memory:"):
             kwargs["poolclass"] = sa.pool.StaticPool
             kwargs["connect_args"] = {"check_same_thread": False}
+        elif self.url.startswith("sqlite"):
+            kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_S}
+        else:
+            kwargs["pool_pre_ping"] = True
         self.engine = sa.create_engine(self.url, **kwargs)
         if self.engine.dialect.name == "sqlite":
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+            sa.event.listen(self.engine, "begin", _sqlite_begin)
         if create:
             self.create()
 
@@ -75,8 +100,30 @@ class Store:
         return self.engine.dialect.name
 
     def create(self) -> None:
-        """Create the tables that are missing (idempotent)."""
-        schema.metadata.create_all(self.engine)
+        """Create or upgrade the schema: ``alembic upgrade head`` (idempotent, concurrency-safe)."""
+        from manysides.migrations import upgrade
+
+        try:
+            upgrade(self.engine)
+        except sa.exc.SQLAlchemyError as exc:
+            raise StoreError(
+                f"cannot create or upgrade the database {self.safe_url}: {exc}"
+            ) from exc
+
+    @contextlib.contextmanager
+    def _begin(self) -> Iterator[sa.Connection]:
+        """A write transaction; on SQLite ``BEGIN IMMEDIATE``, so concurrent writers wait for
+        the lock (busy timeout) instead of failing on a stale read snapshot."""
+        with self.engine.connect() as conn:
+            if self.engine.dialect.name == "sqlite":
+                conn = conn.execution_options(manysides_begin="BEGIN IMMEDIATE")
+            with conn.begin():
+                yield conn
+
+    @property
+    def safe_url(self) -> str:
+        """The database URL with any password hidden (for messages and logs)."""
+        return sa.engine.make_url(self.url).render_as_string(hide_password=True)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -91,7 +138,7 @@ class Store:
         row = _article_row(article)
         row["ingested_at"] = article.ingested_at or _now()
         try:
-            with self.engine.begin() as conn:
+            with self._begin() as conn:
                 conn.execute(schema.articles.insert().values(**row))
                 band_rows = [{"band": b, "article_id": article.id} for b in set(bands)]
                 if band_rows:
@@ -106,7 +153,7 @@ class Store:
             return conn.execute(q).first() is not None
 
     def articles_sharing_bands(self, bands: Iterable[str]) -> list[str]:
-        """Ids of stored articles that share at least one MinHash band (near-duplicate candidates)."""
+        """Ids of stored articles sharing at least one MinHash band (near-duplicate candidates)."""
         bands = list(set(bands))
         if not bands:
             return []
@@ -166,7 +213,8 @@ class Store:
 
     def count_articles(self) -> int:
         with self.engine.connect() as conn:
-            return conn.execute(sa.select(sa.func.count()).select_from(schema.articles)).scalar_one()
+            q = sa.select(sa.func.count()).select_from(schema.articles)
+            return conn.execute(q).scalar_one()
 
     def article_ids_without_analysis(self, version: str) -> list[str]:
         """Ids of original (non-duplicate) articles not yet analysed at ``version``."""
@@ -174,6 +222,15 @@ class Store:
         q = sa.select(t.c.id).where(
             t.c.duplicate_of.is_(None),
             sa.or_(t.c.analysis_version.is_(None), t.c.analysis_version != version),
+        ).order_by(t.c.ingested_at, t.c.id)
+        with self.engine.connect() as conn:
+            return [r[0] for r in conn.execute(q)]
+
+    def article_ids_without_story(self) -> list[str]:
+        """Ids of analysed original (non-duplicate) articles not yet assigned to a story."""
+        t = schema.articles
+        q = sa.select(t.c.id).where(
+            t.c.duplicate_of.is_(None), t.c.story_id.is_(None), t.c.analysis_version.is_not(None)
         ).order_by(t.c.ingested_at, t.c.id)
         with self.engine.connect() as conn:
             return [r[0] for r in conn.execute(q)]
@@ -189,7 +246,7 @@ class Store:
         """Store an article's analysis and its embeddings (``{"sentences": n x d, "doc": d}``)."""
         t = schema.articles
         e = schema.embeddings
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             conn.execute(
                 t.update()
                 .where(t.c.id == article_id)
@@ -248,7 +305,7 @@ class Store:
             row["centroid"] = np.asarray(centroid, dtype=np.float32).tobytes()
         if entity_keys is not None:
             row["entity_keys"] = list(entity_keys)
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             exists = conn.execute(sa.select(s.c.id).where(s.c.id == story.id)).first()
             if exists:
                 conn.execute(s.update().where(s.c.id == story.id).values(**row))
@@ -311,7 +368,9 @@ class Store:
         Returns ``(id, centroid, entity_keys, first_published, last_published)`` tuples.
         """
         s = schema.stories
-        q = sa.select(s.c.id, s.c.centroid, s.c.entity_keys, s.c.first_published, s.c.last_published)
+        q = sa.select(
+            s.c.id, s.c.centroid, s.c.entity_keys, s.c.first_published, s.c.last_published
+        )
         if end is not None:
             q = q.where(sa.or_(s.c.first_published.is_(None), s.c.first_published <= end))
         if start is not None:
@@ -332,23 +391,25 @@ class Store:
     def story_centroids(self) -> Iterator[tuple[str, np.ndarray]]:
         """Every story's id and centroid (for building an ANN index)."""
         s = schema.stories
+        q = sa.select(s.c.id, s.c.centroid).where(s.c.centroid.is_not(None))
         with self.engine.connect() as conn:
-            for r in conn.execute(sa.select(s.c.id, s.c.centroid).where(s.c.centroid.is_not(None))):
-                yield r[0], np.frombuffer(r[1], dtype=np.float32)
+            rows = conn.execute(q).all()  # read first: the caller may write while iterating
+        for r in rows:
+            yield r[0], np.frombuffer(r[1], dtype=np.float32)
 
     def delete_stories(self) -> None:
         """Forget every story (before a full re-clustering)."""
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             conn.execute(schema.articles.update().values(story_id=None))
             conn.execute(schema.stories.delete())
 
     # -- failures ---------------------------------------------------------------------------
 
     def record_failure(self, failure: Failure) -> None:
-        with self.engine.begin() as conn:
-            conn.execute(
-                schema.failures.insert().values(input=failure.input, reason=failure.reason, at=_now())
-            )
+        with self._begin() as conn:
+            conn.execute(schema.failures.insert().values(
+                input=failure.input, reason=failure.reason, at=_now()
+            ))
 
     def failures(self) -> list[Failure]:
         f = schema.failures
@@ -356,13 +417,152 @@ class Store:
             rows = conn.execute(sa.select(f.c.input, f.c.reason).order_by(f.c.id)).all()
         return [Failure(input=r[0], reason=r[1]) for r in rows]
 
+    # -- search and nearest stories -------------------------------------------------------
+
+    def search(
+        self, query: str, limit: int = 20, *, include_duplicates: bool = False
+    ) -> list[SearchHit]:
+        """Full-text search over article titles and texts; best match first.
+
+        ``query`` is user input: words and ``"quoted phrases"``, all required; any other syntax
+        is treated as text (never an SQL or FTS syntax error).  Duplicates are left out unless
+        ``include_duplicates``.
+        """
+        with self.engine.connect() as conn:
+            return search_mod.search(conn, query, limit, include_duplicates)
+
+    def rebuild_search_index(self) -> None:
+        """Rebuild the full-text index from the articles (SQLite; a no-op on PostgreSQL)."""
+        with self._begin() as conn:
+            search_mod.rebuild(conn)
+
+    def nearest_stories(self, vector: np.ndarray, k: int = 10) -> list[tuple[str, float]]:
+        """The ``k`` stories whose centroid is most cosine-similar to ``vector``: (id, similarity).
+
+        Exact search over every stored centroid (works on SQLite and PostgreSQL alike); the
+        clustering stage keeps an ANN index beside the store for large collections.
+        """
+        ids: list[str] = []
+        rows: list[np.ndarray] = []
+        for story_id, centroid in self.story_centroids():
+            ids.append(story_id)
+            rows.append(centroid)
+        if not ids or k <= 0:
+            return []
+        matrix = np.vstack(rows)
+        query = np.asarray(vector, dtype=np.float32).ravel()
+        norms = np.linalg.norm(matrix, axis=1) * (np.linalg.norm(query) or 1.0)
+        sims = matrix @ query / np.where(norms == 0, 1.0, norms)
+        order = np.argsort(-sims, kind="stable")[:k]
+        return [(ids[i], float(sims[i])) for i in order]
+
+    def sidecar_path(self, name: str) -> Path | None:
+        """Where a file that belongs with this database (an ANN index) lives, or ``None``.
+
+        SQLite file ``news.db`` -> ``news.db.NAME``; in-memory -> ``None``; PostgreSQL ->
+        ``$MANYSIDES_INDEX_DIR`` (default ``~/.cache/manysides``) / ``HOST_PORT_DB.NAME``.
+        """
+        url = sa.engine.make_url(self.url)
+        if url.get_backend_name() == "sqlite":
+            if not url.database or url.database == ":memory:":
+                return None
+            return Path(f"{url.database}.{name}")
+        base = Path(os.environ.get("MANYSIDES_INDEX_DIR") or Path.home() / ".cache" / "manysides")
+        return base / f"{url.host or 'local'}_{url.port or 5432}_{url.database}.{name}"
+
+    # -- feeds (manysides watch) ----------------------------------------------------------
+
+    def feed_state(self, url: str) -> FeedState | None:
+        """What the last polls of feed ``url`` left: validators, status, error count."""
+        f = schema.feeds
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(f).where(f.c.url == url)).mappings().first()
+        return FeedState(**row) if row else None
+
+    def save_feed_state(
+        self,
+        url: str,
+        *,
+        status: int | None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        error: str | None = None,
+    ) -> None:
+        """Record a poll of feed ``url``: new validators (kept when ``None``), status, error."""
+        f = schema.feeds
+        values: dict[str, Any] = {"last_polled": _now(), "last_status": status, "last_error": error}
+        if etag is not None:
+            values["etag"] = etag
+        if last_modified is not None:
+            values["last_modified"] = last_modified
+        with self._begin() as conn:
+            errors = conn.execute(sa.select(f.c.errors).where(f.c.url == url)).scalar()
+            values["errors"] = 0 if error is None else (errors or 0) + 1
+            if errors is None:
+                try:
+                    with conn.begin_nested():
+                        conn.execute(f.insert().values(url=url, **values))
+                    return
+                except IntegrityError:  # a concurrent poller inserted it first
+                    pass
+            conn.execute(f.update().where(f.c.url == url).values(**values))
+
+    def feed_items(self, feed_url: str, keys: Iterable[str]) -> dict[str, tuple[str, int]]:
+        """Of ``keys`` (item guids/links of a feed), those recorded: key -> (status, attempts)."""
+        t = schema.feed_items
+        keys = list(keys)
+        out: dict[str, tuple[str, int]] = {}
+        with self.engine.connect() as conn:
+            for i in range(0, len(keys), 500):
+                q = sa.select(t.c.item_key, t.c.status, t.c.attempts).where(
+                    t.c.feed_url == feed_url, t.c.item_key.in_(keys[i : i + 500])
+                )
+                out.update({r[0]: (r[1], r[2]) for r in conn.execute(q)})
+        return out
+
+    def record_feed_item(
+        self, feed_url: str, key: str, *, status: str, article_id: str | None = None
+    ) -> None:
+        """Note an item of a feed as handled (``status`` "stored", "failed" or "given_up").
+
+        Call it only after the item's article is committed: a crash in between re-fetches the
+        item on restart (the article's id makes that harmless), never loses it.
+        """
+        t = schema.feed_items
+        where = sa.and_(t.c.feed_url == feed_url, t.c.item_key == key)
+        with self._begin() as conn:
+            updated = conn.execute(
+                t.update().where(where).values(
+                    status=status, article_id=article_id, attempts=t.c.attempts + 1, seen_at=_now()
+                )
+            ).rowcount
+            if updated:
+                return
+            try:
+                with conn.begin_nested():
+                    conn.execute(t.insert().values(
+                        feed_url=feed_url, item_key=key, status=status, article_id=article_id,
+                        attempts=1, seen_at=_now(),
+                    ))
+            except IntegrityError:
+                conn.execute(t.update().where(where).values(
+                    status=status, article_id=article_id, attempts=t.c.attempts + 1, seen_at=_now()
+                ))
+
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    # Let SQLAlchemy, not the sqlite3 module, open transactions (see _sqlite_begin): then DDL is
+    # transactional too and a migration can hold the write lock from its first statement.
+    dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.close()
+
+
+def _sqlite_begin(conn: sa.Connection) -> None:
+    conn.exec_driver_sql(conn.get_execution_options().get("manysides_begin", "BEGIN"))
 
 
 def _article_row(article: Article) -> dict[str, Any]:

@@ -1,0 +1,383 @@
+"""Quotes: every quotation in an article and who it is attributed to.
+
+Three kinds come out (``Quote.kind``):
+
+- ``direct``: words inside quote marks (“ ” ‘ ’ " '), split by the attribution (“...,” Putin
+  said. “...”), spanning sentences or paragraphs, or a quoted fragment inside reported speech;
+- ``reported``: "X said (that) ...", "..., Song said.", "..., according to TASS", "Xinhua
+  paraphrased Li as saying ...", "told the Global Times that ...";
+- ``scare``: short quote-marked words of the author's own sentence ("no limits"), unattributed.
+
+Steps: find the quote-marked spans (a character scan); find the sentences with a reporting cue
+outside quote marks (one precompiled regex); parse only those with spaCy's dependency parser;
+read each cue's speaker, descriptor, medium and content off the parse; attach quote-marked spans
+to the adjacent attribution, the reported speech around them, or the previous speaker's
+quotation they continue; resolve speakers to entities (pronouns, surnames, "the Russian
+leader"), groups ("analysts") and outlets.  Reading the parse is
+``manysides.analyze.attribution``; the word lists are data: ``data/attribution.toml``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import TYPE_CHECKING
+
+from manysides.analyze.attribution import (
+    Attribution,
+    Context,
+    QuoteSpan,
+    Resolver,
+    Rules,
+    load_rules,
+    read_attributions,
+)
+from manysides.models import Entity, Mention, Quote, Sentence
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+log = logging.getLogger(__name__)
+
+# Pipeline components the attribution parse needs (fine-grained tags and dependencies); the
+# rest (ner, attribute_ruler, lemmatizer) are switched off: they would cost a third more.
+PARSE_COMPONENTS = ("tok2vec", "transformer", "tagger", "morphologizer", "parser")
+# Quotations of at least this many words starting with a capital are not parsed (the parse
+# only needs the attribution around them): a stand-in clause takes their place.
+COLLAPSE_MIN_WORDS = 6
+STAND_IN = "It is so"
+OPEN_DOUBLE = "“"
+CLOSE_DOUBLE = "”"
+OPEN_SINGLE = "‘"
+CLOSE_SINGLE = "’"
+_SENT_END_RE = re.compile(r"[.!?][\"'”’]*\s*$")
+_GAP_TRAILING_RE = re.compile(r"^[\s,.!?;:—–-]*$")
+_GAP_LEADING_RE = re.compile(r"^[\s,:—–-]*(?:that\s*)?$")
+
+
+# ---------------------------------------------------------------- quote-marked spans
+
+
+def find_quote_spans(text: str) -> list[tuple[int, int]]:
+    """Top-level quote-marked spans of ``text`` as (start, end) of the content inside the marks.
+
+    Curly and straight double quotes, curly and straight single quotes (apostrophes are told
+    apart by their neighbours); a quotation running over paragraphs (no closing mark at the
+    paragraph's end, an opening mark at the next one's start) is one span.
+    """
+    return [(s.start, s.end) for s in _quote_spans(text)]
+
+
+def _quote_spans(text: str) -> list[QuoteSpan]:
+    spans: list[QuoteSpan] = []
+    pos = 0
+    pending: QuoteSpan | None = None  # an unclosed span waiting for its continuation paragraph
+    for line in text.split("\n"):
+        line_start = pos
+        pos += len(line) + 1
+        if not line.strip():
+            continue
+        line_spans, unclosed = _line_spans(line, line_start)
+        if pending is not None:
+            if line_spans and line_spans[0].open == line_start + len(line) - len(line.lstrip()):
+                first = line_spans.pop(0)
+                pending.end, pending.close = first.end, first.close
+                if first.close == first.end and unclosed is first:  # still running on
+                    continue
+                spans.append(pending)
+                pending = None
+            else:
+                spans.append(pending)
+                pending = None
+        spans.extend(s for s in line_spans if s is not unclosed)
+        if unclosed is not None:
+            pending = unclosed
+    if pending is not None:
+        spans.append(pending)
+    return [s for s in spans if text[s.start:s.end].strip()]
+
+
+def _line_spans(line: str, base: int) -> tuple[list[QuoteSpan], QuoteSpan | None]:
+    """Quote spans of one paragraph; the second value is a double-quoted span left open."""
+    out: list[QuoteSpan] = []
+    mark: str | None = None  # the opening mark of the span now open
+    begin = 0
+    n = len(line)
+    for i, ch in enumerate(line):
+        prev = line[i - 1] if i else " "
+        nxt = line[i + 1] if i + 1 < n else " "
+        if mark is None:
+            if ch == OPEN_DOUBLE or (ch == '"' and not prev.isalnum()):
+                mark, begin = ch, i
+            elif ch == OPEN_SINGLE and not prev.isalnum():
+                mark, begin = ch, i
+            elif ch == "'" and (prev.isspace() or prev in "([—–") and nxt.isalpha():
+                mark, begin = ch, i
+        elif mark in (OPEN_DOUBLE, '"'):
+            if ch == CLOSE_DOUBLE or ch == '"':
+                out.append(QuoteSpan(base + begin, base + begin + 1, base + i, base + i + 1))
+                mark = None
+            elif ch == OPEN_DOUBLE:  # unbalanced: restart at the new opening mark
+                begin = i
+        elif mark == OPEN_SINGLE:
+            if ch == CLOSE_SINGLE and not nxt.isalnum():
+                out.append(QuoteSpan(base + begin, base + begin + 1, base + i, base + i + 1))
+                mark = None
+        elif mark == "'":
+            if ch == "'" and not nxt.isalnum() and not prev.isspace():
+                out.append(QuoteSpan(base + begin, base + begin + 1, base + i, base + i + 1))
+                mark = None
+    unclosed = None
+    if mark in (OPEN_DOUBLE, '"'):
+        end = base + len(line.rstrip())
+        unclosed = QuoteSpan(base + begin, base + begin + 1, end, end)
+        out.append(unclosed)
+    return out, unclosed
+
+
+def _cue_sentences(text: str, sentences: list[Sentence], spans: list[QuoteSpan],
+                   rules: Rules) -> list[Sentence]:
+    """Sentences with a reporting cue outside quote marks."""
+    out = []
+    for s in sentences:
+        for m in rules.cue_re.finditer(text, s.start, s.end):
+            if not any(q.start <= m.start() < q.end for q in spans):
+                out.append(s)
+                break
+    return out
+
+
+def _parse(nlp: Language, texts: list[str]) -> list[Doc]:
+    disable = [n for n in nlp.pipe_names if n not in PARSE_COMPONENTS]
+    return list(nlp.pipe(texts, disable=disable))
+
+
+def _collapsed(text: str, sent: Sentence, spans: list[QuoteSpan]) -> str:
+    """The sentence with each long clause-like quotation replaced by a stand-in clause of the
+    same length ("It is so," and spaces): the attribution parses the same, the quoted words
+    (often most of the sentence) are not parsed, and every offset stays valid."""
+    out = sent.text
+    for q in spans:
+        s, e = max(q.start, sent.start), min(q.end, sent.end)
+        inner = text[s:e]
+        if e <= s or len(inner.split()) < COLLAPSE_MIN_WORDS or not inner.lstrip()[:1].isupper():
+            continue
+        tail = inner.rstrip()[-1:]
+        stand_in = STAND_IN + (tail if tail in ",.?!" else "")
+        if len(stand_in) + 1 >= len(inner):
+            continue
+        lo, hi = s - sent.start, e - sent.start
+        out = out[:lo] + stand_in + " " * (len(inner) - len(stand_in)) + out[hi:]
+    return out
+
+
+# ---------------------------------------------------------------- putting it together
+
+
+def _sentence_index(sentences: list[Sentence], pos: int) -> int | None:
+    for s in sentences:
+        if s.start <= pos < s.end:
+            return s.index
+    return None
+
+
+def _direct_text(text: str, span: QuoteSpan) -> tuple[int, int]:
+    """Content offsets of a quote, trimmed of spaces and a trailing comma inside the marks."""
+    s, e = span.start, span.end
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1] in " \n\t,":
+        e -= 1
+    return s, e
+
+
+def _at_sentence_start(text: str, span: QuoteSpan, sentences: list[Sentence]) -> bool:
+    for s in sentences:
+        if s.start <= span.open < s.end:
+            return not text[s.start:span.open].strip(" \"'“‘(")
+    return False
+
+
+def _adjacent(text: str, span: QuoteSpan, atts: list[Attribution]) -> Attribution | None:
+    """The attribution right after the quote (“...,” Putin said) or right before it
+    (Putin said: “...”); after wins."""
+    for a in atts:
+        if a.explicit and a.phrase[0] >= span.close \
+                and _GAP_TRAILING_RE.match(text[span.close:a.phrase[0]]) \
+                and "\n" not in text[span.close:a.phrase[0]] \
+                and not re.search(r"[.!?]", text[span.close:a.phrase[0]]):
+            return a
+    for a in atts:
+        if a.phrase[1] <= span.open and _GAP_LEADING_RE.match(text[a.phrase[1]:span.open]) \
+                and "\n" not in text[a.phrase[1]:span.open]:
+            return a
+    return None
+
+
+def _is_scare(text: str, span: QuoteSpan, rules: Rules, sentences: list[Sentence]) -> bool:
+    inner = text[span.start:span.end].strip()
+    return (span.words(text) <= rules.scare_max_words
+            and not _SENT_END_RE.search(inner)
+            and not _at_sentence_start(text, span, sentences))
+
+
+def extract_quotes(text: str, sentences: list[Sentence], entities: list[Entity],
+                   mentions: list[Mention], *, nlp: Language | None = None) -> list[Quote]:
+    """Quotations in ``text`` (an article's clean text) with their speakers, in text order.
+
+    ``sentences`` carry offsets into ``text``; ``entities``/``mentions`` are the article's
+    entities (canonical ``name``, ``type``, ``aliases``, ``descriptors``) and their mentions;
+    ``nlp`` is a loaded spaCy pipeline with a parser (the default one is loaded when None).
+    Only sentences with a reporting cue outside quote marks are parsed.
+    Returns direct, reported and scare ``Quote``s (offsets of the quoted content in ``text``).
+    """
+    rules = load_rules()
+    spans = _quote_spans(text)
+    ctx = Context(text, entities, mentions, sentences, spans)
+    resolver = Resolver(ctx, rules)
+    cue_sents = _cue_sentences(text, sentences, spans, rules)
+    atts: list[Attribution] = []
+    if cue_sents:
+        if nlp is None:
+            from manysides.analyze.nlp import load_spacy
+            from manysides.settings import Settings
+
+            nlp = load_spacy(Settings().spacy_model)
+        if "parser" not in nlp.pipe_names:
+            log.warning("spaCy pipeline has no parser: only quote-marked quotes are attributed")
+        else:
+            docs = _parse(nlp, [_collapsed(text, s, spans) for s in cue_sents])
+            for sent, doc in zip(cue_sents, docs, strict=True):
+                for att in read_attributions(doc, sent, spans, rules, resolver):
+                    atts.append(att)
+                    if att.speaker:
+                        ctx.speakers.append((att.phrase[0], att.speaker,
+                                             att.speaker_type or ""))
+    atts.sort(key=lambda a: a.phrase[0])
+    descriptors: dict[str, str] = {}
+    for a in atts:
+        if a.speaker and a.descriptor:
+            descriptors.setdefault(a.speaker, a.descriptor)
+    for ent in entities:  # descriptors the entity step found elsewhere in the article
+        if ent.descriptors and ent.name not in descriptors:
+            descriptors[ent.name] = ent.descriptors[0]
+
+    quotes: list[Quote] = []
+    previous: tuple[QuoteSpan, Attribution] | None = None
+    for span in spans:
+        att = None
+        if any(a.speaker_span and a.speaker_span[0] < span.end and span.start < a.speaker_span[1]
+               for a in atts):
+            att = None  # the quote marks the speaker itself (“analysts” insisting ...)
+        else:
+            att = _adjacent(text, span, atts)
+            if att is not None:
+                att.consumed = True
+            else:
+                att = _containing(span, atts)
+                if att is not None and att.content is not None:
+                    c0, c1 = att.content
+                    if span.close > c1 + 1:  # the reported part ends where the quote opens
+                        att.content = c0, max(c0, span.open - 1)
+                    elif (span.end - span.start) >= 0.8 * (c1 - c0):
+                        att.consumed = True
+            if att is None and previous is not None:
+                att = _continuation(text, span, previous, atts, rules, sentences)
+        s, e = _direct_text(text, span)
+        if att is None:
+            if _is_scare(text, span, rules, sentences) or not text[s:e].strip():
+                kind = "scare"
+            else:
+                kind = "direct"
+            quotes.append(Quote(text=text[s:e], kind=kind, speaker=None, speaker_type=None,
+                                descriptor=None, cue=None, medium=None, start=s, end=e,
+                                sentence=_sentence_index(sentences, s)))
+            continue
+        att.quotes.append(span)
+        previous = (span, att)
+        quotes.append(_quote(text, s, e, "direct", att, descriptors, sentences))
+    for a in atts:
+        if a.consumed or a.content is None:
+            continue
+        s, e = a.content
+        if len(text[s:e].split()) < 3:
+            continue
+        if any(q.start <= s and e <= q.end for q in spans):
+            continue  # the content is one quotation, already attributed
+        quotes.append(_quote(text, s, e, "reported", a, descriptors, sentences))
+        for prev in _paragraph_lead_in(text, sentences, a, atts, spans):
+            quotes.append(_quote(text, prev.start, prev.end, "reported", a, descriptors,
+                                 sentences))
+    quotes.sort(key=lambda q: (q.start, q.kind))
+    return quotes
+
+
+def _quote(text: str, s: int, e: int, kind: str, att: Attribution,
+           descriptors: dict[str, str], sentences: list[Sentence]) -> Quote:
+    desc = att.descriptor or (descriptors.get(att.speaker) if att.speaker else None)
+    while text[s:e].endswith((".", " ")) and kind == "reported":
+        e -= 1
+    return Quote(text=text[s:e], kind=kind, speaker=att.speaker,  # type: ignore[arg-type]
+                 speaker_type=att.speaker_type, descriptor=desc,  # type: ignore[arg-type]
+                 cue=att.cue, medium=att.medium, start=s, end=e,
+                 sentence=_sentence_index(sentences, s))
+
+
+def _paragraph_lead_in(text: str, sentences: list[Sentence], att: Attribution,
+                       atts: list[Attribution], spans: list[QuoteSpan]) -> list[Sentence]:
+    """Sentences of the same paragraph before "..., Song said." that have no attribution of
+    their own: news prose attributes the whole paragraph ("Both China and Russia oppose ...
+    Russia supports China ..., Song said.")."""
+    if att.content is None or att.kind != "speech" or not att.explicit:
+        return []
+    own = next((s for s in sentences if s.index == att.sentence), None)
+    if own is None or att.content[0] > own.start + 3 or att.phrase[0] < att.content[1]:
+        return []  # not a trailing attribution that opens its sentence with the content
+    attributed = {a.sentence for a in atts}
+    out: list[Sentence] = []
+    for prev in reversed([s for s in sentences if s.index < own.index]):
+        if prev.paragraph != own.paragraph or prev.index in attributed \
+                or any(q.open < prev.end and prev.start < q.close for q in spans) \
+                or len(prev.text.split()) < 4 or len(out) == 2:
+            break
+        out.append(prev)
+    return out
+
+
+def _containing(span: QuoteSpan, atts: list[Attribution]) -> Attribution | None:
+    """The attribution whose reported content holds the quote (a quoted fragment), or in
+    which the quote opens and then runs on past the sentence ("X wrote: “A. B.”")."""
+    best = None
+    for a in atts:
+        if a.content is None:
+            continue
+        c0, c1 = a.content
+        if c0 <= span.open + 1 <= c1 + 1:
+            if best is None or (c1 - c0) < (best.content[1] - best.content[0]):  # type: ignore
+                best = a
+    return best
+
+
+def _continuation(text: str, span: QuoteSpan, previous: tuple[QuoteSpan, Attribution],
+                  atts: list[Attribution], rules: Rules,
+                  sentences: list[Sentence]) -> Attribution | None:
+    """A quotation opening the sentence right after the previous speaker's quote and its
+    attribution (“...,” Putin said. “...”), in the same or the next paragraph."""
+    prev_span, prev_att = previous
+    gap = span.open - prev_span.close
+    if gap < 0 or gap > rules.continuation_max_gap:
+        return None
+    inner = text[span.start:span.end].strip()
+    if span.words(text) < rules.continuation_min_words and not _SENT_END_RE.search(inner):
+        return None
+    if not _at_sentence_start(text, span, sentences):
+        return None
+    for a in atts:
+        if a is not prev_att and prev_span.close <= a.phrase[0] < span.open:
+            return None  # someone else is attributed in between
+    last = _sentence_index(sentences, max(prev_span.close - 1, prev_att.phrase[1] - 1))
+    this = _sentence_index(sentences, span.open)
+    if last is None or this is None or this != last + 1:
+        return None
+    return prev_att

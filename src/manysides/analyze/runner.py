@@ -1,0 +1,311 @@
+"""The analyze stage: per-article analysis in batches, on every core, results kept in the store.
+
+``analyze_batch`` is pure (articles in, analyses and vectors out) so it runs the same in this
+process, in a process pool or inside a Ray actor; ``analyze_pending`` finds the stored articles
+lacking an analysis at ``ANALYSIS_VERSION``, runs batches on ``settings.workers`` processes
+(each loads its models once) and saves each result as it arrives.
+
+Per batch: sentences (own splitter) -> NER (spaCy tok2vec + ner only, paragraphs piped in one
+stream) -> entities/mentions -> quotes (the parser runs only on sentences with an attribution
+cue, inside ``extract_quotes``) -> dates -> quantities -> embeddings of every sentence (one
+sorted, batched ONNX run for the whole batch); the doc vector is the mean of the title's and the
+lead sentences' vectors.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import logging
+import multiprocessing
+import os
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from manysides.analyze.embed import Embedder
+from manysides.analyze.entities import NameIndex, Span, link_surnames, resolve_entities
+from manysides.analyze.sentences import split_sentences
+from manysides.errors import ModelError
+from manysides.models import Article, ArticleAnalysis, Failure, Sentence
+from manysides.settings import Settings
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+    from manysides.store import Store
+
+log = logging.getLogger(__name__)
+
+ANALYSIS_VERSION = "1"
+BATCH_SIZE = 32  # articles per task: big enough to batch the models, small enough to stream
+LEAD_SENTENCES = 5  # sentences after the title that make the doc vector
+MIN_LEAD_WORDS = 8  # shorter lines (furniture, captions, datelines) are not lead sentences
+_SENTENCE_END = ".!?\"'\u201d\u2019"
+NER_BATCH = 128
+MAX_PARAGRAPH_CHARS = 100_000
+NER_CACHE_SIZE = 20_000  # paragraphs whose entity spans are kept per process
+_NER_CACHE: OrderedDict[str, list[tuple[str, str, int, int]]] = OrderedDict()
+_POOL_MIN_ARTICLES = 2 * BATCH_SIZE  # below this, a pool costs more than it saves
+
+Result = tuple[ArticleAnalysis, dict[str, np.ndarray]]
+
+
+def _paragraphs(text: str) -> list[tuple[int, str]]:
+    """Non-empty lines with their offsets; very long lines cut at a space (spaCy's max_length)."""
+    out: list[tuple[int, str]] = []
+    pos = 0
+    for line in text.split("\n"):
+        start = 0
+        while len(line) - start > MAX_PARAGRAPH_CHARS:
+            cut = line.rfind(" ", start, start + MAX_PARAGRAPH_CHARS)
+            cut = cut if cut > start else start + MAX_PARAGRAPH_CHARS
+            if line[start:cut].strip():
+                out.append((pos + start, line[start:cut]))
+            start = cut
+        if line[start:].strip():
+            out.append((pos + start, line[start:]))
+        pos += len(line) + 1
+    return out
+
+
+def _lead_indices(article: Article, sentences: list[Sentence]) -> list[int]:
+    title = (article.title or "").strip()
+    picked: list[int] = []
+    seen: set[str] = set()
+    for s in sentences:
+        if (title and s.text.strip() == title) or s.text in seen:
+            continue
+        seen.add(s.text)
+        # prose, not furniture: long enough and ending like a sentence
+        if len(s.text.split()) >= MIN_LEAD_WORDS and s.text.rstrip()[-1] in _SENTENCE_END:
+            picked.append(s.index)
+        if len(picked) == LEAD_SENTENCES:
+            break
+    return picked
+
+
+def analyze_batch(articles: list[Article], *, settings: Settings) -> list[Result]:
+    """Analyse ``articles``: one ``(ArticleAnalysis, {"sentences": n x 384, "doc": 384})`` each.
+
+    Pure (no store); models are loaded once per process.  A failing extractor leaves its field
+    empty for that article (logged with the article id and reason); the rest goes on.
+    """
+    from manysides.analyze.dates import extract_dates
+    from manysides.analyze.embed import load_embedder
+    from manysides.analyze.nlp import load_spacy
+    from manysides.analyze.quantities import extract_quantities
+    from manysides.analyze.quotes import extract_quotes
+
+    if not articles:
+        return []
+    nlp = load_spacy(settings.spacy_model)
+    embedder = load_embedder(settings.embedding_model, settings.tokenizer)
+
+    sentences = [split_sentences(a.text) for a in articles]
+    paragraphs = [_paragraphs(a.text) for a in articles]
+    spans = _ner_spans(nlp, paragraphs)
+
+    analyses: list[ArticleAnalysis] = []
+    for art, sents, art_spans in zip(articles, sentences, spans, strict=True):
+        analysis = ArticleAnalysis(sentences=sents, version=ANALYSIS_VERSION)
+        try:
+            analysis.entities, analysis.mentions = resolve_entities(art.text, sents, art_spans)
+        except Exception as exc:  # a bug on odd input must not sink the batch
+            log.warning("article %s: entity resolution failed: %s", art.id, exc, exc_info=True)
+        steps: list[tuple[str, Callable[[], list]]] = [
+            ("quotes", lambda a=art, s=sents, an=analysis: extract_quotes(
+                a.text, s, an.entities, an.mentions, nlp=nlp)),
+            ("dates", lambda a=art, s=sents: extract_dates(a.text, s, a.published)),
+            ("quantities", lambda a=art, s=sents: extract_quantities(a.text, s)),
+        ]
+        for name, step in steps:
+            try:
+                setattr(analysis, name, step())
+            except Exception as exc:
+                log.warning("article %s: %s extraction failed: %s", art.id, name, exc,
+                            exc_info=True)
+        analyses.append(analysis)
+
+    index = NameIndex()
+    for art, analysis in zip(articles, analyses, strict=True):
+        index.add(analysis, art.published)
+    for art, analysis in zip(articles, analyses, strict=True):
+        link_surnames(analysis, art.published, index)
+
+    return _with_vectors(articles, analyses, embedder)
+
+
+def _ner_spans(nlp: Language, paragraphs: list[list[tuple[int, str]]]) -> list[list[Span]]:
+    """NER spans of each article (offsets into its text); repeated paragraphs run once."""
+    from manysides.analyze.nlp import main_pass_disabled
+
+    todo = list(dict.fromkeys(p for paras in paragraphs for _, p in paras
+                              if p not in _NER_CACHE))
+    if todo:
+        with nlp.select_pipes(disable=main_pass_disabled(nlp)):
+            for para, doc in zip(todo, nlp.pipe(todo, batch_size=NER_BATCH), strict=True):
+                _NER_CACHE[para] = [(e.text, e.label_, e.start_char, e.end_char)
+                                    for e in doc.ents]
+    out: list[list[Span]] = []
+    for paras in paragraphs:
+        spans: list[Span] = []
+        for off, para in paras:
+            ents = _NER_CACHE[para]
+            _NER_CACHE.move_to_end(para)
+            spans += [Span(t, label, off + s, off + e) for t, label, s, e in ents]
+        out.append(spans)
+    while len(_NER_CACHE) > NER_CACHE_SIZE:
+        _NER_CACHE.popitem(last=False)
+    return out
+
+
+def _with_vectors(
+    articles: list[Article], analyses: list[ArticleAnalysis], embedder: Embedder
+) -> list[Result]:
+    """Embed every sentence (and titles not in the text) in one run; build the doc vectors."""
+    texts: list[str] = []
+    firsts: list[int] = []
+    for analysis in analyses:
+        firsts.append(len(texts))
+        texts.extend(s.text for s in analysis.sentences)
+    title_rows: list[int | None] = []
+    for art, analysis, first in zip(articles, analyses, firsts, strict=True):
+        title = (art.title or "").strip()
+        row = next((first + s.index for s in analysis.sentences[:8] if s.text.strip() == title),
+                   None) if title else None
+        if title and row is None:
+            row = len(texts)
+            texts.append(title)
+        title_rows.append(row)
+    vectors = embedder.encode(texts)
+    out: list[Result] = []
+    for art, analysis, first, title_row in zip(articles, analyses, firsts, title_rows,
+                                               strict=True):
+        count = len(analysis.sentences)
+        rows = [first + i for i in _lead_indices(art, analysis.sentences)]
+        if title_row is not None:
+            rows.append(title_row)
+        if not rows and count:
+            rows = [first]
+        doc = np.zeros(embedder.dim, dtype=np.float32)
+        if rows:
+            doc = vectors[rows].mean(axis=0)
+            doc = doc / max(float(np.linalg.norm(doc)), 1e-12)
+        out.append((analysis, {"sentences": vectors[first : first + count].copy(),
+                               "doc": doc.astype(np.float32)}))
+    return out
+
+
+# -- the stage over the store ---------------------------------------------------------------
+
+
+def _init_worker(threads: int) -> None:
+    os.environ["MANYSIDES_ORT_THREADS"] = str(threads)
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[var] = str(threads)
+
+
+def _safe_batch(articles: list[Article], settings: Settings) -> list[Result | str]:
+    """``analyze_batch``; if it fails, each article alone, a failing one giving its reason."""
+    try:
+        return list(analyze_batch(articles, settings=settings))
+    except ModelError:
+        raise
+    except Exception as exc:
+        if len(articles) == 1:
+            log.warning("article %s: analysis failed: %s", articles[0].id, exc, exc_info=True)
+            return [f"{type(exc).__name__}: {exc}"]
+    out: list[Result | str] = []
+    for art in articles:
+        out += _safe_batch([art], settings)
+    return out
+
+
+def _batches(store: Store, ids: list[str], size: int) -> Iterator[list[Article]]:
+    for i in range(0, len(ids), size):
+        yield list(store.iter_articles(ids=ids[i : i + size]))
+
+
+def analyze_pending(
+    store: Store,
+    *,
+    settings: Settings,
+    progress: Callable[[int], None] | None = None,
+) -> list[str]:
+    """Analyse the stored articles lacking an analysis at ``ANALYSIS_VERSION``; return their ids.
+
+    Batches run on ``settings.workers`` processes (0: one per core) when there are enough
+    articles; each result is saved with its vectors as it arrives (``progress(n)`` is called
+    with the number of articles handled so far).  Analyses already stored are re-used.  An
+    article whose analysis fails is recorded as a ``Failure`` (its source and the reason) and
+    left out; the others go on.
+    """
+    ids = store.article_ids_without_analysis(ANALYSIS_VERSION)
+    if not ids:
+        return []
+    workers = settings.workers or os.cpu_count() or 1
+    workers = max(1, min(workers, (len(ids) + BATCH_SIZE - 1) // BATCH_SIZE))
+    index = NameIndex()
+    done: list[str] = []
+    handled = [0]
+    unresolved: list[tuple[str, str | None]] = []
+
+    def save(batch: list[Article], outcome: list[Result | str]) -> None:
+        results: list[tuple[Article, Result]] = []
+        for art, res in zip(batch, outcome, strict=True):
+            if isinstance(res, str):  # bad input: recorded, the rest goes on
+                store.record_failure(Failure(input=art.source or art.id,
+                                             reason=f"analyze: {res}"))
+            else:
+                results.append((art, res))
+        for art, (analysis, _) in results:
+            index.add(analysis, art.published)
+        for art, (analysis, vectors) in results:
+            link_surnames(analysis, art.published, index)
+            if any(e.type == "PERSON" and len(e.name.split()) == 1 for e in analysis.entities):
+                unresolved.append((art.id, art.published))
+            store.save_analysis(art.id, analysis, vectors)
+            done.append(art.id)
+        handled[0] += len(batch)
+        if progress is not None:
+            progress(handled[0])
+
+    if workers == 1 or len(ids) < _POOL_MIN_ARTICLES:
+        for batch in _batches(store, ids, BATCH_SIZE):
+            save(batch, _safe_batch(batch, settings))
+    else:
+        _run_pool(store, ids, settings, workers, save)
+
+    # Articles analysed before the full name of their surname-only people was seen.
+    for art_id, published in unresolved:
+        art = store.get_article(art_id)
+        if art is not None and art.analysis is not None and link_surnames(
+            art.analysis, published, index
+        ):
+            store.save_analysis(art_id, art.analysis)
+    return done
+
+
+def _run_pool(store: Store, ids: list[str], settings: Settings, workers: int, save) -> None:
+    worker_settings = replace(settings, workers=1)
+    ctx = multiprocessing.get_context("spawn")  # no forked copies of loaded models or threads
+    with cf.ProcessPoolExecutor(
+        max_workers=workers, mp_context=ctx, initializer=_init_worker, initargs=(1,)
+    ) as pool:
+        pending: dict[cf.Future, list[Article]] = {}
+        batches = _batches(store, ids, BATCH_SIZE)
+        for batch in batches:
+            pending[pool.submit(_safe_batch, batch, worker_settings)] = batch
+            if len(pending) >= 2 * workers:
+                break
+        while pending:
+            finished, _ = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
+            for fut in finished:
+                batch = pending.pop(fut)
+                save(batch, fut.result())
+                nxt = next(batches, None)
+                if nxt:
+                    pending[pool.submit(_safe_batch, nxt, worker_settings)] = nxt

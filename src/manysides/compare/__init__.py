@@ -1,0 +1,261 @@
+"""Compare one story across outlets: claims, corroboration, contradictions, omissions, framing.
+
+``compare_story(story, articles, vectors, settings=...)`` reads as its steps:
+
+1. split every article into claim units (``claims``): sentences labelled fact/quote/opinion;
+2. group units that state the same thing (``grouping``): embeddings + entities, words,
+   numbers and dates, average-linkage agglomeration;
+3. count independent witnesses per group (``independence``): one owner = one witness, wire
+   copy = the wire, verbatim paragraphs = one witness;
+4. look for contradictions in each group (``conflicts``) and set the status;
+5. list each outlet's omissions of corroborated claims;
+6. describe framing (``naming``, ``framing``, ``tone``).
+
+``loaded_terms(text)`` is the loaded-language detector, reused by the summary verifier and the
+evaluation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections import OrderedDict
+from typing import Any
+
+import numpy as np
+
+from manysides.compare.claims import Unit, article_units
+from manysides.compare.conflicts import denial_pairs, find_conflict, number_pairs
+from manysides.compare.framing import article_loaded_terms, loaded_term_rates, sources_quoted
+from manysides.compare.grouping import group_units, score_matrix, secondary_support
+from manysides.compare.independence import Witnesses, contributing_wires, merge_verbatim
+from manysides.compare.lexicon import LoadedHit, lexicon_categories, loaded_terms
+from manysides.compare.naming import naming
+from manysides.compare.tone import tone
+from manysides.models import Article, Claim, Story, Support
+from manysides.settings import Settings
+
+__all__ = ["LoadedHit", "compare_story", "lexicon_categories", "loaded_terms"]
+
+log = logging.getLogger(__name__)
+
+KIND_ORDER = {"fact": 0, "quote": 1, "opinion": 2}
+
+
+def _vectors_for(article: Article, vectors: dict[str, np.ndarray]) -> np.ndarray | None:
+    vec = vectors.get(article.id)
+    n = len(article.analysis.sentences) if article.analysis else 0
+    if vec is None or len(vec) != n:
+        log.warning(
+            "article %s: %s sentence vectors for %d sentences; grouping uses words and entities",
+            article.id, "no" if vec is None else len(vec), n,
+        )
+        return None
+    return np.asarray(vec, dtype=np.float32)
+
+
+CLAUSE_CACHE_SIZE = 50_000  # clause texts whose embeddings are kept between stories
+_clause_cache: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+
+
+def _embed_clauses(units: list[Unit], settings: Settings) -> bool:
+    """Embed the units that are clauses (not whole sentences); False if no embedder loads.
+
+    Embeddings are cached by (model, text), so re-comparing a story that gained an article
+    only embeds the new article's clauses.
+    """
+    todo = [u for u in units if u.needs_vector]
+    if not todo:
+        return True
+    model = settings.embedding_model
+    missing = list(dict.fromkeys(u.text for u in todo if (model, u.text) not in _clause_cache))
+    if missing:
+        try:
+            from manysides.analyze.embed import load_embedder
+
+            embedder = load_embedder(settings.embedding_model, settings.tokenizer)
+            vecs = embedder.encode(missing)
+        except Exception as exc:  # no model: fall back to whole sentences and their vectors
+            log.warning("clause embeddings unavailable (%s); claims are whole sentences", exc)
+            return False
+        for text, vec in zip(missing, vecs, strict=True):
+            _clause_cache[(model, text)] = np.asarray(vec, dtype=np.float32)
+            if len(_clause_cache) > CLAUSE_CACHE_SIZE:
+                _clause_cache.popitem(last=False)
+    for u in todo:
+        u.vector = _clause_cache[(model, u.text)]
+        _clause_cache.move_to_end((model, u.text))
+        u.needs_vector = False
+    return True
+
+
+def _units(
+    articles: list[Article], vectors: dict[str, np.ndarray], witnesses: Witnesses,
+    settings: Settings,
+) -> list[Unit]:
+    """Claim units of all articles: clauses where an embedder can embed them, else sentences."""
+    sent_vectors = {a.id: _vectors_for(a, vectors) for a in articles}
+    units = [
+        u for a in articles for u in article_units(a, sent_vectors[a.id], witnesses.outlet[a.id])
+    ]
+    if _embed_clauses(units, settings):
+        return units
+    return [
+        u
+        for a in articles
+        for u in article_units(a, sent_vectors[a.id], witnesses.outlet[a.id], split=False)
+    ]
+
+
+def _join_disputes(
+    units: list[Unit], groups: list[list[int]], scores: np.ndarray, witnesses: Witnesses
+) -> list[list[int]]:
+    """Merge the groups of a denial and of what it denies (``conflicts.denial_pairs``), and
+    of two different counts of one thing (``conflicts.number_pairs``)."""
+    witness = lambda i: witnesses.of(units[i].article)  # noqa: E731
+    pairs = denial_pairs(units, scores, witness) + number_pairs(units, scores, witness)
+    if not pairs:
+        return groups
+    owner = {}
+    for g, members in enumerate(groups):
+        for i in members:
+            owner.setdefault(i, g)
+    parent = list(range(len(groups)))
+
+    def find(g: int) -> int:
+        while parent[g] != g:
+            parent[g] = parent[parent[g]]
+            g = parent[g]
+        return g
+
+    for i, j in pairs:
+        parent[find(owner[i])] = find(owner[j])
+        log.debug("dispute joins claims: %r / %r", units[i].text, units[j].text)
+    merged: dict[int, set[int]] = {}
+    for g, members in enumerate(groups):
+        merged.setdefault(find(g), set()).update(members)
+    return sorted((sorted(m) for m in merged.values()), key=lambda m: m[0])
+
+
+REPRESENTATIVE_SLACK = 0.05  # a fact this much less central than the medoid still speaks
+
+
+def _representative(units: list[Unit], group: list[int], scores: np.ndarray) -> int:
+    """The group's most central member; a fact or quote is preferred over an opinion (and a
+    fact over a quote) when it is nearly as central."""
+    if len(group) == 1:
+        return group[0]
+    centrality = {i: float(scores[i, group].mean()) for i in group}
+    best = max(centrality.values())
+    near = [i for i in group if centrality[i] >= best - REPRESENTATIVE_SLACK]
+    return min(near, key=lambda i: (KIND_ORDER[units[i].kind], -centrality[i], i))
+
+
+def _claim_id(story_id: str, supports: list[Support]) -> str:
+    key = story_id + "|" + "|".join(f"{s.article}:{s.sentence}" for s in supports)
+    return "c" + hashlib.sha1(key.encode()).hexdigest()[:10]
+
+
+def build_claims(
+    story: Story, articles: list[Article], vectors: dict[str, np.ndarray], settings: Settings
+) -> tuple[list[Claim], dict[str, list[list[str]]]]:
+    """Claims of a story (grouped, with status and conflicts) and each claim's witnesses."""
+    witnesses = Witnesses(articles)
+    units = _units(articles, vectors, witnesses, settings)
+    scores = score_matrix(units)
+    groups = group_units(units, scores)
+    groups = [
+        sorted(set(g) | set(x)) for g, x in zip(groups, secondary_support(units, groups, scores),
+                                                strict=True)
+    ]
+    groups = _join_disputes(units, groups, scores, witnesses)
+    names: dict[str, str] = {}
+    for a in articles:
+        for e in a.analysis.entities if a.analysis else []:
+            names.setdefault(e.key, e.name)
+    built: list[tuple[tuple[Any, ...], Claim, list[list[str]]]] = []
+    order = {a.id: n for n, a in enumerate(articles)}
+    for group in groups:
+        keys = merge_verbatim(units, group, witnesses)
+        conflict = find_conflict(units, group, keys.__getitem__, scores, names)
+        independent = sorted(set(keys.values()))
+        if conflict:
+            status = "contested"
+        elif len(independent) >= 2:
+            status = "corroborated"
+        else:
+            status = "single_source"
+        kind = min((units[i].kind for i in group), key=KIND_ORDER.__getitem__)
+        members = sorted(group, key=lambda i: (order[units[i].article], units[i].sentence))
+        pairs = dict.fromkeys((units[i].article, units[i].sentence) for i in members)
+        support = [Support(article=a, sentence=n) for a, n in pairs]
+        rep = _representative(units, group, scores)
+        outlets = sorted({units[i].outlet for i in group})
+        claim = Claim(
+            id=_claim_id(story.id, support),
+            text=units[rep].text,
+            status=status,
+            kind=kind,
+            outlets=outlets,
+            support=support,
+            conflict=conflict,
+        )
+        witness_outlets = [
+            sorted({units[i].outlet for i in group if keys[i] == w}) for w in independent
+        ]
+        sort_key = (-len(independent), -len(outlets), KIND_ORDER[kind], members[0])
+        built.append((sort_key, claim, witness_outlets))
+    built.sort(key=lambda b: b[0])
+    return [c for _, c, _ in built], {c.id: w for _, c, w in built}
+
+
+def omissions(story_outlets: list[str], claims: list[Claim]) -> dict[str, list[str]]:
+    """For each outlet, the ids of corroborated claims it does not report."""
+    return {
+        outlet: [c.id for c in claims if c.status == "corroborated" and outlet not in c.outlets]
+        for outlet in story_outlets
+    }
+
+
+def compare_story(
+    story: Story,
+    articles: list[Article],
+    vectors: dict[str, np.ndarray],
+    *,
+    settings: Settings | None = None,
+) -> Story:
+    """Fill ``story.claims``, ``story.omissions`` and ``story.framing`` from its articles.
+
+    ``articles`` carry their ``analysis``; ``vectors`` maps article id -> sentence embeddings
+    (rows aligned with ``analysis.sentences``).  Articles without analysis are skipped with a
+    warning.  Returns the same ``story`` object, updated.
+    """
+    settings = settings or Settings()
+    started = time.perf_counter()
+    usable = [a for a in articles if a.analysis is not None]
+    for a in articles:
+        if a.analysis is None:
+            log.warning("story %s: article %s has no analysis; left out", story.id, a.id)
+    claims, witnesses = build_claims(story, usable, vectors, settings)
+    outlets_by_article = Witnesses(usable).outlet
+    story_outlets = sorted(set(outlets_by_article.values())) or list(story.outlets)
+    story.claims = claims
+    story.omissions = omissions(story_outlets, claims)
+    hits = [h for a in usable for h in article_loaded_terms(a)]
+    story.framing = {
+        "naming": naming(usable, outlets_by_article),
+        "loaded_terms": hits,
+        "loaded_term_rates": loaded_term_rates(usable, outlets_by_article, hits),
+        "sources_quoted": sources_quoted(usable, outlets_by_article),
+        "tone": tone(usable, outlets_by_article),
+        "witnesses": witnesses,
+        "wire_credits": {
+            a.id: wires for a in usable if (wires := contributing_wires(a))
+        },
+    }
+    elapsed = time.perf_counter() - started
+    log.info(
+        "story %s: %d claims from %d articles in %.2fs", story.id, len(claims), len(usable), elapsed
+    )
+    return story

@@ -1,0 +1,369 @@
+"""Split articles into claim units: one per sentence, labelled fact, quote or opinion.
+
+A *unit* carries what grouping and conflict detection need: the sentence's embedding, its
+entity keys, numbers, resolved dates, content words, whether its main clause is negated, and
+who (if anyone) it is attributed to.  Kinds:
+
+- ``quote``: at least half of the sentence is inside direct quotation marks, or it is reported
+  speech attributed to a named person or body;
+- ``opinion``: attributed to analysts/experts/observers (their judgement or prediction), or
+  unattributed but carrying an opinion marker (``compare.toml`` [opinion]);
+- ``fact``: everything else, including statements sourced to a news agency ("Xinhua reported").
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+
+from manysides.compare.lexicon import load_data, matcher
+from manysides.models import Article, Quote
+
+log = logging.getLogger(__name__)
+
+MIN_WORDS = 4  # shorter sentences (furniture, headings, bylines) are not claims
+DIRECT_SHARE = 0.5  # share of a sentence's characters in direct quotes that makes it a quote
+NON_NAME_TYPES = {"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"}
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z'\u2019-]*|\d[\d,.]*")
+_TRAILING_SPEAKER = re.compile(
+    r"[,\u2014-]\s*((?:[\w'\u2019.-]+\s+){0,6}?)(said|says|say|noted|stressed|added|told|argued|"
+    r"believe[sd]?|warned)\b[^,]*[.!?\"\u201d]*\s*$",
+    re.IGNORECASE,
+)
+
+
+def _stopwords() -> frozenset[str]:
+    return frozenset(load_data("compare")["stopwords"]["words"])
+
+
+_STOP: frozenset[str] | None = None
+
+
+def content_words(text: str) -> list[str]:
+    """Lower-cased, crudely stemmed content words of ``text`` (stop words and short words out)."""
+    global _STOP
+    if _STOP is None:
+        _STOP = _stopwords()
+    out = []
+    for w in _WORD.findall(text.lower().replace("\u2019", "'")):
+        w = w.strip("'-.,")
+        if len(w) < 3 or w in _STOP or w.endswith("'s") and w[:-2] in _STOP:
+            continue
+        out.append(stem(w))
+    return out
+
+
+def stem(word: str) -> str:
+    """A tiny suffix stripper: enough to match "weapons"/"weapon", "defence"/"defense"."""
+    w = word.removesuffix("'s").replace("defence", "defense")
+    for suffix, repl in (("ies", "y"), ("sses", "ss"), ("ing", ""), ("ed", ""), ("s", "")):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 4 and not w.endswith("ss"):
+            return w[: len(w) - len(suffix)] + repl
+    return w
+
+
+@dataclass
+class Unit:
+    """One candidate claim: a sentence of one article with its features."""
+
+    article: str
+    outlet: str
+    sentence: int
+    text: str
+    kind: str
+    vector: np.ndarray
+    entities: set[str] = field(default_factory=set)
+    entity_types: dict[str, str] = field(default_factory=dict)
+    numbers: list[tuple[float, str | None, str]] = field(default_factory=list)
+    dates: list[str] = field(default_factory=list)
+    day_keys: set[str] = field(default_factory=set)
+    words: list[str] = field(default_factory=list)
+    negated: bool = False
+    negation_scope: list[str] = field(default_factory=list)
+    negation_subject: str | None = None
+    speaker: str | None = None
+    start: int = 0
+    needs_vector: bool = False
+
+
+def _overlap(a0: int, a1: int, b0: int, b1: int) -> int:
+    return max(0, min(a1, b1) - max(a0, b0))
+
+
+def speaker_category(speaker: str | None, descriptor: str | None, speaker_type: str | None) -> str:
+    """Category of a quoted speaker: state_media, agency, unnamed, analyst, official or other."""
+    text = " ".join(x for x in (speaker, descriptor) if x).lower()
+    if speaker_type == "unnamed":
+        return "unnamed"
+    for category in ("state_media", "agency", "unnamed", "analyst", "official"):
+        m = matcher("compare", "speakers", category)
+        if category == "unnamed":
+            # bare plural groups only: "analysts said", "experts", not "an analyst at ..."
+            if speaker and m.search(speaker) and len(speaker.split()) <= 3 and not descriptor:
+                if not matcher("compare", "speakers", "official").search(speaker):
+                    return "unnamed"
+            continue
+        if m.search(text):
+            return category
+    return "other"
+
+
+def classify(text: str, start: int, end: int, quotes: list[Quote]) -> tuple[str, str | None]:
+    """(kind, speaker) of a sentence spanning ``start:end`` given the article's quotes."""
+    length = max(1, end - start)
+    direct = sum(
+        _overlap(start, end, q.start, q.end) for q in quotes if q.kind == "direct"
+    )
+    here = [q for q in quotes if _overlap(start, end, q.start, q.end) > 0 and q.kind != "scare"]
+    speaker = next((q.speaker for q in here if q.speaker), None)
+    cats = [speaker_category(q.speaker, q.descriptor, q.speaker_type) for q in here]
+    if here and all(c in ("state_media", "agency") for c in cats) and direct / length < 0.3:
+        return "fact", speaker  # "..., Xinhua reported": sourcing, not someone's view
+    if any(c in ("analyst", "unnamed") for c in cats):
+        return "opinion", speaker
+    if direct / length >= DIRECT_SHARE or here:
+        return "quote", speaker
+    m = _TRAILING_SPEAKER.search(text)
+    if m:  # attribution the quote stage missed: "..., analysts said."
+        who = (m.group(1) or "").strip()
+        cat = speaker_category(who, None, None) if who else "other"
+        if cat in ("analyst", "unnamed"):
+            return "opinion", who
+        if cat not in ("state_media", "agency") and who:
+            return "quote", who
+    if matcher("compare", "opinion", "markers").search(text):
+        return "opinion", None
+    return "fact", None
+
+
+def negation(text: str) -> tuple[bool, list[str]]:
+    """Whether the main clause of ``text`` is negated, and the content words the cue governs."""
+    lowered = text.lower().replace("\u2019", "'")
+    cut = len(lowered)
+    for brk in load_data("compare")["negation"]["clause_breaks"]:
+        i = lowered.find(brk)
+        if i > 0:
+            cut = min(cut, i)
+    main = lowered[:cut]
+    scope: list[str] = []
+    negated = False
+    for _s, e, _ in matcher("compare", "negation", "cues").finditer(main):
+        after = main[e:].split()
+        if after and re.match(r"(?:un|in|im)[a-z]{4,}", after[0]):
+            continue  # litotes: "not unprecedented", "not insignificant"
+        if after and after[0] in ("only", "just", "merely"):
+            continue  # "not only ... but also" affirms
+        negated = True
+        scope.extend(content_words(main[e:])[:2])
+    return negated, scope
+
+
+def negated_subject(text: str) -> str | None:
+    """The name right before the first negation cue ("China did not provide ...") or None."""
+    for s, _e, _ in matcher("compare", "negation", "cues").finditer(text):
+        before = text[:s].split()[-4:]
+        names = [w.strip(",.;:'\u2019s") for w in before if w[:1].isupper()]
+        return names[-1] if names and names[-1] else None
+    return None
+
+
+_SPEECH = (
+    r"(?:said|says|say|noted|notes|stressed|added|told|tells|reported|reports|asserted|"
+    r"argued|believes?|warned|wrote|quoted|insisted|explained|announced|according to)"
+)
+_ATTR_TAIL = re.compile(
+    rf",\s*(?:[^,]{{0,100}}?\b)?{_SPEECH}\b[^,]{{0,100}}$|"
+    rf"[\"\u201d]\s*(?:[^,\"\u201c\u201d]{{0,80}}?\b)?{_SPEECH}\b[^\"\u201c\u201d]{{0,80}}$",
+    re.IGNORECASE,
+)
+_ATTR_HEAD = re.compile(
+    rf"^(?:according to [^,]{{3,100}},\s*|[^\"\u201c]{{0,220}}?\b{_SPEECH}\b"
+    rf"(?:\s+(?:the|a)\s+[A-Z][\w ]{{0,40}}?)?(?:\s+on\s+\w+day)?\s+that\s+|"
+    rf"(?:[\w'\u2019.-]+\s+){{1,5}}{_SPEECH}\s+(?=(?-i:[A-Z])))",
+    re.IGNORECASE,
+)
+_VERBISH = re.compile(
+    r"\b(?:is|are|was|were|will|would|has|have|had|can|could|may|might|should|must|did|does|"
+    r"do|\w{3,}ed)\b"
+)
+_SPLITS = re.compile(
+    r";\s+|,\s+(?:and|but|while|whereas|as(?!\s+well))\s+(?=\S)|"
+    r",\s+with\s+(?:\w+\s+){0,3}saying\s+"
+)
+_DASHED = re.compile(r"\s[\u2013\u2014-]\s([^\u2013\u2014]{10,200}?)\s[\u2013\u2014]\s")
+
+
+_PRONOUN_START = re.compile(r"(?:he|she|his|her|him|they|their|it|its|we|our|i|my)\b", re.I)
+_PARTICIPLE = re.compile(
+    r",\s+(?!(?:including|according|regarding|concerning|following|during|excluding|"
+    r"bring|thing|nothing|something|anything|everything)\b)([a-z]{3,}ing)\s+"
+)
+
+
+def _core(text: str, start: int) -> tuple[int, int]:
+    """Offsets (within ``text``) of a clause without its attribution ("..., X said.")."""
+    s, e = 0, len(text)
+    tail = _ATTR_TAIL.search(text)
+    if tail and len(text[: tail.start()].split()) >= MIN_WORDS:
+        e = tail.start() + (1 if text[tail.start()] in "\"\u201d" else 0)
+    head = _ATTR_HEAD.match(text[:e])
+    if (
+        head
+        and len(text[head.end() : e].split()) >= MIN_WORDS
+        and len(head.group(0).split()) <= 40
+        and not _PRONOUN_START.match(text[head.end() : e])  # "Li noted that his visit ...":
+    ):  # the speaker is the claim's subject, keep it
+        s = head.end()
+    return s, e
+
+
+def clauses(text: str) -> list[tuple[int, int, str]]:
+    """The claims a sentence carries as (start, end, text): coordinated clauses are split,
+    a dashed aside ("Li \u2013 a Chinese official under U.S. sanctions \u2013 is ...") becomes
+    its own claim ("Li is a Chinese official under U.S. sanctions"), and attributions
+    ("..., Song said") are trimmed.  A sentence that does not split gives one piece.
+    """
+    pieces: list[tuple[int, int, str | None]] = []
+    dashed = _DASHED.search(text)
+    if dashed and len(dashed.group(1).split()) >= MIN_WORDS - 1:
+        subject = text[: dashed.start()].strip()
+        inner = dashed.group(1).strip()
+        if 0 < len(subject.split()) <= 4 and re.match(r"(?:a|an|the)\s", inner, re.IGNORECASE):
+            pieces.append((dashed.start(1), dashed.end(1), f"{subject} is {inner}"))
+            rest = text[dashed.end() :]
+            pieces.append((dashed.end(), len(text), f"{subject} {rest}"))
+    if not pieces:
+        cuts = [0]
+        for m in _SPLITS.finditer(text):
+            rest = text[m.end() :]
+            nxt = _SPLITS.search(rest)
+            second = rest[: nxt.start()] if nxt else rest
+            first = text[cuts[-1] : m.start()]
+            if (
+                len(first.split()) >= MIN_WORDS + 1
+                and len(second.split()) >= MIN_WORDS + 1
+                and _VERBISH.search(second)
+                and _VERBISH.search(first)
+            ):
+                cuts.extend([m.start(), m.end()])
+        for m in _PARTICIPLE.finditer(text):  # "..., marking Russia's importance as an ally"
+            if any(a <= m.start() < b for a, b in zip(cuts[1::2], cuts[2::2], strict=False)):
+                continue
+            before = [c for c in cuts if c <= m.start()]
+            if (
+                len(text[before[-1] if before else 0 : m.start()].split()) >= MIN_WORDS + 2
+                and len(text[m.start(1) :].split()) >= MIN_WORDS + 2
+            ):
+                cuts.extend([m.start(), m.start(1)])
+        cuts.sort()
+        cuts.append(len(text))
+        pieces = [(a, b, None) for a, b in zip(cuts[0::2], cuts[1::2], strict=False)]
+    out: list[tuple[int, int, str]] = []
+    for a, b, composed in pieces:
+        piece = composed if composed is not None else text[a:b]
+        s, e = _core(piece, a)
+        core = piece[s:e].strip().strip("\"\u201c\u201d").strip()
+        if len(_WORD.findall(core)) >= MIN_WORDS:
+            lo = a + s if composed is None else a
+            hi = a + e if composed is None else b
+            out.append((lo, hi, core))
+    return out or [(0, len(text), text.strip())]
+
+
+def unit_class(unit: str | None) -> str | None:
+    """What a quantity counts, comparable across wordings: "people lost" -> "people",
+    "residents" -> "people", "rescue helicopters" -> "helicopter" (``compare.toml`` [units])."""
+    if not unit:
+        return None
+    words = [w.strip(".,") for w in unit.lower().split() if w.strip(".,")]
+    classes = load_data("compare").get("units", {})
+    for w in words:
+        for name, members in classes.items():
+            if w in members:
+                return name
+    return stem(words[-1]) if words else None
+
+
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def day_keys_of(text: str, resolved: str | None) -> set[str]:
+    """Keys by which two mentions name the same day: the ISO day and its weekday name, or
+    the weekday name alone when the date could not be resolved ("on Sunday", no anchor)."""
+    keys: set[str] = set()
+    if resolved and len(resolved) == 10:
+        keys.add(resolved)
+        try:
+            keys.add(_WEEKDAYS[date.fromisoformat(resolved).weekday()])
+        except ValueError:
+            pass
+    elif not resolved:
+        keys |= {w for w in _WEEKDAYS if w in text.lower()}
+    return keys
+
+
+def article_units(
+    article: Article, vectors: np.ndarray | None, outlet: str, *, split: bool = True
+) -> list[Unit]:
+    """Claim units of one analysed article (sentences too short to be claims left out).
+
+    With ``split`` a sentence may give several units (``clauses``); their ``vector`` is then
+    left empty (zeros) for the caller to embed, except when the clause is the whole sentence.
+    """
+    analysis = article.analysis
+    if analysis is None:
+        return []
+    types = {e.key: e.type for e in analysis.entities}
+    mentions = sorted(
+        (m for m in analysis.mentions if types.get(m.entity, "") not in NON_NAME_TYPES),
+        key=lambda m: m.start,
+    )
+    numbers = [(q.start, (q.value, unit_class(q.unit), q.text)) for q in analysis.quantities]
+    dates = [(d.start, d.resolved) for d in analysis.dates if d.resolved]
+    day_keys = [(d.start, k) for d in analysis.dates for k in day_keys_of(d.text, d.resolved)]
+    units = []
+    for pos, sent in enumerate(analysis.sentences):
+        text = sent.text
+        if len(_WORD.findall(text)) < MIN_WORDS or not re.search(r"[a-z]", text):
+            continue
+        if vectors is not None and pos < len(vectors):
+            sent_vec = np.asarray(vectors[pos], dtype=np.float32)
+        else:
+            sent_vec = np.zeros(384, dtype=np.float32)
+        kind, speaker = classify(text, sent.start, sent.end, analysis.quotes)
+        spans = clauses(text) if split else [(0, len(text), text.strip())]
+        for a, b, piece in spans:
+            lo, hi = sent.start + a, sent.start + b
+            whole = len(spans) == 1 and len(piece) >= 0.9 * len(text.strip())
+            # entities of the whole sentence count when only the attribution was trimmed
+            e_lo, e_hi = (sent.start, sent.end) if whole else (lo, hi)
+            ents = {m.entity for m in mentions if e_lo <= m.start < e_hi}
+            negated, scope = negation(piece)
+            units.append(
+                Unit(
+                    article=article.id,
+                    outlet=outlet,
+                    sentence=sent.index,
+                    text=piece,
+                    kind=kind,
+                    vector=sent_vec if whole else np.zeros_like(sent_vec),
+                    entities=ents,
+                    entity_types={k: types.get(k, "") for k in ents},
+                    numbers=[n for o, n in numbers if e_lo <= o < e_hi],
+                    dates=[r for o, r in dates if e_lo <= o < e_hi],
+                    day_keys={k for o, k in day_keys if e_lo <= o < e_hi},
+                    words=content_words(piece),
+                    negated=negated,
+                    negation_scope=scope,
+                    negation_subject=negated_subject(piece) if negated else None,
+                    speaker=speaker,
+                    start=lo,
+                    needs_vector=not whole,
+                )
+            )
+    return units

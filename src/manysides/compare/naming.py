@@ -1,0 +1,238 @@
+"""How outlets name the same referent: a person ("dictator Xi Jinping" / "President Xi"),
+an event tied to a place ("invasion of Ukraine" / "Ukraine crisis"), a relationship between
+two places ("China-Russia relations" / "Sino-Russian ties").
+
+Referents come from the analysis, not from a list: persons and organisations are entity keys
+(aliases already merged); events and relationships are noun phrases whose head is an event or
+relation noun (``naming.toml``) attached to the story's places (its GPE entities and their
+demonyms) by a modifier ("Ukraine crisis", "China-Russia relations") or a preposition ("war in
+Ukraine").  A bare head later in the same article ("the invasion") co-refers with the last
+anchored phrase of that head.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter, defaultdict
+from typing import Any
+
+from manysides.compare.lexicon import load_data
+from manysides.models import Article
+
+log = logging.getLogger(__name__)
+
+PERSON_TYPES = ("PERSON", "ORG")
+MAX_LABEL_WORDS = 8
+PRONOUNS = {"he", "she", "him", "her", "his", "hers", "it", "its", "they", "them", "their",
+            "we", "us", "our", "i", "me", "my", "who", "whom", "whose"}
+_DEMONYM = re.compile(r"^[A-Z][a-z]+(?:an|ese|ish|ian|i)$")
+_TOKEN = re.compile(r"[A-Za-z][\w.'\u2019-]*|\S")
+
+
+def _demonyms(name: str) -> list[str]:
+    """Adjectives of a place name: Russia -> Russian, Ukraine -> Ukrainian, China -> Chinese."""
+    forms = {name}
+    if name.endswith("ia"):
+        forms.add(name + "n")
+    if name.endswith("a"):
+        forms |= {name[:-1] + "ese", name + "n"}
+    if name.endswith("e"):
+        forms |= {name[:-1] + "ian"}
+    forms |= {name + "ian", name + "ese", name + "an"}
+    if name == "China":
+        forms |= {"Sino", "Chinese"}
+    return sorted(forms, key=len, reverse=True)
+
+
+def _places(articles: list[Article]) -> dict[str, str]:
+    """Surface form (name, alias or demonym) -> canonical place name, over the story's GPEs."""
+    forms: dict[str, str] = {}
+    for a in articles:
+        for e in a.analysis.entities if a.analysis else []:
+            if e.type != "GPE":
+                continue
+            canonical = e.name
+            for alias in {e.name, *e.aliases}:
+                if not re.fullmatch(r"[A-Z][\w.-]+(?: [A-Z][\w.-]+)?", alias):
+                    continue
+                for form in _demonyms(alias) if " " not in alias else [alias]:
+                    forms.setdefault(form, canonical)
+    return forms
+
+
+def _phrase_regex(heads: list[str], places: dict[str, str], preps: list[str]) -> re.Pattern[str]:
+    place = "|".join(re.escape(p) for p in sorted(places, key=len, reverse=True))
+    head = "|".join(re.escape(h) for h in sorted(heads, key=len, reverse=True))
+    mod = rf"(?:{place})(?:(?:[-\u2013/]|\s+and\s+)(?:{place}))*(?:['\u2019]s)?"
+    prep = "|".join(preps)
+    stop = "|".join(sorted(_stopwords()))
+    adj = rf"(?:\b(?!(?:{stop})\b)(?![a-z]+ed\b)(?!began\b)[a-z][\w-]+\s+)"
+    return re.compile(
+        rf"(?P<mod>\b{mod}\s+)?(?P<adj>{adj}{{0,2}}?)(?P<head>\b(?:{head})\b)"
+        rf"(?P<pp>\s+(?:{prep}|between)\s+(?:the\s+)?(?:{mod}))?",
+    )
+
+
+def _stopwords() -> set[str]:
+    return set(load_data("compare")["stopwords"]["words"]) - {"first", "last"}
+
+
+def _places_in(text: str, places: dict[str, str]) -> list[str]:
+    found = []
+    for form in sorted(places, key=len, reverse=True):
+        for _ in re.finditer(rf"(?<![\w]){re.escape(form)}(?![a-z])", text):
+            if places[form] not in found:
+                found.append(places[form])
+    return found
+
+
+def phrase_referents(
+    articles: list[Article], outlets: dict[str, str]
+) -> list[dict[str, Any]]:
+    """Event and relationship referents with each outlet's terms (see module docstring)."""
+    places = _places(articles)
+    if not places:
+        return []
+    cfg = load_data("naming")
+    groups = {
+        "event": (cfg["events"]["heads"], cfg["events"]["prepositions"]),
+        "relationship": (cfg["relations"]["heads"], cfg["relations"]["prepositions"]
+                         if "prepositions" in cfg["relations"] else ["between", "with"]),
+    }
+    pair_markers = [m.lower() for m in cfg["relations"].get("pair_markers", [])]
+    raw: list[tuple[str, str, str, str, tuple[str, ...] | None]] = []
+    for kind, (heads, preps) in groups.items():
+        regex = _phrase_regex(heads, places, preps)
+        for a in articles:
+            last_by_head: dict[str, tuple[str, ...]] = {}
+            for m in regex.finditer(a.text):
+                head = m.group("head").lower()
+                anchored = (m.group("mod") or "") + " " + (m.group("pp") or "")
+                pl = tuple(_places_in(anchored, places))
+                if kind == "relationship":
+                    if len(pl) < 2:
+                        before = a.text[max(0, m.start() - 30) : m.start()].lower()
+                        after = a.text[m.end() : m.end() + 30].lower()
+                        if any(p in before or p in after for p in pair_markers) or (
+                            m.group("adj") and "bilateral" in m.group("adj")
+                        ):
+                            pl = ("*pair*",)
+                        else:
+                            continue
+                    else:
+                        pl = tuple(sorted(pl))
+                term = re.sub(r"\s+", " ", m.group(0)).strip()
+                if pl:
+                    last_by_head[head] = pl
+                    raw.append((kind, a.id, term, head, pl))
+                elif head in last_by_head and re.search(
+                    rf"\b(?:the|this|that)\s+{re.escape(head)}\b", a.text[m.start() - 6 : m.end()]
+                ):
+                    raw.append((kind, a.id, head, head, last_by_head[head]))
+    # an event referent is its most frequent place; "Russia-Ukraine conflict" joins "Ukraine"
+    place_freq = Counter(p for kind, _, _, _, pl in raw if kind == "event" for p in pl)
+    pair_freq = Counter(pl for kind, _, _, _, pl in raw if kind == "relationship"
+                        and pl != ("*pair*",))
+    top_pair = pair_freq.most_common(1)[0][0] if pair_freq else None
+    table: dict[tuple[str, str], dict[str, Counter[str]]] = defaultdict(
+        lambda: defaultdict(Counter)
+    )
+    heads_of: dict[tuple[str, str], dict[str, Counter[str]]] = defaultdict(
+        lambda: defaultdict(Counter)
+    )
+    for kind, article_id, term, head, pl in raw:
+        if kind == "event":
+            label = f"event: {max(pl, key=lambda p: (place_freq[p], p))}"
+        else:
+            pair = top_pair if pl == ("*pair*",) else pl
+            if pair is None:
+                continue
+            label = f"relationship: {'-'.join(pair)}"
+        table[(kind, label)][outlets[article_id]][term] += 1
+        heads_of[(kind, label)][outlets[article_id]][head] += 1
+    out = []
+    for (kind, label), by_outlet in table.items():
+        if len(by_outlet) < 2:
+            continue
+        out.append(
+            {
+                "referent": label,
+                "kind": kind,
+                "by_outlet": {
+                    o: [{"term": t, "count": n} for t, n in terms.most_common()]
+                    for o, terms in sorted(by_outlet.items())
+                },
+                "heads": {
+                    o: dict(h.most_common()) for o, h in sorted(heads_of[(kind, label)].items())
+                },
+            }
+        )
+    out.sort(key=lambda r: -sum(sum(t["count"] for t in v) for v in r["by_outlet"].values()))
+    return out
+
+
+def _label(text: str, start: int, titles: set[str], stop: set[str]) -> str:
+    """The label words right before a name ("dictator", "Chinese President")."""
+    tokens = [t.group(0) for t in _TOKEN.finditer(text[max(0, start - 120) : start])]
+    words: list[str] = []
+    for pos in range(len(tokens) - 1, -1, -1):
+        w = tokens[pos]
+        lw = w.lower().strip(".")
+        if len(words) >= MAX_LABEL_WORDS or not w[0].isalpha():
+            break
+        if lw in titles or _DEMONYM.match(w) or w in ("U.S.", "US", "UK"):
+            words.insert(0, w)
+        elif words and w[0].isupper() and lw not in stop:
+            words.insert(0, w)  # "Minister of National Defense": capitalised parts of a title
+        elif words and lw == "of" and pos > 0 and tokens[pos - 1][:1].isupper():
+            words.insert(0, w)
+        else:
+            break
+    while words and (words[0].lower() in ("of", "and") or words[0].lower() in stop):
+        words.pop(0)
+    return " ".join(words)
+
+
+def entity_referents(articles: list[Article], outlets: dict[str, str]) -> list[dict[str, Any]]:
+    """Persons and organisations named by 2+ outlets, with each outlet's label + name forms."""
+    cfg = load_data("naming")["titles"]
+    titles = {w.lower() for w in cfg["words"]}
+    stop = {w.lower() for w in cfg["stop"]}
+    table: dict[str, dict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
+    names: dict[str, str] = {}
+    for a in articles:
+        if not a.analysis:
+            continue
+        ents = {e.key: e for e in a.analysis.entities}
+        for m in a.analysis.mentions:
+            ent = ents.get(m.entity)
+            if ent is None or ent.type not in PERSON_TYPES or m.text.lower() in PRONOUNS:
+                continue
+            label = _label(a.text, m.start, titles, stop)
+            name = re.sub(r"^(?:the|a|an)\s+", "", m.text, flags=re.IGNORECASE)
+            term = f"{label} {name}".strip() if label else name
+            table[m.entity][outlets[a.id]][term] += 1
+            names.setdefault(m.entity, ent.name)
+    out = []
+    for key, by_outlet in table.items():
+        if len(by_outlet) < 2:
+            continue
+        out.append(
+            {
+                "referent": f"{names[key]}",
+                "kind": "entity",
+                "entity": key,
+                "by_outlet": {
+                    o: [{"term": t, "count": n} for t, n in terms.most_common()]
+                    for o, terms in sorted(by_outlet.items())
+                },
+            }
+        )
+    out.sort(key=lambda r: -sum(sum(t["count"] for t in v) for v in r["by_outlet"].values()))
+    return out
+
+
+def naming(articles: list[Article], outlets: dict[str, str]) -> list[dict[str, Any]]:
+    """All naming referents: events and relationships first, then persons/organisations."""
+    return phrase_referents(articles, outlets) + entity_referents(articles, outlets)

@@ -1,0 +1,109 @@
+"""The story's timeline: dated events from every article's resolved date mentions.
+
+Each date mention the analysis resolved to an absolute date (or range) gives an event: that
+date and its sentence (relative dates made absolute, pronoun resolved).  Events of the same date
+whose sentences say the same thing (embedding similarity above ``timeline.merge_similarity``)
+merge into one event with several sources.  Sorted by date, then by how many articles report it.
+"""
+
+from __future__ import annotations
+
+import calendar
+import logging
+from dataclasses import dataclass, field
+
+from manysides.models import Support, TimelineEvent
+from manysides.report.prepare import (
+    LoadedFn,
+    Prepared,
+    StoryText,
+    drop_adverbs,
+    loaded_outside_quotes,
+    quotes_balanced,
+)
+from manysides.report.verify import Similarity, rules
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class _Event:
+    date: str
+    items: list[Prepared] = field(default_factory=list)
+
+
+def build_timeline(
+    text: StoryText, similarity: Similarity, loaded: LoadedFn | None
+) -> list[TimelineEvent]:
+    """Timeline events of the story whose articles ``text`` indexes (see the module docstring)."""
+    cfg = rules()["timeline"]
+    by_date: dict[str, list[Prepared]] = {}
+    for article_id, article in text.articles.items():
+        if article.analysis is None:
+            continue
+        seen: set[tuple[str, int]] = set()
+        for d in article.analysis.dates:
+            if not d.resolved or not _plausible(d.resolved):
+                continue
+            index = d.sentence
+            if index is None:
+                index = next((s.index for s in article.analysis.sentences
+                              if s.start <= d.start < s.end), None)
+            if index is None or (d.resolved, index) in seen:
+                continue
+            seen.add((d.resolved, index))
+            prepared = text.prepare(article_id, index, strip_attribution=True)
+            if prepared is None or not 4 <= prepared.words <= int(cfg["max_words"]) \
+                    or d.resolved not in prepared.dates or not quotes_balanced(prepared.text):
+                continue  # too long or short, cut mid-quote, or the date was the attribution's
+            by_date.setdefault(display_date(d.resolved), []).append(prepared)
+    events: list[_Event] = []
+    threshold = float(cfg["merge_similarity"])
+    for day, items in by_date.items():
+        groups: list[_Event] = []
+        for item in items:
+            for group in groups:
+                scores = similarity.scores(item.text, [g.text for g in group.items])
+                if max(scores) >= threshold:
+                    group.items.append(item)
+                    break
+            else:
+                groups.append(_Event(day, [item]))
+        events.extend(groups)
+    out = [_to_event(e, text, loaded) for e in events]
+    out.sort(key=lambda e: (e.date.split("/")[0], e.date, -len(e.articles), e.text))
+    return out
+
+
+def display_date(resolved: str) -> str:
+    """A range covering a whole year or month as that year or month ("2018", "2023-03")."""
+    if "/" not in resolved:
+        return resolved
+    lo, hi = resolved.split("/", 1)
+    if len(lo) == len(hi) == 10 and lo[:4] == hi[:4]:
+        if lo[5:] == "01-01" and hi[5:] == "12-31":
+            return lo[:4]
+        if lo[:7] == hi[:7] and lo[8:] == "01":
+            last = calendar.monthrange(int(lo[:4]), int(lo[5:7]))[1]
+            if int(hi[8:]) == last:
+                return lo[:7]
+    return resolved
+
+
+def _plausible(resolved: str) -> bool:
+    """A date worth a timeline entry: a year, month, day or range of them (not a time alone)."""
+    head = resolved.split("/")[0]
+    return len(head) >= 4 and head[:4].isdigit()
+
+
+def _to_event(event: _Event, text: StoryText, loaded: LoadedFn | None) -> TimelineEvent:
+    items = sorted(event.items, key=lambda p: (len(loaded_outside_quotes(p.text, loaded)) > 0,
+                                               p.words))
+    best = items[0]
+    body = drop_adverbs(best.text, loaded)
+    if loaded_outside_quotes(body, loaded):
+        quoted = best.evidence.text.strip().replace("“", "‘").replace("”", "’")
+        body = f"{best.evidence.outlet} writes: “{quoted}”"
+    articles = list(dict.fromkeys(p.evidence.article for p in items))
+    support = [Support(p.evidence.article, p.evidence.sentence) for p in items]
+    return TimelineEvent(date=event.date, text=body, articles=articles, support=support)

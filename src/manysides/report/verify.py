@@ -1,0 +1,242 @@
+"""The verifier: does a summary sentence say only what the sentences it cites say?
+
+A sentence passes when every name, number and date in it appears in its cited sentences
+(dates also through their resolved ISO form, so "on 16 April 2023" is backed by a cited
+"on Sunday" that the analysis resolved to 2023-04-16) and its meaning is close to at least
+one cited sentence (cosine of sentence embeddings above a threshold).
+
+``EmbeddingSimilarity`` (all-MiniLM-L6-v2 through ``manysides.analyze.embed``) is what the
+product uses.  ``TokenOverlapSimilarity`` exists for unit tests that must not load a model.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Protocol
+
+import numpy as np
+
+from manysides.errors import ModelError
+from manysides.settings import Settings
+
+log = logging.getLogger(__name__)
+
+MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august",
+          "september", "october", "november", "december"]
+_MONTH_RE = "|".join(m.capitalize() for m in MONTHS)
+# "16 April 2023", "April 16, 2023", "16 April", "April 16", "April 2023", "2023-04-16"
+DATE_RE = re.compile(
+    rf"\b(?:(?P<d1>\d{{1,2}}) (?P<m1>{_MONTH_RE})(?: (?P<y1>\d{{4}}))?"
+    rf"|(?P<m2>{_MONTH_RE}) (?P<d2>\d{{1,2}})(?:, (?P<y2>\d{{4}}))?"
+    rf"|(?P<m3>{_MONTH_RE}) (?P<y3>\d{{4}})"
+    r"|(?P<iso>\d{4}-\d{2}(?:-\d{2})?))\b"
+)
+NUMBER_RE = re.compile(r"\b\d+(?:[.,]\d+)*\b")
+NUMBER_WORDS = {
+    "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+    "twelve", "twenty", "thirty", "forty", "fifty", "hundred", "thousand", "million",
+    "billion", "dozen", "dozens", "hundreds", "thousands", "millions",
+}
+NAME_RE = re.compile(r"\b[A-Z][\w'’\-]*[\w]")
+
+
+@lru_cache(maxsize=1)
+def rules() -> dict[str, Any]:
+    """The report rules (``src/manysides/data/report.toml``), read once."""
+    text = resources.files("manysides").joinpath("data/report.toml").read_text("utf-8")
+    return tomllib.loads(text)
+
+
+@dataclass
+class Evidence:
+    """One cited sentence: where it is, its text, and what the analysis knows about it.
+
+    ``dates``: resolved ISO dates (or ranges "a/b") of its date mentions; ``names``: names the
+    analysis ties to it beyond its text (entity names of its mentions, a resolved pronoun).
+    """
+
+    article: str
+    sentence: int
+    text: str
+    outlet: str | None = None
+    dates: list[str] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Verdict:
+    """The verifier's answer for one sentence: ``ok``, best similarity, reasons it failed."""
+
+    ok: bool
+    similarity: float
+    reasons: list[str] = field(default_factory=list)
+
+
+class Similarity(Protocol):
+    """Scores how close in meaning ``text`` is to each of ``others`` (1.0 = same)."""
+
+    def scores(self, text: str, others: Sequence[str]) -> list[float]: ...
+
+
+class EmbeddingSimilarity:
+    """Cosine similarity of sentence embeddings from an embedder (``encode(texts) -> n x d``)."""
+
+    def __init__(self, embedder: Any) -> None:
+        self.embedder = embedder
+        self._cache: dict[str, np.ndarray] = {}
+
+    def vectors(self, texts: Sequence[str]) -> np.ndarray:
+        """Unit-length embeddings of ``texts`` (rows), computed once per distinct text."""
+        missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        if missing:
+            matrix = np.atleast_2d(np.asarray(_encode(self.embedder, missing), dtype=np.float32))
+            norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+            matrix = matrix / np.where(norms == 0, 1.0, norms)
+            for text, row in zip(missing, matrix, strict=True):
+                self._cache[text] = row
+        if not texts:
+            return np.zeros((0, 1), dtype=np.float32)
+        return np.stack([self._cache[t] for t in texts])
+
+    def scores(self, text: str, others: Sequence[str]) -> list[float]:
+        if not others:
+            return []
+        m = self.vectors([text, *others])
+        return [float(x) for x in m[1:] @ m[0]]
+
+
+class TokenOverlapSimilarity:
+    """Jaccard overlap of lower-cased word sets.  For unit tests only, not for the product."""
+
+    def scores(self, text: str, others: Sequence[str]) -> list[float]:
+        a = _words(text)
+        out = []
+        for other in others:
+            b = _words(other)
+            out.append(len(a & b) / len(a | b) if a and b else 0.0)
+        return out
+
+
+def load_similarity(settings: Settings) -> EmbeddingSimilarity:
+    """The product's similarity: the sentence embedder of ``manysides.analyze.embed``.
+
+    Raises ``ModelError`` when the embedder cannot be loaded (no silent fallback).
+    """
+    try:
+        from manysides.analyze.embed import load_embedder
+    except ImportError as exc:
+        raise ModelError(
+            "the sentence embedder (manysides.analyze.embed) is not available"
+        ) from exc
+    return EmbeddingSimilarity(load_embedder(settings.embedding_model, settings.tokenizer))
+
+
+def _encode(embedder: Any, texts: list[str]) -> np.ndarray:
+    for name in ("encode", "embed"):
+        method = getattr(embedder, name, None)
+        if callable(method):
+            return method(texts)
+    if callable(embedder):
+        return embedder(texts)
+    raise ModelError(f"embedder {embedder!r} has no encode(texts) method")
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z0-9]+", text.lower()) if len(w) > 2}
+
+
+def date_spans(text: str) -> list[tuple[int, int, str]]:
+    """Absolute dates written in ``text``: (start, end, ISO or partial ISO "2023-04"/"--04-16")."""
+    out = []
+    for m in DATE_RE.finditer(text):
+        g = m.groupdict()
+        if g["iso"]:
+            out.append((m.start(), m.end(), g["iso"]))
+            continue
+        month = g["m1"] or g["m2"] or g["m3"]
+        day = g["d1"] or g["d2"]
+        year = g["y1"] or g["y2"] or g["y3"]
+        mm = f"{MONTHS.index(month.lower()) + 1:02d}"
+        if day and not 1 <= int(day) <= 31:
+            continue
+        if year and day:
+            iso = f"{year}-{mm}-{int(day):02d}"
+        elif year:
+            iso = f"{year}-{mm}"
+        else:
+            iso = f"--{mm}-{int(day):02d}"
+        out.append((m.start(), m.end(), iso))
+    return out
+
+
+def _date_backed(iso: str, literal: str, evidence: Sequence[Evidence]) -> bool:
+    for ev in evidence:
+        if literal.lower() in ev.text.lower():
+            return True
+        for resolved in ev.dates:
+            for part in resolved.split("/"):
+                if iso.startswith("--"):
+                    if part[4:10] == iso[1:]:
+                        return True
+                elif part.startswith(iso) or iso.startswith(part) and len(part) >= 10:
+                    return True
+            if "/" in resolved and len(iso) == 10:
+                lo, hi = resolved.split("/", 1)
+                if lo[:10] <= iso <= hi[:10]:
+                    return True
+    return False
+
+
+def verify(
+    text: str,
+    evidence: Sequence[Evidence],
+    similarity: Similarity,
+    *,
+    min_similarity: float | None = None,
+) -> Verdict:
+    """Check ``text`` against the sentences it cites; returns a ``Verdict``.
+
+    Fails when it cites nothing, names a name / number / date the evidence lacks, or is not
+    close enough in meaning to any cited sentence.
+    """
+    if min_similarity is None:
+        min_similarity = float(rules()["verify"]["min_similarity"])
+    if not evidence:
+        return Verdict(False, 0.0, ["no cited sentence"])
+    reasons: list[str] = []
+    joined = " ".join(ev.text for ev in evidence)
+    joined_low = joined.lower()
+    names_low = " ".join([*(n for ev in evidence for n in ev.names),
+                          *(ev.outlet or "" for ev in evidence)]).lower()
+    masked = text
+    for start, end, iso in date_spans(text):
+        literal = text[start:end]
+        if not _date_backed(iso, literal, evidence):
+            reasons.append(f"date {literal!r} not in cited sentences")
+        masked = masked[:start] + " " * (end - start) + masked[end:]
+    evidence_numbers = {n.replace(",", "") for n in NUMBER_RE.findall(joined)}
+    for num in NUMBER_RE.findall(masked):
+        if num.replace(",", "") not in evidence_numbers:
+            reasons.append(f"number {num!r} not in cited sentences")
+    for word in re.findall(r"[a-z]+", masked.lower()):
+        if word in NUMBER_WORDS and not re.search(rf"\b{word}\b", joined_low):
+            reasons.append(f"number {word!r} not in cited sentences")
+    skip = set(rules()["verify"]["not_names"])
+    for m in NAME_RE.finditer(masked):
+        name = m.group(0).rstrip("’'s") if m.group(0).endswith(("’s", "'s")) else m.group(0)
+        if name in skip or not name:
+            continue
+        pattern = rf"\b{re.escape(name.lower())}"
+        if not re.search(pattern, joined_low) and not re.search(pattern, names_low):
+            reasons.append(f"name {name!r} not in cited sentences")
+    scores = similarity.scores(text, [ev.text for ev in evidence])
+    best = max(scores) if scores else 0.0
+    if best < min_similarity:
+        reasons.append(f"similarity {best:.2f} below {min_similarity:.2f}")
+    return Verdict(not reasons, best, reasons)

@@ -1,0 +1,111 @@
+"""Full-text search over articles: SQLite FTS5 or PostgreSQL ``tsvector``, one safe query syntax.
+
+User input is never passed to the database's query language as is: it is split into words and
+``"quoted phrases"`` (balanced double quotes), each quoted for the backend, all required (AND).
+Any other character (``(``, ``*``, ``:``, a lone ``"``, ``AND``/``OR``/``NOT`` as words) is
+just text, so no input can raise a syntax error.  Snippets mark matches with ``[`` and ``]``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+# Must stay identical to the expression indexed by migration 0002 (the planner matches it).
+PG_TSVECTOR = "to_tsvector('english'::regconfig, coalesce(title, '') || ' ' || text)"
+SNIPPET_START, SNIPPET_END, SNIPPET_ELLIPSIS = "[", "]", "…"
+SNIPPET_TOKENS = 24  # words in a snippet
+TITLE_WEIGHT = 4.0  # a match in the title counts this many times a match in the text (SQLite)
+MAX_TERMS = 32  # longer queries are cut (a pasted paragraph is not a search)
+
+_PHRASE_OR_WORD = re.compile(r'"([^"]*)"|(\w+)')
+_WORD = re.compile(r"\w+")
+
+
+@dataclass
+class SearchHit:
+    """One article found by ``Store.search``; ``rank``: higher is a better match."""
+
+    article_id: str
+    story_id: str | None
+    title: str | None
+    outlet: str | None
+    snippet: str
+    rank: float
+
+
+def parse_query(query: str) -> list[list[str]]:
+    """Split user input into terms: each a list of words (one word, or a quoted phrase)."""
+    terms: list[list[str]] = []
+    for match in _PHRASE_OR_WORD.finditer(query or ""):
+        phrase, word = match.groups()
+        words = _WORD.findall(phrase) if phrase is not None else [word]
+        if words:
+            terms.append(words)
+        if len(terms) >= MAX_TERMS:
+            break
+    return terms
+
+
+def fts5_query(terms: list[list[str]]) -> str:
+    """FTS5 MATCH expression: every term a quoted string (words cannot contain quotes)."""
+    return " AND ".join('"' + " ".join(words) + '"' for words in terms)
+
+
+def websearch_query(terms: list[list[str]]) -> str:
+    """``websearch_to_tsquery`` input: every term quoted, so ``or``/``-`` are plain words."""
+    return " ".join('"' + " ".join(words) + '"' for words in terms)
+
+
+def search(
+    conn: sa.Connection, query: str, limit: int, include_duplicates: bool
+) -> list[SearchHit]:
+    """Run ``query`` on ``conn``'s database (SQLite or PostgreSQL); best matches first."""
+    terms = parse_query(query)
+    if not terms or limit <= 0:
+        return []
+    dup_filter = "" if include_duplicates else "AND a.duplicate_of IS NULL"
+    if conn.dialect.name == "sqlite":
+        sql = f"""
+            SELECT a.id, a.story_id, a.title, a.outlet,
+                   snippet(articles_fts, -1, :s0, :s1, :ell, {SNIPPET_TOKENS}) AS snippet,
+                   -bm25(articles_fts, {TITLE_WEIGHT}, 1.0) AS rank
+            FROM articles_fts JOIN articles AS a ON a.rowid = articles_fts.rowid
+            WHERE articles_fts MATCH :q {dup_filter}
+            ORDER BY rank DESC, a.id
+            LIMIT :limit"""
+        params = {"q": fts5_query(terms)}
+    elif conn.dialect.name == "postgresql":
+        options = (f"StartSel={SNIPPET_START}, StopSel={SNIPPET_END}, FragmentDelimiter=" +
+                   f"{SNIPPET_ELLIPSIS}, MaxWords={SNIPPET_TOKENS}, MinWords=8, MaxFragments=2")
+        sql = f"""
+            WITH q AS (SELECT websearch_to_tsquery('english'::regconfig, :q) AS query),
+            hits AS (
+                SELECT a.id, ts_rank_cd({PG_TSVECTOR}, q.query) AS rank
+                FROM articles AS a, q
+                WHERE {PG_TSVECTOR} @@ q.query {dup_filter}
+                ORDER BY rank DESC, a.id
+                LIMIT :limit)
+            SELECT a.id, a.story_id, a.title, a.outlet,
+                   ts_headline('english'::regconfig, a.text, q.query, :options) AS snippet,
+                   hits.rank
+            FROM hits JOIN articles AS a ON a.id = hits.id, q
+            ORDER BY hits.rank DESC, a.id"""
+        params = {"q": websearch_query(terms), "options": options}
+    else:  # pragma: no cover - the store only opens SQLite and PostgreSQL
+        raise NotImplementedError(f"full-text search on {conn.dialect.name}")
+    params.update(limit=limit, s0=SNIPPET_START, s1=SNIPPET_END, ell=SNIPPET_ELLIPSIS)
+    rows = conn.execute(sa.text(sql), params).all()
+    return [
+        SearchHit(article_id=r[0], story_id=r[1], title=r[2], outlet=r[3],
+                  snippet=r[4] or "", rank=float(r[5]))
+        for r in rows
+    ]
+
+
+def rebuild(conn: sa.Connection) -> None:
+    """Rebuild the SQLite FTS5 index from ``articles`` (after a VACUUM may have moved rowids)."""
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')")

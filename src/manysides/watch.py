@@ -1,0 +1,365 @@
+"""Continuous feeds: poll RSS/Atom feeds, ingest their new items, keep stories up to date.
+
+``manysides watch FEEDS_FILE --interval 10m`` (one feed URL or path per line, ``#`` comments):
+each poll fetches every feed with a conditional GET (ETag / Last-Modified kept in the store), reads
+the items not seen before, stores their articles, then analyses them and assigns them to stories.
+
+Guarantees:
+
+- a feed that is down (refused, time-out, error status, not a feed) is logged and recorded in
+  its feed state; the next feed goes on;
+- an item is recorded as seen only after its article is committed, and a feed's validators only
+  after all its items are handled, so a kill at any moment loses nothing: on restart the feed is
+  fetched again and the items not recorded are read again (their article ids make that
+  harmless);
+- an item that fails (its page is down) is retried on the next polls, up to
+  ``MAX_ITEM_ATTEMPTS`` times, then given up (the failure is in ``manysides failures``).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from manysides.errors import FetchError, InputError
+from manysides.models import Failure
+from manysides.settings import Settings
+from manysides.store import Store
+
+log = logging.getLogger(__name__)
+
+MAX_ITEM_ATTEMPTS = 3  # polls an item's article may fail before it is given up
+BACKOFF_BASE_S = 0.5  # waits 0.5 s, 1 s, 2 s ... between tries of a feed
+RETRY_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
+_INTERVAL = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$", re.IGNORECASE)
+_UNIT_S = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+
+UpdateFn = Callable[[Store, Settings], list[str]]
+"""After a poll that stored articles: analyse, assign to stories; returns story ids touched."""
+
+
+@dataclass
+class FeedPoll:
+    """What one poll of one feed did."""
+
+    feed: str
+    status: str  # "ok", "not_modified" or "error"
+    stored: list[str] = field(default_factory=list)  # article ids of newly handled items
+    failed: list[Failure] = field(default_factory=list)
+    skipped: int = 0  # items seen in an earlier poll
+    error: str | None = None
+
+
+@dataclass
+class PollSummary:
+    """One poll over every feed, then the stories brought up to date."""
+
+    feeds: list[FeedPoll]
+    stories: list[str] = field(default_factory=list)
+
+    @property
+    def stored(self) -> list[str]:
+        return [a for f in self.feeds for a in f.stored]
+
+
+def parse_interval(text: str) -> float:
+    """``"10m"`` -> 600.0 seconds; units s, m, h, d (none: seconds)."""
+    match = _INTERVAL.match(text or "")
+    if not match or float(match.group(1)) <= 0:
+        raise ValueError(f"not an interval: {text!r} (examples: 90s, 10m, 1h)")
+    return float(match.group(1)) * _UNIT_S[match.group(2).lower()]
+
+
+def read_feeds_file(path: str | Path) -> list[str]:
+    """Feed URLs or paths in a file: one per line; blank lines and ``#`` comments skipped."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the feeds file ({exc.strerror or exc})") from exc
+    feeds = []
+    for line in lines:
+        line = line.split(" #", 1)[0].strip()
+        if line and not line.startswith("#"):
+            feeds.append(line)
+    return list(dict.fromkeys(feeds))
+
+
+def update_stories(store: Store, settings: Settings) -> list[str]:
+    """Analyse pending articles, assign every analysed article without a story, refresh the
+    stories touched (comparison, summary).  Returns the story ids touched."""
+    from manysides.analyze import analyze_pending
+    from manysides.cluster import assign_stories
+
+    analyze_pending(store, settings=settings)
+    ids = store.article_ids_without_story()  # also those a killed run analysed, not assigned
+    if not ids:
+        return []
+    story_ids = assign_stories(store, ids, settings=settings)
+    try:
+        from manysides.pipeline import refresh_stories
+    except ImportError:  # pragma: no cover - the pipeline module is part of the package
+        return story_ids
+    refresh_stories(store, story_ids, settings=settings)
+    return story_ids
+
+
+class Watcher:
+    """Polls a list of feeds into a store.  ``poll()`` once; ``run(interval)`` repeatedly."""
+
+    def __init__(
+        self,
+        store: Store,
+        feeds: list[str],
+        *,
+        settings: Settings | None = None,
+        update: UpdateFn | None = update_stories,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self.store = store
+        self.feeds = feeds
+        self.settings = settings or Settings()
+        self.update = update
+        self._client = httpx.Client(
+            timeout=httpx.Timeout(self.settings.http_timeout_s),
+            headers={"User-Agent": self.settings.user_agent,
+                     "Accept": "application/rss+xml, application/atom+xml, application/xml;"
+                               "q=0.9, */*;q=0.8"},
+            follow_redirects=True,
+            transport=transport,
+        )
+        self._last_request: dict[str, float] = {}
+
+    def close(self) -> None:
+        self._client.close()
+
+    def __enter__(self) -> Watcher:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- polling ------------------------------------------------------------------------------
+
+    def run(self, interval_s: float, *, max_polls: int | None = None,
+            sleep: Callable[[float], None] = time.sleep) -> Iterator[PollSummary]:
+        """Poll every ``interval_s`` seconds (from the start of one poll to the next), forever
+        or ``max_polls`` times; yields each poll's summary."""
+        polls = 0
+        while max_polls is None or polls < max_polls:
+            started = time.monotonic()
+            yield self.poll()
+            polls += 1
+            if max_polls is not None and polls >= max_polls:
+                return
+            sleep(max(0.0, interval_s - (time.monotonic() - started)))
+
+    def poll(self) -> PollSummary:
+        """Poll each feed once (a failing feed is logged; the next goes on), then update the
+        stories if anything new was stored."""
+        results = []
+        for feed in self.feeds:
+            try:
+                results.append(self.poll_feed(feed))
+            except Exception as exc:  # a bug in one feed's items must not stop the others
+                log.exception("feed %s: unexpected error", feed)
+                self.store.save_feed_state(feed, status=None, error=f"internal error: {exc}")
+                results.append(FeedPoll(feed, "error", error=f"internal error: {exc}"))
+        summary = PollSummary(results)
+        if self.update is not None and (summary.stored or self._has_unassigned()):
+            try:
+                summary.stories = self.update(self.store, self.settings)
+            except Exception:  # the articles stay stored and pending: the next poll retries
+                log.exception("updating the stories failed; will retry after the next poll")
+        log.info("poll: %d feeds, %d items stored, %d stories updated", len(results),
+                 len(summary.stored), len(summary.stories))
+        return summary
+
+    def _has_unassigned(self) -> bool:
+        return bool(self.store.article_ids_without_analysis(_analysis_version())
+                    or self.store.article_ids_without_story())
+
+    def poll_feed(self, feed: str) -> FeedPoll:
+        """Fetch ``feed`` (conditional GET), store the articles of its unseen items."""
+        from manysides.ingest.feeds import parse_feed
+
+        state = self.store.feed_state(feed)
+        try:
+            fetched = self._fetch_feed(feed, state.etag if state else None,
+                                       state.last_modified if state else None)
+        except (FetchError, InputError) as exc:
+            log.warning("feed %s is down: %s", feed, exc)
+            self.store.save_feed_state(feed, status=getattr(exc, "status", None), error=str(exc))
+            return FeedPoll(feed, "error", error=str(exc))
+        if fetched is None:
+            log.info("feed %s: not modified", feed)
+            self.store.save_feed_state(feed, status=304)
+            return FeedPoll(feed, "not_modified")
+        data, base, etag, last_modified = fetched
+        try:
+            feed_title, items = parse_feed(data, base=base)
+        except InputError as exc:
+            log.warning("feed %s: %s", feed, exc)
+            self.store.save_feed_state(feed, status=200, error=str(exc))
+            return FeedPoll(feed, "error", error=str(exc))
+        result = FeedPoll(feed, "ok")
+        keys = [_item_key(item) for item in items]
+        seen = self.store.feed_items(feed, keys)
+        reader, outlet = _item_reader(self.settings, feed_title)
+        retry = False  # an item failed and is to be tried again
+        try:
+            for item, key in zip(items, keys, strict=True):
+                status, attempts = seen.get(key, (None, 0))
+                if status in ("stored", "given_up"):
+                    result.skipped += 1
+                    continue
+                retry |= self._store_item(reader, outlet, feed, item, key, attempts, result)
+        finally:
+            reader.close()
+        # Validators last: a kill before this line makes the next poll read the feed again; so
+        # does an item to retry (the feed may not change, its failed item must be read again).
+        if retry:
+            self.store.save_feed_state(feed, status=200)
+        else:
+            self.store.save_feed_state(feed, status=200, etag=etag, last_modified=last_modified)
+        log.info("feed %s: %d items stored, %d failed, %d seen before", feed,
+                 len(result.stored), len(result.failed), result.skipped)
+        return result
+
+    def _store_item(self, reader: Any, outlet: str | None, feed: str, item: Any, key: str,
+                    attempts: int, result: FeedPoll) -> bool:
+        """Read and store one item's article; record the item.  True: failed, to retry."""
+        from manysides.ingest import store_articles
+
+        items = list(reader.read_feed_item(item, outlet, feed))
+        report = store_articles(items, self.store)  # commits each article; records failures
+        ids = report.new + [d for d, _ in report.duplicates] + report.existing
+        if report.failed and not ids:
+            result.failed.extend(report.failed)
+            status = "given_up" if attempts + 1 >= MAX_ITEM_ATTEMPTS else "failed"
+            self.store.record_feed_item(feed, key, status=status)
+            return status == "failed"
+        self.store.record_feed_item(feed, key, status="stored", article_id=ids[0] if ids else None)
+        result.stored.extend(report.new + [d for d, _ in report.duplicates])
+        return False
+
+    # -- HTTP -----------------------------------------------------------------------------
+
+    def _fetch_feed(
+        self, feed: str, etag: str | None, last_modified: str | None
+    ) -> tuple[bytes, str, str | None, str | None] | None:
+        """(body, base URL, ETag, Last-Modified), or ``None`` when not modified (304)."""
+        if urlsplit(feed).scheme not in ("http", "https"):
+            return _read_local_feed(feed, last_modified)
+        headers = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        tries = max(1, self.settings.http_retries + 1)
+        error = "no attempt made"
+        for attempt in range(tries):
+            self._wait_for_host(urlsplit(feed).netloc)
+            try:
+                response = self._client.get(feed, headers=headers)
+            except httpx.TimeoutException:
+                error = f"timed out after {self.settings.http_timeout_s:g} s"
+            except httpx.TransportError as exc:
+                error = f"connection failed: {exc or type(exc).__name__}"
+            else:
+                if response.status_code == 304:
+                    return None
+                if response.status_code < 400:
+                    if len(response.content) > self.settings.max_file_bytes:
+                        raise FetchError(f"feed is over the limit of "
+                                         f"{self.settings.max_file_bytes} bytes")
+                    return (response.content, str(response.url), response.headers.get("etag"),
+                            response.headers.get("last-modified"))
+                error = f"HTTP {response.status_code} {response.reason_phrase}".strip()
+                if response.status_code not in RETRY_STATUS:
+                    raise _status_error(error, response.status_code)
+            if attempt + 1 < tries:
+                time.sleep(BACKOFF_BASE_S * 2**attempt)
+        raise FetchError(error + (f" ({tries} tries)" if tries > 1 else ""))
+
+    def _wait_for_host(self, host: str) -> None:
+        """Politeness: at least ``settings.host_delay_s`` between two requests to one host."""
+        last = self._last_request.get(host)
+        now = time.monotonic()
+        wait = 0.0 if last is None else self.settings.host_delay_s - (now - last)
+        if wait > 0:
+            time.sleep(wait)
+        self._last_request[host] = time.monotonic()
+
+
+def watch(
+    feeds: list[str],
+    store: Store,
+    *,
+    settings: Settings | None = None,
+    interval_s: float = 600.0,
+    max_polls: int | None = None,
+    update: UpdateFn | None = update_stories,
+) -> list[PollSummary]:
+    """Poll ``feeds`` into ``store`` every ``interval_s`` seconds, ``max_polls`` times (``None``:
+    until interrupted); returns the summaries of the polls done."""
+    summaries: list[PollSummary] = []
+    with Watcher(store, feeds, settings=settings, update=update) as watcher:
+        for summary in watcher.run(interval_s, max_polls=max_polls):
+            summaries.append(summary)
+    return summaries
+
+
+# -- helpers ------------------------------------------------------------------------------
+
+
+def _item_key(item: Any) -> str:
+    """What identifies a feed item between polls: its link, else its title and date."""
+    return item.link or f"{item.title or ''}|{item.published or ''}"
+
+
+def _item_reader(settings: Settings, feed_title: str | None) -> tuple[Any, str | None]:
+    """The ingest stage's reader for feed items (its fetcher keeps per-host politeness)."""
+    from manysides.ingest import sources
+
+    return sources._Reader(settings, {}), sources._feed_outlet(feed_title)
+
+
+def _read_local_feed(
+    path: str, last_modified: str | None
+) -> tuple[bytes, str, str | None, str | None] | None:
+    """A feed file: its modification time and size play Last-Modified (same -> ``None``)."""
+    p = Path(path[7:] if path.startswith("file://") else path).expanduser()
+    try:
+        st = p.stat()
+        stamp = f"mtime_ns={st.st_mtime_ns} size={st.st_size}"
+        if last_modified == stamp:
+            return None
+        return p.read_bytes(), str(p.resolve()), None, stamp
+    except OSError as exc:
+        raise InputError(f"cannot read feed file: {exc.strerror or exc}") from exc
+
+
+def _status_error(message: str, status: int) -> FetchError:
+    exc = FetchError(message)
+    exc.status = status  # type: ignore[attr-defined]
+    return exc
+
+
+def _analysis_version() -> str:
+    from manysides.engine import analysis_version
+
+    return analysis_version()
+
+
+__all__ = [
+    "FeedPoll", "PollSummary", "Watcher", "parse_interval", "read_feeds_file",
+    "update_stories", "watch",
+]

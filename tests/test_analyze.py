@@ -1,0 +1,185 @@
+"""The analyze stage: sentence splitting, analyze_batch on the real seeds, analyze_pending."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from manysides.analyze import ANALYSIS_VERSION, analyze_batch, analyze_pending, runner
+from manysides.analyze.sentences import split_sentences
+from manysides.models import Article
+from manysides.settings import Settings
+
+SETTINGS = Settings(workers=1)
+
+
+def test_split_keeps_abbreviations_quotes_and_lines():
+    text = (
+        "Talks End Without Deal\n"
+        "U.S. officials said on Apr. 17 that Mr. Varga would stay. He left for the U.S. "
+        "The talks resumed.\n\n"
+        "\u201cWhy now?\u201d she asked. \u201cBecause we can.\u201d J. Smith agreed."
+    )
+    sents = split_sentences(text)
+    assert [s.text for s in sents] == [
+        "Talks End Without Deal",
+        "U.S. officials said on Apr. 17 that Mr. Varga would stay.",
+        "He left for the U.S.",
+        "The talks resumed.",
+        "\u201cWhy now?\u201d she asked.",
+        "\u201cBecause we can.\u201d",
+        "J. Smith agreed.",
+    ]
+    assert [s.paragraph for s in sents] == [0, 1, 1, 1, 2, 2, 2]
+    for i, s in enumerate(sents):
+        assert s.index == i and text[s.start : s.end] == s.text
+
+
+def test_split_empty_and_blank():
+    assert split_sentences("") == []
+    assert split_sentences("\n  \n") == []
+
+
+@pytest.fixture(scope="session")
+def seed_results(seed_paths):
+    arts = [
+        Article(id=num, source=str(path), text=path.read_text(encoding="utf-8"))
+        for num, path in sorted(seed_paths.items())
+    ]
+    return arts, analyze_batch(arts, settings=SETTINGS)
+
+
+def test_seed_headlines_stay_separate(seed_results):
+    arts, results = seed_results
+    first = {a.id: r[0].sentences[0].text for a, r in zip(arts, results, strict=True)}
+    assert first["000"] == "Trip to deepen bilateral military ties, promote global peace: expert"
+    sents_004 = [s.text for s in results[4][0].sentences]
+    assert "Putin Welcomes China\u2019s Defense Minister to Moscow" in sents_004
+    for art, (analysis, _) in zip(arts, results, strict=True):
+        for s in analysis.sentences:
+            assert art.text[s.start : s.end] == s.text and "\n" not in s.text
+
+
+def test_seed_li_shangfu_one_entity_across_articles(seed_results):
+    arts, results = seed_results
+    for art, (analysis, _) in zip(arts, results, strict=True):
+        keys = {e.key for e in analysis.entities if e.type == "PERSON"}
+        assert "li-shangfu" in keys, (art.id, sorted(keys))
+        assert "li" not in keys
+        li = next(e for e in analysis.entities if e.key == "li-shangfu")
+        assert li.mentions >= 5
+
+
+def test_seed_mentions_and_vectors(seed_results):
+    arts, results = seed_results
+    for art, (analysis, vectors) in zip(arts, results, strict=True):
+        assert analysis.version == ANALYSIS_VERSION
+        keys = {e.key for e in analysis.entities}
+        for m in analysis.mentions:
+            assert m.entity in keys and art.text[m.start : m.end] == m.text
+            s = analysis.sentences[m.sentence]
+            assert s.start <= m.start < s.end
+        sv, doc = vectors["sentences"], vectors["doc"]
+        assert sv.shape == (len(analysis.sentences), 384) and sv.dtype == np.float32
+        assert doc.shape == (384,) and abs(float(np.linalg.norm(doc)) - 1) < 1e-4
+    docs = np.stack([v["doc"] for _, v in results])
+    assert float((docs @ docs.T).min()) > 0.5  # one story: the doc vectors agree
+
+
+def _articles(n: int) -> list[Article]:
+    towns = ["Varna", "Ostrel", "Kodav", "Miran", "Tesk", "Brolin"]
+    out = []
+    for i in range(n):
+        town = towns[i % len(towns)]
+        text = (
+            f"Floods hit {town}\n"
+            f"Mayor Elena Petrova of {town} said on Monday that 300 homes were flooded. "
+            f"Petrova asked the Red Cross for help. \u201cWe need boats,\u201d she said.\n"
+            f"The river rose 2 metres overnight, officials in {town} said."
+        )
+        out.append(Article(id=f"a{i:03d}", source=f"test{i}", text=text, title=f"Floods hit {town}",
+                           published="2024-05-06"))
+    return out
+
+
+def test_analyze_pending_saves_and_reuses(fresh_store):
+    for art in _articles(3):
+        fresh_store.add_article(art)
+    seen: list[int] = []
+    done = analyze_pending(fresh_store, settings=SETTINGS, progress=seen.append)
+    assert sorted(done) == ["a000", "a001", "a002"] and seen[-1] == 3
+    art = fresh_store.get_article("a001")
+    assert art.analysis is not None and art.analysis.version == ANALYSIS_VERSION
+    assert any(e.key == "elena-petrova" and e.mentions >= 2 for e in art.analysis.entities)
+    vecs = fresh_store.get_vectors(["a001"], "sentences")["a001"]
+    assert vecs.shape == (len(art.analysis.sentences), 384)
+    assert analyze_pending(fresh_store, settings=SETTINGS) == []  # re-used, not recomputed
+
+
+def test_analyze_pending_process_pool(fresh_store, monkeypatch):
+    monkeypatch.setattr(runner, "BATCH_SIZE", 2)
+    monkeypatch.setattr(runner, "_POOL_MIN_ARTICLES", 2)
+    for art in _articles(5):
+        fresh_store.add_article(art)
+    done = analyze_pending(fresh_store, settings=Settings(workers=2))
+    assert len(done) == 5
+    ids = [a.id for a in fresh_store.iter_articles(with_analysis=True) if a.analysis]
+    assert len(ids) == 5
+    assert set(fresh_store.get_vectors(ids, "doc")) == set(ids)
+
+
+def test_cli_show_prints_stored_analysis(tmp_path):
+    from click.testing import CliRunner
+
+    from manysides.cli import main
+    from manysides.store import Store
+
+    db = tmp_path / "news.db"
+    store = Store(str(db))
+    for art in _articles(2):
+        store.add_article(art)
+    analyze_pending(store, settings=SETTINGS)
+    store.close()
+    result = CliRunner().invoke(main, ["show", "--db", str(db), "a000"])
+    assert result.exit_code == 0, result.output
+    assert "Elena Petrova" in result.output and "elena-petrova" in result.output
+    assert "Petrova" in result.output and "entities" in result.output
+    assert "quotes" in result.output and "dates" in result.output
+
+
+def test_commands_without_models_load_none(tmp_path):
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from manysides.cli import main\n"
+        f"r = CliRunner().invoke(main, ['articles', '--db', {str(tmp_path / 'x.db')!r}])\n"
+        "assert r.exit_code == 0, r.output\n"
+        "import manysides.analyze\n"
+        "print(sorted(m for m in ('spacy', 'onnxruntime', 'tokenizers') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_bad_article_recorded_rest_goes_on(fresh_store, monkeypatch):
+    real = runner.split_sentences
+
+    def fragile(text: str):
+        if "BOOM" in text:
+            raise ValueError("cannot split this")
+        return real(text)
+
+    monkeypatch.setattr(runner, "split_sentences", fragile)
+    arts = _articles(3)
+    arts[1].text += "\nBOOM"
+    for art in arts:
+        fresh_store.add_article(art)
+    seen: list[int] = []
+    done = analyze_pending(fresh_store, settings=SETTINGS, progress=seen.append)
+    assert sorted(done) == ["a000", "a002"] and seen[-1] == 3
+    failures = fresh_store.failures()
+    assert len(failures) == 1 and failures[0].input == "test1"
+    assert "cannot split this" in failures[0].reason

@@ -1,0 +1,357 @@
+"""Story clustering: unit tests on synthetic analyses, and the real pipeline on the seeds, the
+sample corpus and the distractors (tests/data/distractors)."""
+
+from __future__ import annotations
+
+import shutil
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from manysides.cluster import assign_stories, choose_anchor, recluster, story_id_for, story_index
+from manysides.cluster.assign import score_candidates
+from manysides.cluster.features import article_features, load_config
+from manysides.cluster.index import StoryIndex, index_path
+from manysides.models import Article, ArticleAnalysis, Entity
+from manysides.settings import Settings
+from manysides.store import Store
+
+DISTRACTORS = Path(__file__).parent / "data" / "distractors"
+DIM = 384
+
+
+# -- synthetic articles -----------------------------------------------------------------------
+
+
+def _unit(seed: int, base: np.ndarray | None = None, noise: float = 0.0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    v = rng.normal(size=DIM).astype(np.float32)
+    if base is not None:
+        v = base + noise * v / np.linalg.norm(v)
+    return (v / np.linalg.norm(v)).astype(np.float32)
+
+
+def _add(
+    store: Store,
+    aid: str,
+    vec: np.ndarray,
+    entities: dict[str, int],
+    published: str | None,
+    *,
+    outlet: str | None = None,
+    title: str | None = None,
+    duplicate_of: str | None = None,
+) -> None:
+    art = Article(id=aid, source=f"{aid}.txt", text=f"Text of {aid}.", title=title or aid,
+                  outlet=outlet, published=published, duplicate_of=duplicate_of)
+    store.add_article(art)
+    analysis = ArticleAnalysis(entities=[
+        Entity(key=k, name=k.replace("-", " ").title(), type="PERSON", mentions=n)
+        for k, n in entities.items()
+    ])
+    store.save_analysis(aid, analysis, {"doc": vec})
+
+
+def _groups(store: Store) -> set[frozenset[str]]:
+    by_story: dict[str, set[str]] = defaultdict(set)
+    for art in store.iter_articles(include_duplicates=False):
+        if art.story_id:
+            by_story[art.story_id].add(art.id)
+    return {frozenset(v) for v in by_story.values()}
+
+
+@pytest.fixture
+def two_events(fresh_store: Store) -> Store:
+    """Event A (4 articles, April) and event B (3 articles, April, other actors and meaning)."""
+    a, b = _unit(1), _unit(2)
+    for i, day in enumerate(["2023-04-16", "2023-04-17", None, "2023-04-18"]):
+        _add(fresh_store, f"a{i}", _unit(10 + i, a, 0.6), {"li-shangfu": 3, "putin": 2}, day,
+             outlet=f"Outlet {i}")
+    for i, day in enumerate(["2023-04-17", None, "2023-04-19"]):
+        _add(fresh_store, f"b{i}", _unit(20 + i, b, 0.6), {"sanna-marin": 2, "petteri-orpo": 2},
+             day)
+    return fresh_store
+
+
+def test_assign_groups_events_and_reports_touched_stories(two_events: Store) -> None:
+    ids = [a.id for a in two_events.iter_articles()]
+    touched = assign_stories(two_events, ids, settings=Settings())
+    assert _groups(two_events) == {
+        frozenset({"a0", "a1", "a2", "a3"}), frozenset({"b0", "b1", "b2"})
+    }
+    assert len(touched) == 2
+    story = two_events.get_story(story_id_for("a0"))  # founded by the earliest dated article
+    assert story is not None and len(story.articles) == 4
+    assert story.first_published == "2023-04-16" and story.last_published == "2023-04-18"
+    assert story.outlets == ["Outlet 0", "Outlet 1", "Outlet 3", "Outlet 2"]
+    assert story.date_anchor == "2023-04-16"
+
+
+def test_assign_is_idempotent(two_events: Store) -> None:
+    ids = [a.id for a in two_events.iter_articles()]
+    assign_stories(two_events, ids, settings=Settings())
+    before = _groups(two_events)
+    assert assign_stories(two_events, ids, settings=Settings()) == []
+    assert _groups(two_events) == before
+
+
+def test_same_actors_weeks_apart_stay_apart(fresh_store: Store) -> None:
+    base = _unit(3)
+    ents = {"li-shangfu": 3, "china": 2}
+    _add(fresh_store, "april1", _unit(31, base, 0.3), ents, "2023-04-17")
+    _add(fresh_store, "april2", _unit(32, base, 0.3), ents, "2023-04-18")
+    _add(fresh_store, "june", _unit(33, base, 0.3), ents, "2023-06-04")
+    assign_stories(fresh_store, ["april1", "april2", "june"], settings=Settings())
+    assert _groups(fresh_store) == {frozenset({"april1", "april2"}), frozenset({"june"})}
+
+
+def test_unrelated_article_starts_its_own_story(fresh_store: Store) -> None:
+    _add(fresh_store, "x", _unit(4), {"a-person": 1}, "2023-04-17")
+    _add(fresh_store, "y", _unit(5), {"b-person": 1}, "2023-04-17")
+    assign_stories(fresh_store, ["x", "y"], settings=Settings())
+    assert _groups(fresh_store) == {frozenset({"x"}), frozenset({"y"})}
+
+
+def test_duplicates_and_unanalysed_articles_are_left_out(fresh_store: Store) -> None:
+    _add(fresh_store, "orig", _unit(6), {"p": 1}, "2023-04-17")
+    _add(fresh_store, "copy", _unit(6), {"p": 1}, "2023-04-17", duplicate_of="orig")
+    fresh_store.add_article(Article(id="bare", source="bare.txt", text="No analysis yet."))
+    touched = assign_stories(fresh_store, ["orig", "copy", "bare"], settings=Settings())
+    assert len(touched) == 1
+    assert fresh_store.get_article("copy").story_id is None
+    assert fresh_store.get_article("bare").story_id is None
+
+
+def test_incremental_one_by_one_equals_recluster(two_events: Store) -> None:
+    ids = [a.id for a in two_events.iter_articles()]
+    for aid in ids:
+        assign_stories(two_events, [aid], settings=Settings())
+    incremental = _groups(two_events)
+    recluster(two_events, settings=Settings())
+    assert _groups(two_events) == incremental
+
+
+def test_candidates_come_from_the_index_not_all_stories(fresh_store: Store) -> None:
+    """With hundreds of stories over a year, an article is scored against a bounded few."""
+    config = load_config()
+    rng = np.random.default_rng(0)
+    ids = []
+    for i in range(400):
+        day = 738600 + int(rng.integers(0, 365))
+        from datetime import date
+
+        _add(fresh_store, f"s{i}", _unit(1000 + i), {f"person-{i}": 1},
+             date.fromordinal(day).isoformat())
+        ids.append(f"s{i}")
+    assign_stories(fresh_store, ids, settings=Settings())
+    index = story_index(fresh_store)
+    assert len(index) == 400
+    probe = fresh_store.get_article("s7", with_analysis=True)
+    feats = article_features(probe, fresh_store.get_vectors(["s7"], "doc")["s7"], config)
+    gathered = set(index.nearest(feats.vector, config["candidates"]["ann_k"]))
+    gathered |= set(index.window(feats.day, config["time"]["max_gap_days"]))
+    assert len(gathered) < 100  # ANN neighbours + a three-week window, not 400 stories
+    scored = score_candidates(feats, index, config)
+    assert 0 < len(scored) <= config["candidates"]["max_scored"]
+    assert scored[0][2] == story_id_for("s7")
+
+
+def test_index_is_persisted_beside_a_sqlite_file_and_checked(tmp_path: Path) -> None:
+    db = tmp_path / "news.db"
+    store = Store(str(db))
+    for i in range(3):
+        _add(store, f"a{i}", _unit(40 + i, _unit(4), 0.3), {"x": 2}, f"2023-04-1{i}")
+    assign_stories(store, ["a0", "a1", "a2"], settings=Settings())
+    story_index(store).maybe_save(force=True)
+    path = index_path(store)
+    assert path is not None and Path(str(path) + ".hnsw").exists()
+    loaded = StoryIndex.load(path)
+    assert loaded is not None and loaded.matches(store)
+    assert set(loaded.entries) == {story_id_for("a0")}
+    # another writer changes the stories: the saved index no longer matches and is rebuilt
+    _add(store, "b0", _unit(50), {"y": 1}, "2023-04-12")
+    other = Store(str(db))
+    assign_stories(other, ["b0"], settings=Settings())
+    assert not loaded.matches(store)
+    fresh = story_index(Store(str(db)))
+    assert len(fresh) == 2
+    store.close()
+    other.close()
+
+
+def test_anchor_best_explains_relative_dates() -> None:
+    """Reports dated on Monday say "on Sunday"; an undated report says "on Sunday" too."""
+    from manysides.analyze.dates import extract_dates
+    from manysides.analyze.sentences import split_sentences
+
+    def art(aid: str, text: str, published: str | None) -> Article:
+        sentences = split_sentences(text)
+        dates = extract_dates(text, sentences, published)
+        return Article(id=aid, source=aid, text=text, published=published,
+                       analysis=ArticleAnalysis(sentences=sentences, dates=dates))
+
+    dated = art("d", "The minister met the president on Sunday. Talks went on on Monday.",
+                "2023-04-18T09:00:00+08:00")
+    undated = art("u", "The president welcomed the minister on Sunday and they met again on "
+                       "Monday.", None)
+    assert choose_anchor([dated]) == "2023-04-18"
+    anchor = choose_anchor([dated, undated])
+    assert anchor in ("2023-04-17", "2023-04-18")
+    resolved = {d.text: d.resolved for d in extract_dates(undated.text, [], anchor)}
+    assert resolved["Sunday"] == "2023-04-16" and resolved["Monday"] == "2023-04-17"
+    assert choose_anchor([undated]) is None
+
+
+# -- the real pipeline on real and sample inputs ----------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def analysed(
+    tmp_path_factory: pytest.TempPathFactory, seed_paths: dict[str, Path]
+) -> tuple[Path, list[str]]:
+    """Seeds + sample corpus + distractors, ingested and analysed (no stories yet), and the
+    article ids in input order."""
+    from manysides.analyze import analyze_pending
+    from manysides.ingest import ingest
+    from manysides.sample import sample_inputs
+
+    db = tmp_path_factory.mktemp("cluster") / "corpus.db"
+    store = Store(str(db))
+    inputs = [str(p) for p in seed_paths.values()]
+    inputs += [str(p) for p in sample_inputs()]
+    inputs += [str(p) for p in sorted(DISTRACTORS.glob("*.txt"))]
+    report = ingest(inputs, store, settings=Settings())
+    assert not report.failed
+    analyze_pending(store, settings=Settings())
+    store.close()
+    return db, list(report.new)
+
+
+@pytest.fixture(scope="module")
+def analysed_db(analysed: tuple[Path, list[str]]) -> Path:
+    return analysed[0]
+
+
+def _label(source: str) -> str:
+    from manysides.sample import story_of
+
+    if "/seeds/" in source:
+        return "seeds"
+    if "/distractors/" in source:
+        return "distractor:" + Path(source).stem
+    return story_of(source) or "?"
+
+
+def _labelled_groups(store: Store) -> list[list[str]]:
+    by_story: dict[str, list[str]] = defaultdict(list)
+    for art in store.iter_articles(include_duplicates=False):
+        assert art.story_id, f"{art.source} has no story"
+        by_story[art.story_id].append(_label(art.source))
+    return sorted(sorted(v) for v in by_story.values())
+
+
+@pytest.fixture(scope="module")
+def clustered_db(analysed_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("clustered") / "corpus.db"
+    shutil.copy(analysed_db, db)
+    store = Store(str(db))
+    recluster(store, settings=Settings())
+    store.close()
+    return db
+
+
+def test_seeds_form_one_story_and_nothing_else_joins(clustered_db: Path) -> None:
+    store = Store(str(clustered_db))
+    groups = _labelled_groups(store)
+    assert ["seeds"] * 5 in groups
+    for group in groups:
+        if "seeds" in group:
+            assert group == ["seeds"] * 5
+    distractors = [g for g in groups if any(x.startswith("distractor:") for x in g)]
+    assert all(len(g) == 1 for g in distractors), distractors
+    june = [g for g in groups if g == ["distractor:li-shangfu-singapore-june-2023"]]
+    assert len(june) == 1
+
+
+def test_each_sample_story_is_recovered(clustered_db: Path) -> None:
+    store = Store(str(clustered_db))
+    groups = _labelled_groups(store)
+    assert ["orven-dam"] * 4 in groups
+    assert ["sarnow-summit"] * 4 in groups
+    assert ["tessel-pipeline"] * 4 in groups
+
+
+def test_story_fields_on_the_sample(clustered_db: Path) -> None:
+    store = Store(str(clustered_db))
+    summit = [s for s in store.list_stories() if len(s.articles) == 4 and "Meridian Wire" in
+              s.outlets and (s.first_published or "").startswith("2024-05")]
+    assert len(summit) == 1
+    story = store.get_story(summit[0].id)
+    assert set(story.outlets) == {"Meridian Wire", "The Caldera Post", "National Courier",
+                                  "Liberty Frontline"}
+    assert story.date_anchor == "2024-05-20"
+    assert story.first_published.startswith("2024-05-20")
+    assert "Sell-Out" not in story.title  # the partisan headline is never the story's title
+    seeds = [s for s in store.list_stories() if len(s.articles) == 5]
+    assert seeds and seeds[0].date_anchor and seeds[0].date_anchor.startswith("2023-04-1")
+
+
+def test_incremental_assignment_matches_recluster(
+    analysed: tuple[Path, list[str]], clustered_db: Path, tmp_path: Path
+) -> None:
+    """Articles added one by one as they arrive (input order: seeds, sample, distractors)."""
+    db = tmp_path / "incremental.db"
+    shutil.copy(analysed[0], db)
+    store = Store(str(db))
+    for article_id in analysed[1]:
+        assign_stories(store, [article_id], settings=Settings())
+    incremental = _labelled_groups(store)
+    assert incremental == _labelled_groups(Store(str(clustered_db)))
+
+
+def test_cli_stories_story_and_recluster(clustered_db: Path, tmp_path: Path) -> None:
+    from manysides.cli import main
+
+    db = tmp_path / "cli.db"
+    shutil.copy(clustered_db, db)
+    runner = CliRunner()
+    result = runner.invoke(main, ["stories", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    store = Store(str(db))
+    listed = store.list_stories()
+    assert all(s.id[:10] in result.output for s in listed)
+    seeds = [s for s in listed if len(s.articles) == 5][0]
+    result = runner.invoke(main, ["story", seeds.id[:8], "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert "Breitbart" in result.output and f"date anchor (for undated articles): " \
+        f"{seeds.date_anchor}" in " ".join(result.output.split())
+    members = store.get_story(seeds.id).articles
+    assert all(aid[:10] in result.output for aid in members)
+    result = runner.invoke(main, ["story", "nosuchstory", "--db", str(db)])
+    assert result.exit_code != 0 and "no story" in result.output
+    result = runner.invoke(main, ["recluster", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert "stories" in result.output
+
+
+def test_undated_article_day_comes_from_full_dates_in_its_text() -> None:
+    from manysides.cluster.features import published_day, text_day
+    from manysides.models import DateMention
+
+    def mention(text: str, resolved: str | None) -> DateMention:
+        return DateMention(text=text, start=0, end=len(text), resolved=resolved)
+
+    art = Article(id="u", source="u", text="...", analysis=ArticleAnalysis(dates=[
+        mention("October 2019", "2019-10-01/2019-10-31"),          # a month: too coarse
+        mention("Sunday", "2023-04-16"),                           # relative: no year written
+        mention("June 2 to June 4, 2023", "2023-06-02/2023-06-04"),
+        mention("2018", "2018-01-01/2018-12-31"),
+    ]))
+    assert text_day(art) == published_day("2023-06-04")
+    art.analysis.dates = art.analysis.dates[:2]
+    assert text_day(art) is None
+    assert published_day("2023-04-17T21:43:00+08:00") == published_day("2023-04-17")
+    assert published_day("not a date") is None

@@ -1,0 +1,207 @@
+"""Framing across outlets: naming, loaded terms, whom each outlet quotes, tone.
+
+Unit tests use hand-made (fictional) articles; the end-to-end test reads the framing that
+``compare_story`` derives from the five seed articles analysed by the real stages (the
+``seed_story`` fixture of test_compare).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from importlib import resources
+
+import pytest
+
+from manysides.compare import lexicon_categories, loaded_terms
+from manysides.compare.framing import (
+    article_loaded_terms,
+    loaded_term_rates,
+    sources_quoted,
+    speaker_country,
+)
+from manysides.compare.naming import entity_referents, naming, phrase_referents
+from manysides.compare.tone import bootstrap, compound, tone
+from manysides.models import Entity, Quote
+from test_compare import make_article, seed_story  # noqa: F401  (a fixture)
+
+PLACES = {
+    "Ukraine": ("ukraine", "GPE"), "Russia": ("russia", "GPE"), "China": ("china", "GPE"),
+    "Xi Jinping": ("xi-jinping", "PERSON"),
+}
+
+
+# -- the lexicon --------------------------------------------------------------------------------
+
+def test_lexicon_is_documented_per_category() -> None:
+    data = tomllib.loads(
+        (resources.files("manysides") / "data" / "loaded_terms.toml").read_text("utf-8"))
+    assert {"pejorative", "euphemism", "intensifier", "hedge", "subjective_adverb"} <= set(data)
+    for category, spec in data.items():
+        assert len(spec["rationale"]) > 40, category
+        assert spec["terms"] and len(spec["terms"]) == len(set(spec["terms"])), category
+    assert set(lexicon_categories()) == set(data)
+
+
+@pytest.mark.parametrize("text, term, category", [
+    ("the dictator Xi Jinping", "dictator", "pejorative"),
+    ("a propaganda newspaper", "propaganda", "pejorative"),
+    ("the so-called peace plan", "so-called", "hedge"),
+    ("its alleged archaic dogmas", "alleged", "hedge"),
+    ("Putin reportedly said", "reportedly", "hedge"),
+    ("Li ominously noted", "ominously", "subjective_adverb"),
+    ("a tremendous increase", "tremendous", "intensifier"),
+    ("the special military operation", "special military operation", "euphemism"),
+])
+def test_loaded_terms_detects(text: str, term: str, category: str) -> None:
+    hits = loaded_terms(text)
+    assert [(h.term, h.category) for h in hits] == [(term, category)]
+
+
+def test_loaded_terms_avoids_names_and_quotes() -> None:
+    assert loaded_terms("The Pacific Fleet sailed; we drank a huge coffee.")[0].term == "huge"
+    text = 'He called it "a brutal regime" in the statement.'
+    start = text.index('"')
+    assert loaded_terms(text, [(start, text.index('"', start + 1) + 1)]) == []
+    article = make_article("a", "Outlet", [
+        "Soldiers of the People's Liberation Army marched past the propaganda posters."],
+        entities={"People's Liberation Army": ("pla", "ORG")})
+    hits = article_loaded_terms(article)
+    assert [h["term"] for h in hits] == ["propaganda"]
+    assert hits[0]["sentence"] == 0 and hits[0]["article"] == "a"
+
+
+def test_scare_quotes_and_rates() -> None:
+    article = make_article("b", "Frontline", [
+        "The regime published its \u201cpeace plan\u201d on Friday.", "Nothing else happened."])
+    start = article.text.index("\u201c")
+    article.analysis.quotes.append(Quote(
+        text="peace plan", kind="scare", speaker=None, speaker_type=None, descriptor=None,
+        cue=None, medium=None, start=start, end=start + 12, sentence=0))
+    hits = article_loaded_terms(article)
+    assert {(h["term"], h["category"]) for h in hits} == {
+        ("regime", "pejorative"), ("peace plan", "scare_quote")}
+    rates = loaded_term_rates([article], {"b": "Frontline"}, hits)
+    words = rates["by_article"]["b"]["words"]
+    assert rates["by_article"]["b"]["per_1000"] == round(2000 / words, 2)
+    assert rates["by_outlet"]["Frontline"]["by_category"]["pejorative"] == round(1000 / words, 2)
+
+
+# -- naming -------------------------------------------------------------------------------------
+
+def test_naming_aligns_events_and_people_across_outlets() -> None:
+    a = make_article("x", "Frontline", [
+        "The Russian invasion of Ukraine goes on, and dictator Xi Jinping backs Russia.",
+        "China has ignored the invasion."], entities=PLACES)
+    b = make_article("y", "State Daily", [
+        "China has a neutral position on the Ukraine crisis, President Xi Jinping said.",
+        "Russia and China want the crisis solved."], entities=PLACES)
+    outlets = {"x": "Frontline", "y": "State Daily"}
+    events = {r["referent"]: r for r in phrase_referents([a, b], outlets)}
+    war = events["event: Ukraine"]
+    assert {t["term"] for t in war["by_outlet"]["Frontline"]} == {
+        "Russian invasion of Ukraine", "invasion"}
+    assert war["by_outlet"]["State Daily"][0] == {"term": "Ukraine crisis", "count": 1}
+    assert war["heads"]["Frontline"] == {"invasion": 2}
+    people = {r["entity"]: r for r in entity_referents([a, b], outlets)}
+    xi = people["xi-jinping"]["by_outlet"]
+    assert xi["Frontline"] == [{"term": "dictator Xi Jinping", "count": 1}]
+    assert xi["State Daily"] == [{"term": "President Xi Jinping", "count": 1}]
+    assert naming([a, b], outlets)[0]["kind"] in ("event", "relationship")
+
+
+def test_naming_needs_two_outlets() -> None:
+    a = make_article("x", "Frontline", ["The invasion of Ukraine goes on."], entities=PLACES)
+    assert naming([a], {"x": "Frontline"}) == []
+
+
+# -- sources quoted -----------------------------------------------------------------------------
+
+def test_sources_quoted_categories_and_shares() -> None:
+    article = make_article("q", "State Daily", [
+        "Ties are strong, Song Zhongping told the paper.",
+        "Ties will deepen, analysts said.",
+        "We welcome the visit, the Kremlin said.",
+    ])
+    article.analysis.entities.append(Entity(
+        key="song", name="Song Zhongping", type="PERSON",
+        descriptors=["a Chinese military expert and TV commentator"]))
+    text = article.text
+    for speaker, stype, piece in (("Song Zhongping", "person", "Ties are strong"),
+                                  ("analysts", "unnamed", "Ties will deepen"),
+                                  ("Kremlin", "organization", "We welcome the visit")):
+        start = text.index(piece)
+        article.analysis.quotes.append(Quote(
+            text=piece, kind="reported", speaker=speaker, speaker_type=stype, descriptor=None,
+            cue="said", medium=None, start=start, end=start + len(piece)))
+    result = sources_quoted([article], {"q": "Global Times"})["Global Times"]
+    assert result["total"] == 3
+    cats = {c: v["count"] for c, v in result["by_category"].items()}
+    assert cats == {"analyst": 1, "unnamed": 1, "foreign_government": 1}
+    assert result["by_category"]["analyst"]["share"] == pytest.approx(1 / 3, abs=0.001)
+    assert result["by_country"]["China"]["count"] == 1
+    assert speaker_country("a fellow at the Institute of Russian Studies of the Chinese "
+                           "Academy of Social Sciences") == "China"
+
+
+# -- tone ---------------------------------------------------------------------------------------
+
+def test_bootstrap_interval() -> None:
+    result = bootstrap([0.5, 0.1, -0.2, 0.4, 0.3])
+    assert result["n"] == 5 and result["mean"] == pytest.approx(0.22)
+    assert result["low"] <= result["mean"] <= result["high"]
+    assert result["high"] - result["low"] > 0.1
+    assert bootstrap([]) == {"mean": None, "low": None, "high": None, "n": 0}
+    assert bootstrap([0.3])["low"] == bootstrap([0.3])["high"] == 0.3
+
+
+def test_tone_per_entity_and_outlet() -> None:
+    assert compound("A wonderful, peaceful and successful visit.") > 0.5
+    assert compound("A brutal, illegal and deadly invasion.") < -0.5
+    a = make_article("p", "Frontline", [
+        "Xi Jinping runs a brutal and corrupt regime.", "Xi Jinping failed again."],
+        entities=PLACES)
+    b = make_article("s", "State Daily", [
+        "Xi Jinping praised the wonderful friendship.", "Xi Jinping won great support."],
+        entities=PLACES)
+    result = tone([a, b], {"p": "Frontline", "s": "State Daily"})["xi-jinping"]["by_outlet"]
+    assert result["Frontline"]["n"] == 2 and result["State Daily"]["n"] == 2
+    assert result["Frontline"]["mean"] < 0 < result["State Daily"]["mean"]
+
+
+# -- the seeds ----------------------------------------------------------------------------------
+
+def test_seeds_framing(seed_story) -> None:  # noqa: F811
+    story, articles, _, _ = seed_story
+    framing = story.framing
+    naming_by = {r["referent"]: r for r in framing["naming"]}
+    war = naming_by["event: Ukraine"]
+    assert "invasion" in war["heads"]["Breitbart"]
+    assert any(t["term"] == "Ukraine crisis" for t in war["by_outlet"]["Global Times"])
+    assert "invasion" not in war["heads"]["Global Times"]
+    xi = next(r for r in framing["naming"] if r.get("entity") == "xi-jinping")
+    assert any(t["term"] == "dictator Xi Jinping" for t in xi["by_outlet"]["Breitbart"])
+    assert all("dictator" not in t["term"] for t in xi["by_outlet"]["Global Times"])
+
+    hits = framing["loaded_terms"]
+    breitbart = {h["term"] for h in hits if articles[h["article"]].outlet == "Breitbart"}
+    assert {"dictator", "propaganda", "ominously"} <= breitbart
+    rates = framing["loaded_term_rates"]["by_outlet"]
+    assert rates["Breitbart"]["per_1000"] > rates["Global Times"]["per_1000"]
+
+    quoted = framing["sources_quoted"]
+    gt = quoted["Global Times"]["by_category"]
+    expert_share = sum(gt.get(c, {}).get("share", 0) for c in ("analyst", "unnamed"))
+    assert expert_share > 0.5
+    assert quoted["Global Times"]["by_country"]["China"]["share"] > 0.4
+    bb = quoted["Breitbart"]
+    speakers = {s["speaker"] for s in bb["speakers"]}
+    assert {"Vladimir Putin", "Kremlin"} <= speakers
+    officials = sum(bb["by_category"].get(c, {}).get("share", 0)
+                    for c in ("official", "foreign_government"))
+    assert officials > 0.5
+
+    tone_ = framing["tone"]
+    assert tone_ and all(v["by_outlet"] for v in tone_.values())
+    for entity in tone_.values():
+        for figure in entity["by_outlet"].values():
+            assert figure["low"] <= figure["mean"] <= figure["high"] and figure["n"] >= 1

@@ -1,0 +1,79 @@
+"""The whole job end to end, through the CLI, on the seeds and the bundled sample corpus."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from manysides import pipeline
+from manysides.cli import main
+from manysides.settings import Settings
+from manysides.store import Store
+
+ARTICLE_KEYS = {
+    "id", "source", "outlet", "title", "section", "published", "updated", "language", "text",
+    "removed", "duplicate_of", "entities", "quotes", "dates",
+}
+STORY_KEYS = {
+    "id", "title", "articles", "outlets", "first_published", "last_published", "date_anchor",
+    "claims", "omissions", "framing", "summary", "timeline",
+}
+
+
+@pytest.fixture(scope="module")
+def seeds_document(seeds_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    out = tmp_path_factory.mktemp("analyze") / "seeds.json"
+    result = CliRunner().invoke(main, ["analyze", str(seeds_dir), "--json", str(out)])
+    assert result.exit_code == 0, result.output
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+def test_analyze_json_follows_the_contract(seeds_document: dict) -> None:
+    assert seeds_document["schema_version"] == pipeline.SCHEMA_VERSION
+    assert seeds_document["failed"] == []
+    assert len(seeds_document["articles"]) == 5
+    for article in seeds_document["articles"]:
+        assert ARTICLE_KEYS <= article.keys()
+        assert article["text"] and article["entities"]
+    for story in seeds_document["stories"]:
+        assert STORY_KEYS <= story.keys()
+
+
+def test_seeds_form_one_story_with_a_cited_summary(seeds_document: dict) -> None:
+    assert len(seeds_document["stories"]) == 1
+    story = seeds_document["stories"][0]
+    assert sorted(story["outlets"]) == ["Breitbart", "Global Times", "South China Morning Post"]
+    assert story["summary"], "the story has a summary"
+    assert all(s["citations"] for s in story["summary"])
+
+
+def test_rerun_is_idempotent(seeds_dir: Path, fresh_store: Store) -> None:
+    first = pipeline.run([str(seeds_dir)], fresh_store, settings=Settings())
+    assert len(first.new) == 5
+    second = pipeline.run([str(seeds_dir)], fresh_store, settings=Settings())
+    assert second.new == [] and sorted(second.existing) == sorted(first.new)
+    assert second.analyzed == []
+    assert fresh_store.count_articles() == 5
+
+
+def test_bad_input_is_reported_and_the_batch_goes_on(seeds_paths_and_bad: list[str]) -> None:
+    result = CliRunner().invoke(main, ["analyze", *seeds_paths_and_bad])
+    assert result.exit_code == 1
+    assert "does-not-exist.txt" in result.output
+
+
+@pytest.fixture
+def seeds_paths_and_bad(seed_paths: dict[str, Path], tmp_path: Path) -> list[str]:
+    return [str(seed_paths["001"]), str(tmp_path / "does-not-exist.txt")]
+
+
+def test_demo_runs_on_the_sample_corpus(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path}/demo.db"
+    result = CliRunner().invoke(main, ["demo", "--no-serve", "--db", db])
+    assert result.exit_code == 0, result.output
+    store = Store(db)
+    assert store.count_articles() >= 10
+    assert len(store.list_stories()) >= 3
