@@ -1,12 +1,14 @@
 """``make eval``: manysides on real gold data, next to simple baselines run on the same data.
 
 Reads ../shared/eval/ (article-extraction benchmark pages, BASIL triples) and ../shared/seeds/,
-runs the real library (``extract_html`` for HTML, ``manysides.pipeline.run`` into a fresh store
-for BASIL and the seeds), prints one table and writes it to eval/RESULTS.md with the date and
-the git commit.  Exits 1 when a goal is missed (a stage that is not available misses its goal).
+runs the real library (ingest's HTML path and ``extract_html`` alone for the pages;
+``manysides.pipeline.run`` into a fresh store for BASIL and the seeds), prints one table and
+writes it to eval/RESULTS.md with the date and the git commit.  Exits 1 when a goal is missed
+(a stage that is not available misses its goal).
 
-    .venv/bin/python eval/run.py               # everything, writes eval/RESULTS.md
-    .venv/bin/python eval/run.py --limit 5     # 5 pages and 5 triples, quick
+    .venv/bin/python eval/run.py                    # everything, writes eval/RESULTS.md
+    .venv/bin/python eval/run.py --limit 5          # 5 pages and 5 triples, quick, no file
+    .venv/bin/python eval/run.py --only seeds --json-dir /tmp/ms   # keep the analysis JSON
 """
 
 from __future__ import annotations

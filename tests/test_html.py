@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import gzip
 import json
+from pathlib import Path
 
 import pytest
 
-from manysides.clean.html import ExtractedPage, extract_html, filter_lines, iso_date
+from manysides.clean.html import (
+    ExtractedPage,
+    extract_html,
+    filter_lines,
+    iso_date,
+    published_date,
+)
 from manysides.errors import InputError
 
 # A page written for these tests (fictional outlet and event).
@@ -114,3 +121,24 @@ def test_published_keeps_time_and_zone() -> None:
     assert iso_date("2019-11-19T00:00:00") == "2019-11-19"
     assert iso_date("2019-11-19T02:24:00") == "2019-11-19T02:24:00"
     assert iso_date(None) is None and iso_date("yesterday") is None
+
+
+def test_sample_page_time_from_metadata_not_url() -> None:
+    # The bundled sample page has a dated URL (day only) and article:published_time (with time).
+    sample = Path(__file__).resolve().parent.parent / "src" / "manysides" / "sample" / "articles"
+    page = extract_html((sample / "orven-dam_national-courier.html").read_text(encoding="utf-8"))
+    assert page.published == "2024-03-13T18:30:00+01:00"
+    assert page.sitename == "National Courier" and page.language == "en"
+    assert "Orven Dam in Kessel province failed" in page.text
+    for furniture in ("Advertisement", "Tags:", "Share:", "Home >"):
+        assert furniture not in page.text
+
+
+def test_published_date_prefers_stated_time_of_the_same_day() -> None:
+    head = '<meta property="article:published_time" content="2019-11-19T01:19:34.819Z">'
+    assert published_date(head, "2019-11-18") == "2019-11-19T01:19:34+00:00"
+    ld = '<script type="application/ld+json">{"datePublished": "2019-11-19T06:12:56-05:00"}'
+    assert published_date(ld, None) == "2019-11-19T06:12:56-05:00"
+    # a stated time far from the date found elsewhere is not trusted
+    assert published_date(head, "2018-01-02") == "2018-01-02"
+    assert published_date("<p>no metadata</p>", "2020-05-01") == "2020-05-01"

@@ -7,15 +7,11 @@ import re
 
 import pytest
 
+from manysides.analyze import analyze_batch
 from manysides.analyze.quotes import extract_quotes, find_quote_spans
 from manysides.analyze.sentences import split_sentences
 from manysides.models import Article, ArticleAnalysis, Quote
 from manysides.settings import Settings
-
-try:  # the stage entry point; runner.py is where it lives until the package exports it
-    from manysides.analyze import analyze_batch
-except ImportError:  # pragma: no cover - depends on the analyze package's state
-    from manysides.analyze.runner import analyze_batch
 
 # Hand-annotated gold: every quotation (direct and reported) of two seed articles, as
 # (a short prefix of the quoted words, the speaker, the kind).
@@ -86,6 +82,10 @@ MADE_UP = {
         "The loss will speed up over the next decade, Park said.\n"
         "The melting ice is changing local weather, experts said.\n"
         "Officials call the plan a “green deal” for the region."
+    ),
+    "not_speech": (
+        "Members of the House began to read the Constitution aloud on Thursday.\n"
+        "The senator was a guest on NBC's “Meet the Press.” The show ran long."
     ),
     "as_saying": (
         "The agency quoted Foreign Minister Omar Haddad as saying that talks would resume.\n"
@@ -320,6 +320,11 @@ def test_as_saying_and_according_to(made_up_analyses):
     assert src.cue == "according to" and src.medium == "a statement"
     assert src.speaker and "Ministry of Foreign Affairs" in src.speaker
     assert src.speaker_type == "organization"
+
+
+def test_reading_aloud_and_titles_are_not_quotes(made_up_analyses):
+    quotes = made_up_analyses["not_speech"].quotes
+    assert [(q.text, q.kind) for q in quotes] == [("Meet the Press.", "scare")]
 
 
 def test_quote_marks_and_apostrophes():

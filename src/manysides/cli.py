@@ -281,8 +281,16 @@ def serve(db_url: str, host: str, port: int) -> None:
               help="CSV or JSON of path_or_url -> outlet, url, published, title overrides.")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=None,
               help="Skip files and responses larger than this (default: 10 MB).")
+@click.option("--engine", "engine_name", type=click.Choice(["local", "ray"]), default="local",
+              show_default=True,
+              help="Where reading/cleaning (and --analyze) run: this machine, or Ray Data stages.")
+@click.option("--address", default=None,
+              help="Ray cluster to join with --engine ray (default: start a local Ray).")
+@click.option("--analyze", "run_analyze", is_flag=True,
+              help="Also analyse the new articles, on the same engine.")
 def ingest_command(
-    db_url: str, inputs: tuple[str, ...], manifest: str | None, max_bytes: int | None
+    db_url: str, inputs: tuple[str, ...], manifest: str | None, max_bytes: int | None,
+    engine_name: str = "local", address: str | None = None, run_analyze: bool = False,
 ) -> None:
     """Ingest INPUTS (text/HTML/JSONL files, folders, URLs, RSS/Atom feeds) into the store.
 
@@ -308,9 +316,21 @@ def ingest_command(
             done = bar.tasks[0].completed + 1
             bar.update(task, completed=done, total=max(total, done), last=message[:70])
 
-        report = ingest(list(inputs), store, settings=settings, manifest=manifest,
-                        progress=progress)
+        if address and engine_name != "ray":
+            raise click.UsageError("--address needs --engine ray")
+        from manysides.engine import get_engine
+
+        with get_engine(engine_name, address=address) as engine:
+            if engine_name == "local":  # the ingest stage as is, in this process
+                report = ingest(list(inputs), store, settings=settings, manifest=manifest,
+                                progress=progress)
+            else:
+                report = engine.ingest(list(inputs), store, settings=settings,
+                                       manifest=manifest, progress=progress)
+            analysed = engine.analyze(store, settings=settings) if run_analyze else None
     store.close()
+    if analysed is not None:
+        console.print(f"analysed [bold]{len(analysed)}[/bold] ({engine_name} engine)")
     console.print(
         f"ingested [bold]{len(report.new)}[/bold], duplicates {len(report.duplicates)}, "
         f"already stored {len(report.existing)}, failed [bold]{len(report.failed)}[/bold]",

@@ -16,7 +16,7 @@ import logging
 import re
 import tomllib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
 from typing import TYPE_CHECKING
 
@@ -48,6 +48,8 @@ _ADJUNCT_DEPS = {"advmod", "aux", "auxpass", "neg", "prep", "npadvmod", "prt", "
 
 @dataclass(frozen=True)
 class Rules:
+    """The word lists and thresholds of ``data/attribution.toml``, with the cue regex."""
+
     speech: frozenset[str]
     as_saying: frozenset[str]
     needs_clause: frozenset[str]
@@ -69,6 +71,7 @@ class Rules:
 
 @functools.cache
 def load_rules() -> Rules:
+    """Read ``data/attribution.toml`` once per process."""
     data = tomllib.loads(
         resources.files("manysides.data").joinpath("attribution.toml").read_text("utf-8")
     )
@@ -110,6 +113,7 @@ class QuoteSpan:
     close: int
 
     def words(self, text: str) -> int:
+        """How many words the quotation has."""
         return len(text[self.start:self.end].split())
 
 
@@ -131,8 +135,7 @@ class Attribution:
     content: tuple[int, int] | None = None
     kind: str = "speech"  # speech | according | as_saying
     explicit: bool = True  # the speaker is inside the phrase (not climbed to from "declaring")
-    consumed: bool = False
-    quotes: list[QuoteSpan] = field(default_factory=list)
+    consumed: bool = False  # its content is a quotation: no separate reported quote
 
 
 class Context:
@@ -188,12 +191,14 @@ class Context:
                 return m
         return None
 
-    def last_person_before(self, pos: int) -> Entity | None:
+    def last_person_before(self, pos: int, since: int = 0) -> Entity | None:
+        """The person named last before ``pos`` (and at or after ``since``)."""
         best = None
         for m in self.persons:
             if m.start >= pos:
                 break
-            best = m
+            if m.start >= since:
+                best = m
         return self.entities.get(best.entity) if best else None
 
     def person_by_token(self, word: str, pos: int) -> Entity | None:
@@ -283,6 +288,8 @@ class Resolver:
 
     def resolve(self, head: Token, base: int) -> tuple[str | None, str | None, str | None,
                                                          tuple[int, int]]:
+        """The subject noun phrase headed by ``head`` (a token of a sentence starting at text
+        offset ``base``) -> (speaker, speaker_type, descriptor, characters of the phrase)."""
         rules, ctx = self.rules, self.ctx
         core = _core_tokens(head)
         span = _span_of(core, base)
@@ -295,7 +302,10 @@ class Resolver:
         low = head.lower_
         pos = base + head.idx
         if low in rules.person_pronouns:
-            ent = ctx.pronoun_antecedent(pos)
+            ent = None
+            if low in ("him", "her"):  # "Li's ... , the Kremlin quoted him": same sentence
+                ent = ctx.last_person_before(pos, since=base)
+            ent = ent or ctx.pronoun_antecedent(pos)
             return (ent.name, "person", None, span) if ent else (None, None, None, span)
         if low in rules.group_pronouns:
             for p, name, typ in reversed(ctx.speakers):
@@ -434,11 +444,14 @@ def read_attributions(doc: Doc, sent: Sentence, spans: list[QuoteSpan], rules: R
     text = resolver.ctx.text
     out: list[Attribution] = []
     used: set[int] = set()
+    cue_words = rules.speech | rules.as_saying | rules.reads
     for tok in doc:
+        low = tok.lower_
+        if low not in cue_words and low != "according":
+            continue
         pos = base + tok.idx
         if tok.i in used or any(q.start <= pos < q.end for q in spans):
             continue
-        low = tok.lower_
         att: Attribution | None = None
         if low == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
             att = _according(tok, doc, sent, rules, resolver)
@@ -706,12 +719,10 @@ def _reads(tok: Token, sent: Sentence, rules: Rules, resolver: Resolver
     """"..., reads a press release from China's Ministry of National Defense"."""
     doc_tok = next((c for c in tok.children if c.dep_ in ("nsubj", "dobj", "attr")
                     and c.i > tok.i), None)
-    if doc_tok is None:
-        return None
-    words = " ".join(w.text for w in _strip_det(_core_tokens(doc_tok))).lower()
-    if doc_tok.lower_ not in rules.media_nouns and words not in rules.media_nouns \
-            and not doc_tok.text[:1].isupper():
-        return None
+    if doc_tok is None or tok.i == 0 or doc_tok.doc[tok.i - 1].text != ",":
+        return None  # only the sentence-final "..., reads the statement" form
+    if not any(w.lower_ in rules.media_nouns for w in _core_tokens(doc_tok)):
+        return None  # "began to read the Constitution aloud" is no attribution
     speaker, stype, medium, sspan = _source(doc_tok, sent.start, rules, resolver)
     toks = [tok, *doc_tok.subtree]
     phrase = _phrase(toks, sent.start)

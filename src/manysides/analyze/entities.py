@@ -241,6 +241,10 @@ def clean_span(text: str, span: Span, kb: Knowledge | None = None) -> Span | Non
             inner = re.search(r"['\u2019]s\s", text[s:e])
             if inner:
                 e = s + inner.start()
+        else:  # "Academy's museum": the owner is the name, not what it owns
+            inner = re.search(r"['\u2019]s\s+(?=[a-z])", text[s:e])
+            if inner:
+                e = s + inner.start()
         if (s, e) == before:
             break
     t = text[s:e]
@@ -422,14 +426,12 @@ def resolve_entities(
 
     entities: list[Entity] = []
     mentions: list[Mention] = []
-    key_of: dict[int, str] = {}
     used_keys: set[str] = set()
     for g in groups.values():
         key = slug(g.name)
-        if key in used_keys:  # two groups whose names slug alike: merge into the first
+        if key in used_keys:  # two groups whose names slug alike: the type tells them apart
             key = key + "-" + slug(g.type)
         used_keys.add(key)
-        key_of[id(g)] = key
         forms: list[tuple[str, int, int]] = [(sp.text, sp.start, sp.end) for sp in g.spans]
         forms += g.extra
         forms.sort(key=lambda f: f[1])

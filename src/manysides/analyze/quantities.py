@@ -66,7 +66,7 @@ QUANTITY_RE = re.compile(
     rf"(?<![\w/.\-–:])(?P<cur>{_CURRENCY})?\s?"
     rf"(?P<num>{_DIGITS}|(?i:{_NUMBER_WORDS}))\b(?![:/]\d|[.,]\d)"
     rf"(?:\s?(?P<scale>(?i:{_SCALE}))\b)?"
-    rf"(?:(?P<hyph>-)(?P<hunit>(?i:{'|'.join(TIME_UNITS)}|[a-z]+))(?![\w-])"
+    rf"(?:(?P<hyph>-)(?P<hunit>(?i:{'|'.join(sorted(TIME_UNITS))}|[a-z]+))(?![\w-])"
     rf"|\s?(?P<pct>%|percent\b|per\s+cent\b|percentage\s+points?\b)"
     rf"|(?P<tail>(?:\s+[a-zA-Z][\w-]*){{1,{MAX_UNIT_WORDS}}}))?",
 )

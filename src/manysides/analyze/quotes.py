@@ -51,6 +51,9 @@ OPEN_DOUBLE = "“"
 CLOSE_DOUBLE = "”"
 OPEN_SINGLE = "‘"
 CLOSE_SINGLE = "’"
+_MARK_RE = re.compile("[\"'“”‘’]")
+_TITLE_RE = re.compile(r"^(?:[A-Z0-9][\w'’-]*|of|the|and|a|an|in|on|for|to)"
+                       r"(?:\s+(?:[A-Z0-9][\w'’-]*|of|the|and|a|an|in|on|for|to))*[.!?]?$")
 _SENT_END_RE = re.compile(r"[.!?][\"'”’]*\s*$")
 _GAP_TRAILING_RE = re.compile(r"^[\s,.!?;:—–-]*$")
 _GAP_LEADING_RE = re.compile(r"^[\s,:—–-]*(?:that\s*)?$")
@@ -104,7 +107,8 @@ def _line_spans(line: str, base: int) -> tuple[list[QuoteSpan], QuoteSpan | None
     mark: str | None = None  # the opening mark of the span now open
     begin = 0
     n = len(line)
-    for i, ch in enumerate(line):
+    for mk in _MARK_RE.finditer(line):  # only quote characters matter
+        i, ch = mk.start(), mk.group(0)
         prev = line[i - 1] if i else " "
         nxt = line[i + 1] if i + 1 < n else " "
         if mark is None:
@@ -139,12 +143,15 @@ def _line_spans(line: str, base: int) -> tuple[list[QuoteSpan], QuoteSpan | None
 def _cue_sentences(text: str, sentences: list[Sentence], spans: list[QuoteSpan],
                    rules: Rules) -> list[Sentence]:
     """Sentences with a reporting cue outside quote marks."""
+    cues = [m.start() for m in rules.cue_re.finditer(text)
+            if not any(q.start <= m.start() < q.end for q in spans)]
     out = []
-    for s in sentences:
-        for m in rules.cue_re.finditer(text, s.start, s.end):
-            if not any(q.start <= m.start() < q.end for q in spans):
-                out.append(s)
-                break
+    j = 0
+    for s in sorted(sentences, key=lambda s: s.start):
+        while j < len(cues) and cues[j] < s.start:
+            j += 1
+        if j < len(cues) and cues[j] < s.end:
+            out.append(s)
     return out
 
 
@@ -216,10 +223,12 @@ def _adjacent(text: str, span: QuoteSpan, atts: list[Attribution]) -> Attributio
 
 
 def _is_scare(text: str, span: QuoteSpan, rules: Rules, sentences: list[Sentence]) -> bool:
+    """Short, unattributed, inside the author's sentence, and not a sentence of its own -
+    or a short title ("Meet the Press.") that the sentence's full stop fell inside."""
     inner = text[span.start:span.end].strip()
-    return (span.words(text) <= rules.scare_max_words
-            and not _SENT_END_RE.search(inner)
-            and not _at_sentence_start(text, span, sentences))
+    if span.words(text) > rules.scare_max_words or _at_sentence_start(text, span, sentences):
+        return False
+    return not _SENT_END_RE.search(inner) or bool(_TITLE_RE.match(inner))
 
 
 def extract_quotes(text: str, sentences: list[Sentence], entities: list[Entity],
@@ -235,42 +244,64 @@ def extract_quotes(text: str, sentences: list[Sentence], entities: list[Entity],
     rules = load_rules()
     spans = _quote_spans(text)
     ctx = Context(text, entities, mentions, sentences, spans)
-    resolver = Resolver(ctx, rules)
-    cue_sents = _cue_sentences(text, sentences, spans, rules)
-    atts: list[Attribution] = []
-    if cue_sents:
-        if nlp is None:
-            from manysides.analyze.nlp import load_spacy
-            from manysides.settings import Settings
+    atts = _read_attributions(text, sentences, spans, rules, ctx, nlp)
+    descriptors = _descriptors(atts, entities)
+    quotes = _quoted(text, sentences, spans, atts, rules, descriptors)
+    quotes += _reported(text, sentences, spans, atts, descriptors)
+    quotes.sort(key=lambda q: (q.start, q.kind))
+    return quotes
 
-            nlp = load_spacy(Settings().spacy_model)
-        if "parser" not in nlp.pipe_names:
-            log.warning("spaCy pipeline has no parser: only quote-marked quotes are attributed")
-        else:
-            docs = _parse(nlp, [_collapsed(text, s, spans) for s in cue_sents])
-            for sent, doc in zip(cue_sents, docs, strict=True):
-                for att in read_attributions(doc, sent, spans, rules, resolver):
-                    atts.append(att)
-                    if att.speaker:
-                        ctx.speakers.append((att.phrase[0], att.speaker,
-                                             att.speaker_type or ""))
+
+def _read_attributions(text: str, sentences: list[Sentence], spans: list[QuoteSpan],
+                       rules: Rules, ctx: Context, nlp: Language | None) -> list[Attribution]:
+    """Parse the cue sentences (only those) and read their attributions, in text order."""
+    cue_sents = _cue_sentences(text, sentences, spans, rules)
+    if not cue_sents:
+        return []
+    if nlp is None:
+        from manysides.analyze.nlp import load_spacy
+        from manysides.settings import Settings
+
+        nlp = load_spacy(Settings().spacy_model)
+    if "parser" not in nlp.pipe_names:
+        log.warning("spaCy pipeline has no parser: only quote-marked quotes are attributed")
+        return []
+    resolver = Resolver(ctx, rules)
+    atts: list[Attribution] = []
+    docs = _parse(nlp, [_collapsed(text, s, spans) for s in cue_sents])
+    for sent, doc in zip(cue_sents, docs, strict=True):
+        for att in read_attributions(doc, sent, spans, rules, resolver):
+            atts.append(att)
+            if att.speaker:  # pronouns later on may refer back to this speaker
+                ctx.speakers.append((att.phrase[0], att.speaker, att.speaker_type or ""))
     atts.sort(key=lambda a: a.phrase[0])
+    return atts
+
+
+def _descriptors(atts: list[Attribution], entities: list[Entity]) -> dict[str, str]:
+    """Speaker -> descriptor: the first one the article gives, else the entity step's."""
     descriptors: dict[str, str] = {}
     for a in atts:
         if a.speaker and a.descriptor:
             descriptors.setdefault(a.speaker, a.descriptor)
-    for ent in entities:  # descriptors the entity step found elsewhere in the article
+    for ent in entities:
         if ent.descriptors and ent.name not in descriptors:
             descriptors[ent.name] = ent.descriptors[0]
+    return descriptors
 
+
+def _quoted(text: str, sentences: list[Sentence], spans: list[QuoteSpan],
+            atts: list[Attribution], rules: Rules, descriptors: dict[str, str]) -> list[Quote]:
+    """A ``Quote`` per quote-marked span: attributed (adjacent attribution, the reported
+    speech around it, or the previous speaker's quotation it continues) or else scare/direct.
+    Attributions whose content is the quotation itself are marked consumed."""
     quotes: list[Quote] = []
     previous: tuple[QuoteSpan, Attribution] | None = None
     for span in spans:
         att = None
-        if any(a.speaker_span and a.speaker_span[0] < span.end and span.start < a.speaker_span[1]
-               for a in atts):
-            att = None  # the quote marks the speaker itself (“analysts” insisting ...)
-        else:
+        marks_speaker = any(a.speaker_span and a.speaker_span[0] < span.end
+                            and span.start < a.speaker_span[1] for a in atts)
+        if not marks_speaker:  # (“analysts” insisting ...: the quote marks the speaker)
             att = _adjacent(text, span, atts)
             if att is not None:
                 att.consumed = True
@@ -286,17 +317,21 @@ def extract_quotes(text: str, sentences: list[Sentence], entities: list[Entity],
                 att = _continuation(text, span, previous, atts, rules, sentences)
         s, e = _direct_text(text, span)
         if att is None:
-            if _is_scare(text, span, rules, sentences) or not text[s:e].strip():
-                kind = "scare"
-            else:
-                kind = "direct"
+            kind = "scare" if _is_scare(text, span, rules, sentences) else "direct"
             quotes.append(Quote(text=text[s:e], kind=kind, speaker=None, speaker_type=None,
                                 descriptor=None, cue=None, medium=None, start=s, end=e,
                                 sentence=_sentence_index(sentences, s)))
             continue
-        att.quotes.append(span)
         previous = (span, att)
         quotes.append(_quote(text, s, e, "direct", att, descriptors, sentences))
+    return quotes
+
+
+def _reported(text: str, sentences: list[Sentence], spans: list[QuoteSpan],
+              atts: list[Attribution], descriptors: dict[str, str]) -> list[Quote]:
+    """Reported speech: the content of each attribution not consumed by a quotation (and the
+    sentences of its paragraph it closes, see ``_paragraph_lead_in``)."""
+    quotes: list[Quote] = []
     for a in atts:
         if a.consumed or a.content is None:
             continue
@@ -309,7 +344,6 @@ def extract_quotes(text: str, sentences: list[Sentence], entities: list[Entity],
         for prev in _paragraph_lead_in(text, sentences, a, atts, spans):
             quotes.append(_quote(text, prev.start, prev.end, "reported", a, descriptors,
                                  sentences))
-    quotes.sort(key=lambda q: (q.start, q.kind))
     return quotes
 
 

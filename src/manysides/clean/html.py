@@ -27,6 +27,7 @@ from importlib import resources
 from typing import Any
 
 import trafilatura
+from dateutil.parser import isoparse
 from trafilatura.settings import set_date_params
 
 from manysides.errors import InputError
@@ -38,6 +39,16 @@ MIN_ARTICLE_WORDS = 12  # fewer words than this is a menu or an error page, not 
 MAX_FURNITURE_WORDS = 60  # furniture patterns only apply to lines this short
 LIST_ITEM = "- "  # how trafilatura writes list items in plain text
 
+MAX_META_CHARS = 300_000  # page metadata is read from this much of the page's start
+# Metadata keys that state the publication time, most trusted first.
+_PUBLISHED_KEYS = (
+    "article:published_time", "og:published_time", "datepublished", "article.published",
+    "parsely-pub-date", "pubdate", "publishdate", "publish-date", "publish_date",
+    "dcterms.created", "dc.date.issued", "dc.date", "sailthru.date",
+)
+_META_TAG = re.compile(r"<(?:meta|time|span|div)\b[^>]*?(?:property|name|itemprop)\s*=[^>]*>", re.I)
+_ATTR = re.compile(r"([\w:.-]+)\s*=\s*[\"']([^\"']*)[\"']")
+_JSON_LD_DATE = re.compile(r"\"datePublished\"\s*:\s*\"([^\"]{8,40})\"")
 _DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"  # asked of htmldate; midnight without zone = date only
 _WORD = re.compile(r"\w+")
 _HTML_LANG = re.compile(r"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3})\b", re.I)
@@ -97,7 +108,7 @@ def extract_html(html: str, url: str | None = None) -> ExtractedPage:
         text=text,
         title=title,
         author=doc.author or None,
-        published=iso_date(doc.date),
+        published=published_date(html, iso_date(doc.date)),
         sitename=doc.sitename or None,
         language=language,
         url=url or doc.url or None,
@@ -196,6 +207,41 @@ def iso_date(value: str | None) -> str | None:
         return parsed.isoformat()
     log.debug("unparsed page date %r", value)
     return None
+
+
+def published_date(html: str, found: str | None) -> str | None:
+    """The page's publication time from its explicit metadata, else ``found`` (htmldate's).
+
+    htmldate prefers a date in the URL and drops the time; the page's own metadata
+    (``article:published_time``, JSON-LD ``datePublished``, ...) usually has both.  A metadata
+    time is taken when its day is within a day of ``found`` (time zones) or nothing was found.
+    """
+    for value in _metadata_times(html):
+        try:
+            parsed = isoparse(value.strip())
+        except (ValueError, OverflowError):
+            continue
+        if parsed.time() == dt.time(0, 0) and parsed.tzinfo is None:
+            continue  # a date without a time adds nothing to htmldate's
+        if found and abs((parsed.date() - dt.date.fromisoformat(found[:10])).days) > 1:
+            continue
+        return parsed.replace(microsecond=0).isoformat()
+    return found
+
+
+def _metadata_times(html: str) -> list[str]:
+    """Publication times the page states in ``<meta>``, microdata and JSON-LD, best first."""
+    head = html[:MAX_META_CHARS]
+    values: list[tuple[int, str]] = []
+    for match in _META_TAG.finditer(head):
+        attrs = dict(_ATTR.findall(match.group(0)))
+        attrs = {k.lower(): v for k, v in attrs.items()}
+        key = (attrs.get("property") or attrs.get("name") or attrs.get("itemprop") or "").lower()
+        value = attrs.get("content") or attrs.get("datetime")
+        if key in _PUBLISHED_KEYS and value:
+            values.append((_PUBLISHED_KEYS.index(key), value))
+    values.extend((_PUBLISHED_KEYS.index("datepublished"), v) for v in _JSON_LD_DATE.findall(head))
+    return [v for _, v in sorted(values, key=lambda kv: kv[0])]
 
 
 def _word_count(text: str) -> int:

@@ -4,12 +4,15 @@
 no story yet, in publication order (dated ones oldest first, then undated ones, so that an
 undated article meets the stories its dated neighbours formed), and for each one:
 
-1. gathers candidate stories from the ``StoryIndex``: the ANN neighbours of its doc embedding
-   plus, when the article has a day, the stories whose span lies within ``max_gap_days``;
+1. gathers candidate stories from the ``StoryIndex``: the ANN neighbours of its doc embedding,
+   the stories naming its rarest named entities and, when the article has a day, the stories
+   whose span lies within ``max_gap_days``;
 2. scores each candidate (``cluster.toml``): centroid cosine, the share of the article's
    named-entity weight the story also names, a penalty growing with the days between the
    article and the story's span; candidates further than ``max_gap_days`` are excluded, which
-   keeps two events with the same actors weeks apart in two stories;
+   keeps two events with the same actors weeks apart in two stories, and so are stories that
+   share too little of the article's named entities, which keeps two like events with other
+   actors (two floods, two summits in the same week) apart;
 3. joins the best candidate whose score passes the threshold, else founds a new story
    (id = a hash of the founding article's id, so the same data gives the same ids).
 
@@ -40,7 +43,7 @@ from manysides.cluster.features import (
     load_config,
     published_day,
 )
-from manysides.cluster.index import StoryIndex, reset_index, story_index
+from manysides.cluster.index import StoryEntry, StoryIndex, reset_index, story_index
 from manysides.cluster.story import MemberInfo, build_story, member_info, sort_key
 from manysides.models import Article
 from manysides.settings import Settings
@@ -75,29 +78,39 @@ def score_candidates(
 ) -> list[tuple[float, float, str]]:
     """(score, cosine, story id) of every admissible candidate story, best first.
 
-    Candidates: the ANN neighbours plus, for an article with a day, the stories within
-    ``max_gap_days`` of it; stories further away in time are dropped, then only the
-    ``max_scored`` closest by centroid are scored in full (entity overlap, time penalty).
+    Candidates: the ANN neighbours, the stories naming the article's rarest entities and, for
+    an article with a day, the stories within ``max_gap_days`` of it.  Stories too far in time
+    or sharing too few of the article's names are dropped; of the rest only the ``max_scored``
+    closest by centroid are scored.
     """
     sc, tc, cc = config["score"], config["time"], config["candidates"]
     gap_max = tc["max_gap_days"]
     ids = set(index.nearest(feats.vector, cc["ann_k"]))
+    ids |= index.sharing(list(feats.entities), per_key=cc["per_entity"],
+                         max_keys=cc["entities"])
     if feats.day is not None:
         ids.update(index.window(feats.day, gap_max))
-    entries = [index.entries[sid] for sid in ids]
-    gaps = [e.gap_days(feats.day) for e in entries]
-    pairs = [(e, g) for e, g in zip(entries, gaps, strict=True) if g <= gap_max]
-    if not pairs:
-        return []
-    cosines = np.stack([e.centroid for e, _ in pairs]) @ feats.vector
-    order = np.argsort(-cosines, kind="stable")[: cc["max_scored"]]
     total = sum(feats.entities.values())
-    out: list[tuple[float, float, str]] = []
-    for i in order:
-        entry, gap = pairs[int(i)]
-        cos = float(cosines[int(i)])
+    named = total >= sc["min_entity_weight"]
+    kept: list[tuple[StoryEntry, int, float]] = []
+    for sid in ids:
+        entry = index.entries[sid]
+        gap = entry.gap_days(feats.day)
+        if gap > gap_max:
+            continue
         shared = sum(w for k, w in feats.entities.items() if k in entry.keys)
         ent = shared / total if total else 0.0
+        if named and entry.keys and ent < sc["min_entity_share"]:
+            continue  # other people and places: another event, however alike the wording
+        kept.append((entry, gap, ent))
+    if not kept:
+        return []
+    cosines = np.stack([e.centroid for e, _, _ in kept]) @ feats.vector
+    order = np.argsort(-cosines, kind="stable")[: cc["max_scored"]]
+    out: list[tuple[float, float, str]] = []
+    for i in order:
+        entry, gap, ent = kept[int(i)]
+        cos = float(cosines[int(i)])
         score = sc["w_cosine"] * cos + sc["w_entities"] * ent - sc["time_penalty"] * gap / gap_max
         out.append((score, cos, entry.id))
     out.sort(key=lambda t: (-t[0], t[2]))

@@ -1,11 +1,14 @@
 """The candidate index over stories: ANN over centroids plus week buckets over time spans.
 
-Assigning an article must not look at every story.  ``StoryIndex`` answers two cheap queries:
+Assigning an article must not look at every story.  ``StoryIndex`` answers three cheap queries:
 
 * ``nearest(vector, k)``: the ``k`` stories whose centroid is closest (hnswlib HNSW graph,
   inner product on unit vectors), for every article and the only source for undated ones;
 * ``window(day, gap)``: stories whose span of publication days lies within ``gap`` days of
-  ``day``, from week buckets (cost proportional to the stories in the window, not in the store).
+  ``day``, from week buckets (cost proportional to the stories in the window, not in the store);
+* ``sharing(keys)``: stories that name the article's rarest named entities (an inverted index
+  entity key -> stories, the most recent ``MAX_POSTING`` per key), so a story told in words
+  like a hundred others (every flood report reads alike) is still found by its names.
 
 It lives in memory, one per ``Store`` object per process, and beside a SQLite file store it is
 persisted as two files, ``<db>.stories.hnsw`` (the graph) and ``<db>.stories.json`` (story ids,
@@ -37,6 +40,7 @@ log = logging.getLogger(__name__)
 
 INDEX_VERSION = 1
 _SAVE_EVERY_S = 30.0
+MAX_POSTING = 1024  # stories remembered per entity key (the most recent ones)
 
 
 @dataclass
@@ -73,6 +77,7 @@ class StoryIndex:
         self.entries: dict[str, StoryEntry] = {}
         self.by_label: dict[int, str] = {}
         self.buckets: dict[int, set[str]] = {}
+        self.postings: dict[str, list[str]] = {}  # entity key -> stories naming it (recent last)
         self._hnsw: Any = None
         self._next_label = 0
         self.dirty = False
@@ -114,6 +119,9 @@ class StoryIndex:
             self.entries[story_id] = entry
             self.by_label[entry.label] = story_id
         entry.centroid = vec
+        for key in keys:
+            if key not in entry.keys:
+                self._post(key, story_id)
         entry.keys = dict(keys)
         entry.first_day = published_day(first_published)
         entry.last_day = published_day(last_published)
@@ -127,7 +135,22 @@ class StoryIndex:
         self.dirty = True
         return entry
 
+    def _post(self, key: str, story_id: str) -> None:
+        posting = self.postings.setdefault(key, [])
+        posting.append(story_id)
+        if len(posting) > 2 * MAX_POSTING:
+            del posting[:-MAX_POSTING]
+
     # -- queries ------------------------------------------------------------------------------
+
+    def sharing(self, keys: list[str], *, per_key: int, max_keys: int) -> set[str]:
+        """Stories naming any of the ``max_keys`` rarest of ``keys`` (entity keys), at most the
+        ``per_key`` most recent per key: the stories an editor would recall by name."""
+        known = sorted((len(self.postings[k]), k) for k in keys if k in self.postings)
+        found: set[str] = set()
+        for _, key in known[:max_keys]:
+            found.update(self.postings[key][-per_key:])
+        return found
 
     def nearest(self, vector: np.ndarray, k: int) -> list[str]:
         """Ids of up to ``k`` stories with the closest centroids."""
@@ -200,6 +223,8 @@ class StoryIndex:
                                    {k: 1.0 for k in keys}, first_day, last_day, count, last_pub)
                 index.entries[sid] = entry
                 index.by_label[label] = sid
+                for key in keys:
+                    index._post(key, sid)
                 if first_day is not None and last_day is not None:
                     for week in range(first_day // bucket_days, last_day // bucket_days + 1):
                         index.buckets.setdefault(week, set()).add(sid)

@@ -48,7 +48,7 @@ def _vectors_for(article: Article, vectors: dict[str, np.ndarray]) -> np.ndarray
     n = len(article.analysis.sentences) if article.analysis else 0
     if vec is None or len(vec) != n:
         log.warning(
-            "article %s: %s sentence vectors for %d sentences; grouping uses words and entities",
+            "article %s: %s sentence vectors for %d sentences; its sentences are embedded here",
             article.id, "no" if vec is None else len(vec), n,
         )
         return None

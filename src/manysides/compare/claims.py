@@ -87,6 +87,7 @@ class Unit:
     negation_scope: list[str] = field(default_factory=list)
     negation_subject: str | None = None
     speaker: str | None = None
+    person_speaker: str | None = None  # the person quoted, when a named person is
     start: int = 0
     needs_vector: bool = False
 
@@ -195,6 +196,7 @@ _SPLITS = re.compile(
     r";\s+|,\s+(?:and|but|while|whereas|as(?!\s+well))\s+(?=\S)|"
     r",\s+with\s+(?:\w+\s+){0,3}saying\s+"
 )
+_TRAILING_DASH = re.compile(r"\s[\u2013\u2014]\s(?=(?:a|an|the)\s)")
 _DASHED = re.compile(r"\s[\u2013\u2014-]\s([^\u2013\u2014]{10,200}?)\s[\u2013\u2014]\s")
 
 
@@ -237,6 +239,12 @@ def clauses(text: str) -> list[tuple[int, int, str]]:
             pieces.append((dashed.start(1), dashed.end(1), f"{subject} is {inner}"))
             rest = text[dashed.end() :]
             pieces.append((dashed.end(), len(text), f"{subject} {rest}"))
+    if not pieces:
+        tail = _TRAILING_DASH.search(text)
+        if tail and len(text[: tail.start()].split()) >= MIN_WORDS + 1 and len(
+            text[tail.end() :].split()
+        ) >= MIN_WORDS + 1:  # "The meeting marked the start of ... \u2013 a first by ..."
+            pieces = [(0, tail.start(), None), (tail.end(), len(text), None)]
     if not pieces:
         cuts = [0]
         for m in _SPLITS.finditer(text):
@@ -336,6 +344,12 @@ def article_units(
         else:
             sent_vec = np.zeros(384, dtype=np.float32)
         kind, speaker = classify(text, sent.start, sent.end, analysis.quotes)
+        person = next(  # whose words make up most of the sentence, if a named person's
+            (q.speaker for q in analysis.quotes
+             if q.speaker and q.speaker_type == "person" and q.kind != "scare"
+             and _overlap(sent.start, sent.end, q.start, q.end) >= 0.5 * (sent.end - sent.start)),
+            None,
+        )
         spans = clauses(text) if split else [(0, len(text), text.strip())]
         for a, b, piece in spans:
             lo, hi = sent.start + a, sent.start + b
@@ -362,8 +376,9 @@ def article_units(
                     negation_scope=scope,
                     negation_subject=negated_subject(piece) if negated else None,
                     speaker=speaker,
+                    person_speaker=person,
                     start=lo,
-                    needs_vector=not whole,
+                    needs_vector=not whole or vectors is None,
                 )
             )
     return units

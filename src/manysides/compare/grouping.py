@@ -27,7 +27,7 @@ W_WORDS = 0.2
 W_ENTITIES = 0.15
 BONUS_DATE = 0.1  # both name the same single day
 BONUS_NUMBER = 0.05  # both give the same number of the same thing
-PENALTY_SPEAKER = 0.15  # both report what someone said, but not the same someone
+PENALTY_SPEAKER = 0.15  # both report what a named person said, but not the same person
 LINK = 0.82  # a pair at least this similar may join two groups
 AVERAGE = 0.76  # ... if the groups' mean pair score is at least this
 
@@ -98,7 +98,7 @@ def score_matrix(units: list[Unit]) -> np.ndarray:
             np.float32
         )
         score += BONUS_NUMBER * ((nm @ nm.T) > 0)
-    keys = [_speaker_key(u.speaker) for u in units]
+    keys = [_speaker_key(u.person_speaker) for u in units]
     codes = {k: c for c, k in enumerate(sorted({k for k in keys if k}), start=1)}
     spoken = np.array([codes.get(k, 0) if k else 0 for k in keys])
     both = (spoken[:, None] > 0) & (spoken[None, :] > 0)

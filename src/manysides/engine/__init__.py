@@ -133,6 +133,21 @@ def expand_inputs(inputs: Sequence[str]) -> list[str]:
     return out
 
 
+def check_manifest(manifest: str | None) -> tuple[str | None, Failure | None]:
+    """Load ``manifest`` once in the driver: (manifest to pass to the workers, or ``None`` with
+    the failure to report once), so a bad manifest is not reported by every worker."""
+    if not manifest:
+        return None, None
+    from manysides.errors import InputError
+    from manysides.ingest.sources import load_manifest
+
+    try:
+        load_manifest(manifest)
+    except InputError as exc:
+        return None, Failure(manifest, str(exc) or type(exc).__name__)
+    return manifest, None
+
+
 def _article_suffix(path: Path) -> str:
     suffixes = [s.lower() for s in path.suffixes]
     if suffixes and suffixes[-1] == ".gz":

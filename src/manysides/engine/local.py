@@ -21,6 +21,7 @@ from manysides.engine import (
     AnalyzeFn,
     Progress,
     ReadFn,
+    check_manifest,
     default_read_fn,
     expand_inputs,
     pending_batches,
@@ -69,6 +70,9 @@ class LocalEngine:
     ) -> Iterator[Article | Failure]:
         """Articles and failures of ``inputs``, in input order (no store)."""
         read_fn = self.read_fn or default_read_fn()
+        manifest, failure = check_manifest(manifest) if self.read_fn is None else (manifest, None)
+        if failure is not None:
+            yield failure
         workers = settings.workers or os.cpu_count() or 1
         names = expand_inputs(inputs)
         if workers == 1 or len(names) < POOL_MIN_INPUTS:

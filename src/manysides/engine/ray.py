@@ -1,10 +1,11 @@
 """The Ray engine: read/clean and analyze as Ray Data batch stages.
 
 ``ray.data.from_items(...)`` of the work, then ``map_batches(CleanStage | AnalyzeStage,
-compute=ActorPoolStrategy(size=N), batch_size=...)``: the stages are callable classes, so each actor of the pool
-loads its models once and keeps them.  Rows carry pickled dataclasses (any Ray version, any
-nesting); the dataset keeps its order, and the driver (this process) writes every result to the
-store in that order, exactly as the local engine does, so both give the same ids and analyses.
+compute=ActorPoolStrategy(size=N), batch_size=...)`` (``concurrency=N`` before Ray 2.51): the
+stages are callable classes, so each actor of the pool loads its models once and keeps them.
+Rows carry pickled dataclasses (any Ray version, any nesting); the dataset keeps its order, and
+the driver (this process) writes every result to the store in that order, exactly as the local
+engine does, so both give the same ids and analyses.
 
 Ray is imported only when this engine is made; ``address=None`` starts a local instance on
 ``num_cpus`` CPUs (default: all), ``address="auto"`` or ``"ray://host:10001"`` joins a cluster.
@@ -22,6 +23,7 @@ from manysides.engine import (
     AnalyzeFn,
     Progress,
     ReadFn,
+    check_manifest,
     default_analyze_fn,
     default_read_fn,
     expand_inputs,
@@ -42,7 +44,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 READ_BATCH = 8  # input files per CleanStage call
-ANALYZE_WINDOW = 64  # analyze batches per dataset (bounds the driver's memory on large stores)
+ANALYZE_WINDOW = 128  # analyze batches per dataset: bounds memory; actors (models) load per window
 
 
 class CleanStage:
@@ -147,6 +149,9 @@ class RayEngine:
     ) -> Iterator[Article | Failure]:
         """Articles and failures of ``inputs`` in input order, read by a pool of Ray actors."""
         names = expand_inputs(inputs)
+        manifest, failure = check_manifest(manifest) if self.read_fn is None else (manifest, None)
+        if failure is not None:
+            yield failure
         if not names:
             return
         ds = self._ray.data.from_items([{"i": i, "input": n} for i, n in enumerate(names)])

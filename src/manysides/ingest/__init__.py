@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from manysides.ingest.dedup import DedupIndex, signature
 from manysides.ingest.sources import article_id, count_files, read_inputs
@@ -65,7 +66,8 @@ def store_articles(
 
     Articles are handled in batches of ``batch_size``: one store query per batch finds the
     stored articles sharing a MinHash band with any of them; each article is then committed
-    on its own, so an interrupted run keeps what it stored.
+    on its own, so an interrupted run keeps what it stored.  ``ingested_at`` is set to the
+    batch's store time (the same for every article of a batch, so reruns list them alike).
     """
     report = IngestReport()
     index = DedupIndex(store)
@@ -96,7 +98,9 @@ def _store_batch(
 ) -> None:
     sigs = [signature(article.text) for article in batch]
     stored = index.prefetch(sigs, {article.id for article in batch})
+    now = datetime.now(UTC).isoformat(timespec="seconds")
     for article, sig in zip(batch, sigs, strict=True):
+        article.ingested_at = now  # when it entered the store (one stamp per batch)
         if article.id in stored or article.id in index.known:
             result = AddResult.EXISTS
         else:
