@@ -77,3 +77,11 @@ def test_demo_runs_on_the_sample_corpus(tmp_path: Path) -> None:
     store = Store(db)
     assert store.count_articles() >= 10
     assert len(store.list_stories()) >= 3
+
+
+def test_undated_seed_resolves_sunday_through_the_story(seeds_document: dict) -> None:
+    """Seed 000 carries no date: its "on Sunday" resolves through the story's date anchor."""
+    undated = [a for a in seeds_document["articles"] if a["title"].startswith("Trip to deepen")]
+    assert len(undated) == 1 and undated[0]["published"] is None
+    sundays = [d["resolved"] for d in undated[0]["dates"] if d["text"] == "Sunday"]
+    assert sundays and set(sundays) == {"2023-04-16"}

@@ -136,7 +136,9 @@ def _anchor_undated(store: Store, articles: list[Article], anchor: str | None) -
     for article in articles:
         if article.published or article.analysis is None:
             continue
-        dates = extract_dates(article.text, article.analysis.sentences, anchor)
+        dates = extract_dates(
+            article.text, article.analysis.sentences, anchor, anchor_is_story=True
+        )
         if [to_dict(d) for d in dates] != [to_dict(d) for d in article.analysis.dates]:
             article.analysis.dates = dates
             store.save_analysis(article.id, article.analysis)

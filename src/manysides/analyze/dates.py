@@ -137,8 +137,12 @@ def _future(text: str, sent_start: int, pos: int) -> bool:
     return bool(FUTURE_RE.search(window))
 
 
-def _weekday(anchor: date, wd: int, future: bool, rel: str | None) -> date:
+def _weekday(anchor: date, wd: int, future: bool | None, rel: str | None) -> date:
+    """The date of weekday ``wd`` relative to ``anchor``; ``future=None``: the nearest one."""
     rel = (rel or "").lower()
+    if future is None and not rel:
+        back = (anchor.weekday() - wd) % 7
+        return anchor - timedelta(days=back) if back <= 3 else anchor + timedelta(days=7 - back)
     if rel == "last" or rel == "past":
         back = (anchor.weekday() - wd) % 7 or 7
         return anchor - timedelta(days=back)
@@ -165,7 +169,9 @@ def _infer_year(anchor: date | None, month: int, day: int, future: bool) -> date
     return d
 
 
-def _resolve(kind: str, m: re.Match[str], anchor: date | None, future: bool) -> str | None:
+def _resolve(
+    kind: str, m: re.Match[str], anchor: date | None, future: bool, *, nearest: bool = False
+) -> str | None:
     g = m.groupdict()
     try:
         if kind == "iso":
@@ -209,13 +215,14 @@ def _resolve(kind: str, m: re.Match[str], anchor: date | None, future: bool) -> 
         if kind == "wd_range":
             if anchor is None:
                 return None
-            a = _weekday(anchor, WEEKDAYS[g["w1"].lower()], future, None)
+            a = _weekday(anchor, WEEKDAYS[g["w1"].lower()], None if nearest else future, None)
             b = a + timedelta(days=(WEEKDAYS[g["w2"].lower()] - a.weekday()) % 7)
             return _rng(a, b)
         if kind == "weekday":
             if anchor is None:
                 return None
-            return _fmt(_weekday(anchor, WEEKDAYS[g["w"].lower()], future, g["rel"]))
+            weekday = WEEKDAYS[g["w"].lower()]
+            return _fmt(_weekday(anchor, weekday, None if nearest else future, g["rel"]))
         if kind == "deictic":
             if anchor is None:
                 return None
@@ -308,11 +315,16 @@ def date_spans(text: str) -> list[tuple[int, int]]:
     return [m.span() for kind, m in _find(text) if kind != "duration"]
 
 
-def extract_dates(text: str, sentences: list[Sentence], anchor: str | None) -> list[DateMention]:
+def extract_dates(
+    text: str, sentences: list[Sentence], anchor: str | None, *, anchor_is_story: bool = False
+) -> list[DateMention]:
     """Time expressions in ``text`` -> ``DateMention``s resolved against ``anchor`` (ISO date).
 
     ``sentences`` give the sentence index of each mention and bound the clause used to tell
     past from future; ``anchor`` is the publication date or time, or None.
+    ``anchor_is_story``: the anchor is the story's date, not the article's own publication
+    (which may lie days before or after it), so a bare weekday means the nearest such day
+    rather than the one its tense points to.
     """
     anchor_d = _anchor_date(anchor)
     out: list[DateMention] = []
@@ -325,7 +337,7 @@ def extract_dates(text: str, sentences: list[Sentence], anchor: str | None) -> l
             durations.append((m, sent))
             continue
         future = _future(text, sent_start, m.start())
-        resolved = _resolve(kind, m, anchor_d, future)
+        resolved = _resolve(kind, m, anchor_d, future, nearest=anchor_is_story)
         start, end = m.span()
         # trim a leading preposition so the span is the time expression itself
         lead = re.match(r"(?:from|in|since|by|until|of|during|before|after)\s+", m.group(0))

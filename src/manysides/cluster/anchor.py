@@ -80,7 +80,9 @@ def choose_anchor(articles: list[Article]) -> str | None:
         anchor = date.fromordinal(candidate).isoformat()
         points = 0
         for art in undated:
-            for mention in extract_dates(art.text, art.analysis.sentences, anchor):
+            for mention in extract_dates(
+                art.text, art.analysis.sentences, anchor, anchor_is_story=True
+            ):
                 if not _RELATIVE.search(mention.text) or _HAS_YEAR_OR_MONTH.search(mention.text):
                     continue
                 day = _single_day(mention.resolved)

@@ -14,6 +14,7 @@ import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from manysides.ingest.dedup import DedupIndex, signature
 from manysides.ingest.sources import article_id, count_files, read_inputs
@@ -99,20 +100,25 @@ def _store_batch(
     sigs = [signature(article.text) for article in batch]
     stored = index.prefetch(sigs, {article.id for article in batch})
     now = datetime.now(UTC).isoformat(timespec="seconds")
+    to_add: list[tuple[Article, Any]] = []
+    adding: list[bool] = []
     for article, sig in zip(batch, sigs, strict=True):
         article.ingested_at = now  # when it entered the store (one stamp per batch)
-        if article.id in stored or article.id in index.known:
-            result = AddResult.EXISTS
-        else:
-            if article.duplicate_of is None:
-                found = index.original_of(article.id, sig)
-                if found is not None:
-                    article.duplicate_of = found[0]
-                    logger.info("%s is a near-duplicate of %s (Jaccard %.2f)", article.id,
-                                found[0], found[1])
-            result = store.add_article(article, sig.bands)
-            if result is not AddResult.EXISTS:
-                index.add(article.id, sig, article.duplicate_of or article.id)
+        adding.append(not (article.id in stored or article.id in index.known))
+        if not adding[-1]:
+            continue
+        if article.duplicate_of is None:
+            found = index.original_of(article.id, sig)
+            if found is not None:
+                article.duplicate_of = found[0]
+                logger.info("%s is a near-duplicate of %s (Jaccard %.2f)", article.id,
+                            found[0], found[1])
+        index.add(article.id, sig, article.duplicate_of or article.id)
+        to_add.append((article, sig.bands))
+    # One transaction for the batch: a crash loses at most this batch, never half an article.
+    added = iter(store.add_articles(to_add))
+    for article, is_added in zip(batch, adding, strict=True):
+        result = next(added) if is_added else AddResult.EXISTS
         if result is AddResult.EXISTS:
             report.existing.append(article.id)
         elif result is AddResult.DUPLICATE:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import Enum
@@ -146,6 +146,43 @@ class Store:
         except IntegrityError:
             return AddResult.EXISTS
         return AddResult.DUPLICATE if article.duplicate_of else AddResult.NEW
+
+    def add_articles(self, items: Sequence[tuple[Article, Iterable[str]]]) -> list[AddResult]:
+        """Store many ``(article, bands)`` pairs in one transaction; one result per pair.
+
+        Ids already stored are left alone (``EXISTS``).  If a concurrent writer inserts one of
+        the ids meanwhile, the batch falls back to ``add_article`` one by one.
+        """
+        if not items:
+            return []
+        t = schema.articles
+        now = _now()
+        ids = [article.id for article, _ in items]
+        try:
+            with self._begin() as conn:
+                present = {
+                    r[0] for r in conn.execute(sa.select(t.c.id).where(t.c.id.in_(ids)))
+                }
+                rows, band_rows, results, seen = [], [], [], set()
+                for article, bands in items:
+                    if article.id in present or article.id in seen:
+                        results.append(AddResult.EXISTS)
+                        continue
+                    seen.add(article.id)
+                    row = _article_row(article)
+                    row["ingested_at"] = article.ingested_at or now
+                    rows.append(row)
+                    band_rows.extend({"band": b, "article_id": article.id} for b in set(bands))
+                    results.append(
+                        AddResult.DUPLICATE if article.duplicate_of else AddResult.NEW
+                    )
+                if rows:
+                    conn.execute(t.insert(), rows)
+                if band_rows:
+                    conn.execute(schema.article_bands.insert(), band_rows)
+            return results
+        except IntegrityError:
+            return [self.add_article(article, bands) for article, bands in items]
 
     def has_article(self, article_id: str) -> bool:
         with self.engine.connect() as conn:
