@@ -402,3 +402,18 @@ def test_broken_feed_and_xml_that_is_not_a_feed(tmp_path: Path, fresh_store: Sto
     assert reasons == {"broken.xml#x": "feed item has no link and no content",
                        "data.xml": "not a valid RSS/Atom feed"}
     assert fresh_store.count_articles() == 0
+
+
+def test_near_duplicates_within_one_batch_are_linked(
+    seed_paths: dict[str, Path], tmp_path: Path, fresh_store: Store
+) -> None:
+    """A syndicated copy ingested in the same call (same store batch) as its original."""
+    original = seed_paths["002"].read_text(encoding="utf-8")
+    copy = tmp_path / "copy.txt"
+    copy.write_text(
+        original + "\nThis report was distributed to partner newspapers by our syndication desk.\n",
+        encoding="utf-8",
+    )
+    report = ingest([str(seed_paths["002"]), str(copy)], fresh_store, settings=Settings())
+    assert len(report.new) == 1 and len(report.duplicates) == 1
+    assert report.duplicates[0][1] == report.new[0]

@@ -148,14 +148,20 @@ class DedupIndex:
         if art is None:
             return None
         result = frozenset(shingles(art.text))
-        self._texts[article_id] = result
+        self._remember(article_id, result)
+        return result
+
+    def _remember(self, article_id: str, article_shingles: frozenset[int]) -> None:
+        self._texts[article_id] = article_shingles
         if len(self._texts) > SHINGLE_CACHE:
             self._texts.popitem(last=False)
-        return result
 
     def add(self, article_id: str, sig: Signature, root: str) -> None:
         """Remember a stored article (its root: itself, or the original it duplicates)."""
         self.known[article_id] = _Known(sig.values, root)
+        # Kept so that a near-duplicate later in the same batch is confirmed before the batch
+        # is written to the store.
+        self._remember(article_id, sig.shingles)
         for band in sig.bands:
             self.by_band.setdefault(band, []).append(article_id)
 
