@@ -87,6 +87,12 @@ MADE_UP = {
         "Members of the House began to read the Constitution aloud on Thursday.\n"
         "The senator was a guest on NBC's “Meet the Press.” The show ran long."
     ),
+    "embedded": (
+        "Senator Ana Ruiz spoke to farmers in Leeds on Saturday.\n"
+        "Ruiz was quick to answer: “Nobody in this chamber voted for higher fuel taxes.”\n"
+        "At a rally in the harbour district, Ruiz dismissed the budget as “pure fantasy.”\n"
+        "The city is under pressure over its “zero waste” pledge."
+    ),
     "as_saying": (
         "The agency quoted Foreign Minister Omar Haddad as saying that talks would resume.\n"
         "The talks collapsed last month, according to a statement from the Ministry of "
@@ -346,3 +352,15 @@ class _NoParser:
 
     def pipe(self, texts, **kwargs):  # pragma: no cover - must not be called
         raise AssertionError("parsed a sentence without a cue")
+
+
+def test_cue_less_quotes_embedded_in_a_sentence_about_a_person(made_up_analyses):
+    """A colon-introduced quote and a partial quote belong to the person the sentence is
+    about; a quoted phrase with no person in its sentence stays the author's scare quote."""
+    quotes = made_up_analyses["embedded"].quotes
+    colon = _find(quotes, "Nobody in this chamber voted")[0]
+    assert (colon.speaker, colon.kind, colon.cue) == ("Ana Ruiz", "direct", ":")
+    partial = [q for q in quotes if q.text.startswith("pure fantasy")][0]
+    assert (partial.speaker, partial.kind) == ("Ana Ruiz", "direct")
+    scare = [q for q in quotes if q.text == "zero waste"][0]
+    assert scare.kind == "scare" and scare.speaker is None

@@ -246,7 +246,7 @@ def extract_quotes(text: str, sentences: list[Sentence], entities: list[Entity],
     ctx = Context(text, entities, mentions, sentences, spans)
     atts = _read_attributions(text, sentences, spans, rules, ctx, nlp)
     descriptors = _descriptors(atts, entities)
-    quotes = _quoted(text, sentences, spans, atts, rules, descriptors)
+    quotes = _quoted(text, sentences, spans, atts, rules, descriptors, ctx)
     quotes += _reported(text, sentences, spans, atts, descriptors)
     quotes.sort(key=lambda q: (q.start, q.kind))
     return quotes
@@ -291,7 +291,8 @@ def _descriptors(atts: list[Attribution], entities: list[Entity]) -> dict[str, s
 
 
 def _quoted(text: str, sentences: list[Sentence], spans: list[QuoteSpan],
-            atts: list[Attribution], rules: Rules, descriptors: dict[str, str]) -> list[Quote]:
+            atts: list[Attribution], rules: Rules, descriptors: dict[str, str],
+            ctx: Context) -> list[Quote]:
     """A ``Quote`` per quote-marked span: attributed (adjacent attribution, the reported
     speech around it, or the previous speaker's quotation it continues) or else scare/direct.
     Attributions whose content is the quotation itself are marked consumed."""
@@ -318,13 +319,48 @@ def _quoted(text: str, sentences: list[Sentence], spans: list[QuoteSpan],
         s, e = _direct_text(text, span)
         if att is None:
             kind = "scare" if _is_scare(text, span, rules, sentences) else "direct"
-            quotes.append(Quote(text=text[s:e], kind=kind, speaker=None, speaker_type=None,
-                                descriptor=None, cue=None, medium=None, start=s, end=e,
+            fragment = kind == "scare" or not text[s:e][:1].isupper()
+            speaker = _sentence_subject(text, span, sentences, ctx, partial=fragment)
+            if speaker:
+                kind = "direct"  # a partial quotation of the person the sentence is about
+            quotes.append(Quote(text=text[s:e], kind=kind, speaker=speaker,
+                                speaker_type="person" if speaker else None,
+                                descriptor=descriptors.get(speaker or ""),
+                                cue=":" if speaker and _colon_before(text, span) else None,
+                                medium=None, start=s, end=e,
                                 sentence=_sentence_index(sentences, s)))
             continue
         previous = (span, att)
         quotes.append(_quote(text, s, e, "direct", att, descriptors, sentences))
     return quotes
+
+
+def _colon_before(text: str, span: QuoteSpan) -> bool:
+    return text[:span.open].rstrip().endswith(":")
+
+
+def _sentence_subject(text: str, span: QuoteSpan, sentences: list[Sentence],
+                      ctx: Context, *, partial: bool = False) -> str | None:
+    """The person a cue-less quotation embedded in a sentence belongs to, or None.
+
+    News prose embeds a speaker's words in a sentence about them ("Biden was quick to
+    retort: “...”", "Boehner accused the president of having “wasted another week.”",
+    "Santorum had dismissed Obama's politics as based in “some phony theology.”").  A full
+    quotation takes the sentence's subject; a short phrase (``partial``) the first person
+    named before it, not as a possessive; with no person there it stays the author's scare
+    quote ("its “no limits” relations").  A quotation opening its own sentence gets none.
+    """
+    sent = next((x for x in sentences if x.start <= span.open < x.end), None)
+    if sent is None or not text[sent.start:span.open].strip():
+        return None
+    candidates = ctx.subjects if not partial else [
+        m for m in ctx.persons if text[m.end:m.end + 2] not in ("'s", "’s")
+    ]
+    for mention in candidates:
+        if sent.start <= mention.start and mention.end <= span.open:
+            entity = ctx.entities.get(mention.entity)
+            return entity.name if entity else None
+    return None
 
 
 def _reported(text: str, sentences: list[Sentence], spans: list[QuoteSpan],

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -592,7 +594,16 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     # transactional too and a migration can hold the write lock from its first statement.
     dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA journal_mode=WAL")
+    # Switching a file to WAL needs an exclusive lock and does not wait on the busy timeout:
+    # when another process is opening the same new database, try again for a while.
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_S
+    while cur.execute("PRAGMA journal_mode").fetchone()[0].lower() not in ("wal", "memory"):
+        try:
+            cur.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.OperationalError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.close()
