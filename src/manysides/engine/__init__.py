@@ -73,6 +73,32 @@ class Engine(Protocol):
     def __exit__(self, *exc: object) -> None: ...
 
 
+class ReadAndStore:
+    """What both engines share: ``ingest`` = the engine's own ``read`` (parse and clean, where
+    the engine runs it) followed by the store step in this process (near-duplicate linking
+    needs one view of the store)."""
+
+    def read(
+        self, inputs: Sequence[str], *, settings: Settings, manifest: str | None = None
+    ) -> Iterator[Article | Failure]:
+        raise NotImplementedError
+
+    def ingest(
+        self,
+        inputs: Sequence[str],
+        store: Store,
+        *,
+        settings: Settings,
+        manifest: str | None = None,
+        progress: Progress | None = None,
+    ) -> IngestReport:
+        """Read, clean and store ``inputs`` (see :func:`manysides.ingest.store_articles`)."""
+        from manysides.ingest import store_articles
+
+        items = self.read(inputs, settings=settings, manifest=manifest)
+        return store_articles(items, store, progress=progress)
+
+
 def get_engine(
     name: str = "local",
     *,

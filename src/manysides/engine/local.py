@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from manysides.engine import (
     AnalyzeFn,
-    Progress,
+    ReadAndStore,
     ReadFn,
     check_manifest,
     default_read_fn,
@@ -33,7 +33,7 @@ from manysides.settings import Settings
 from manysides.store import Store
 
 if TYPE_CHECKING:
-    from manysides.ingest import IngestReport
+    pass
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ def _read_chunk(
     return list(read_fn(names, settings=settings, manifest=manifest))
 
 
-class LocalEngine:
+class LocalEngine(ReadAndStore):
     """Runs the stages in this process or a local process pool (``settings.workers``)."""
 
     name = "local"
@@ -96,21 +96,6 @@ class LocalEngine:
                 if nxt is not None:
                     window.append(pool.submit(_read_chunk, read_fn, nxt, worker_settings, manifest))
                 yield from items
-
-    def ingest(
-        self,
-        inputs: Sequence[str],
-        store: Store,
-        *,
-        settings: Settings,
-        manifest: str | None = None,
-        progress: Progress | None = None,
-    ) -> IngestReport:
-        """Read, clean and store ``inputs`` (see :func:`manysides.ingest.store_articles`)."""
-        from manysides.ingest import store_articles
-
-        items = self.read(inputs, settings=settings, manifest=manifest)
-        return store_articles(items, store, progress=progress)
 
     def analyze(
         self, store: Store, *, settings: Settings, progress: Callable[[int], None] | None = None

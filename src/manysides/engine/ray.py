@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from manysides.engine import (
     AnalyzeFn,
-    Progress,
+    ReadAndStore,
     ReadFn,
     check_manifest,
     default_analyze_fn,
@@ -39,7 +39,6 @@ from manysides.store import Store
 if TYPE_CHECKING:
     import numpy as np
 
-    from manysides.ingest import IngestReport
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +88,7 @@ class AnalyzeStage:
         return out
 
 
-class RayEngine:
+class RayEngine(ReadAndStore):
     """Runs the per-article stages on Ray (a local instance or a cluster at ``address``)."""
 
     name = "ray"
@@ -167,21 +166,6 @@ class RayEngine:
         for _, item in _in_order(rows):
             if item:
                 yield pickle.loads(item)
-
-    def ingest(
-        self,
-        inputs: Sequence[str],
-        store: Store,
-        *,
-        settings: Settings,
-        manifest: str | None = None,
-        progress: Progress | None = None,
-    ) -> IngestReport:
-        """Read and clean on Ray; store (near-duplicate linking included) in this process."""
-        from manysides.ingest import store_articles
-
-        items = self.read(inputs, settings=settings, manifest=manifest)
-        return store_articles(items, store, progress=progress)
 
     def analyze(
         self, store: Store, *, settings: Settings, progress: Callable[[int], None] | None = None
