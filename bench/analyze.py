@@ -19,9 +19,10 @@ import os
 import resource
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
+
+from memory import TreeSampler  # bench/memory.py (this folder)
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "bench"))
@@ -45,44 +46,6 @@ def load_corpus(n: int, seed: int) -> list[dict]:
     for d in docs:
         d["text"] = clean_text(d["text"], title=d.get("title")).text
     return docs
-
-
-def _tree_rss(root: int) -> int:
-    """Total RSS in bytes of ``root`` and its descendants (Linux /proc)."""
-    total = 0
-    stack = [root]
-    while stack:
-        pid = stack.pop()
-        try:
-            with open(f"/proc/{pid}/status") as fh:
-                for line in fh:
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1]) * 1024
-                        break
-            for task in os.listdir(f"/proc/{pid}/task"):
-                with open(f"/proc/{pid}/task/{task}/children") as fh:
-                    stack += [int(c) for c in fh.read().split()]
-        except (FileNotFoundError, ProcessLookupError, PermissionError):
-            continue
-    return total
-
-
-class TreeSampler(threading.Thread):
-    """Samples the process tree's total RSS until stopped; ``peak`` in bytes."""
-
-    def __init__(self) -> None:
-        super().__init__(daemon=True)
-        self.peak = 0
-        self._halt = threading.Event()
-
-    def run(self) -> None:
-        while not self._halt.is_set():
-            self.peak = max(self.peak, _tree_rss(os.getpid()))
-            self._halt.wait(0.2)
-
-    def stop(self) -> None:
-        self._halt.set()
-        self.join()
 
 
 def _cpu_seconds() -> float:

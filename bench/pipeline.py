@@ -26,10 +26,11 @@ import resource
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any
+
+from memory import TreeSampler  # bench/memory.py (this folder)
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "bench"))
@@ -39,42 +40,6 @@ ASSIGN_SLICES = 10  # story assignment is timed per tenth of the corpus
 
 
 # -- memory ----------------------------------------------------------------------------------
-
-
-def tree_rss(root: int) -> int:
-    """Total RSS in bytes of process ``root`` and all its descendants (Linux /proc)."""
-    total, stack = 0, [root]
-    while stack:
-        pid = stack.pop()
-        try:
-            with open(f"/proc/{pid}/status") as fh:
-                total += next((int(line.split()[1]) * 1024 for line in fh
-                               if line.startswith("VmRSS:")), 0)
-            for task in os.listdir(f"/proc/{pid}/task"):
-                with open(f"/proc/{pid}/task/{task}/children") as fh:
-                    stack += [int(c) for c in fh.read().split()]
-        except (FileNotFoundError, ProcessLookupError, PermissionError):
-            continue
-    return total
-
-
-class TreeSampler(threading.Thread):
-    """Samples this process tree's total RSS every 0.2 s until stopped; ``peak`` in bytes."""
-
-    def __init__(self) -> None:
-        super().__init__(daemon=True)
-        self.peak = 0
-        self._halt = threading.Event()
-
-    def run(self) -> None:
-        while not self._halt.wait(0.2):
-            self.peak = max(self.peak, tree_rss(os.getpid()))
-
-    def stop(self) -> int:
-        self._halt.set()
-        self.join()
-        self.peak = max(self.peak, tree_rss(os.getpid()))
-        return self.peak
 
 
 def maxrss_bytes(who: int) -> int:
