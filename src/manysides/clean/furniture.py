@@ -256,16 +256,9 @@ def _header_reason(
     if meta.section is None and not title_found and _SECTION.fullmatch(line) and words <= 8:
         meta.section = line
         return "section"
-    dated = parse_date_line(line, default_tz=tz)
-    if dated:
-        meta.published = meta.published or dated.get("published")
-        meta.updated = meta.updated or dated.get("updated")
-        meta.byline = meta.byline or dated.get("byline")
-        return "dateline"
-    byline = parse_byline(line)
-    if byline:
-        meta.byline = meta.byline or byline
-        return "byline"
+    reason = _date_or_byline(line, meta, tz)
+    if reason:
+        return reason
     reason = match_furniture(line, profile, words)
     if reason == "byline" and meta.byline is None:
         meta.byline = re.sub(r"^(?:by|written by)\s+", "", line, flags=re.IGNORECASE)
@@ -295,6 +288,11 @@ def _extracted_header_reason(
     line: str, words: int, meta: HeaderMeta, profile: OutletProfile | None, tz: str | None
 ) -> str | None:
     """Header lines of extracted text: date and byline lines, and pattern furniture."""
+    return _date_or_byline(line, meta, tz) or match_furniture(line, profile, words)
+
+
+def _date_or_byline(line: str, meta: HeaderMeta, tz: str | None) -> str | None:
+    """"dateline" or "byline" for such a header line (its values go into ``meta``), else None."""
     dated = parse_date_line(line, default_tz=tz)
     if dated:
         meta.published = meta.published or dated.get("published")
@@ -305,7 +303,7 @@ def _extracted_header_reason(
     if byline:
         meta.byline = meta.byline or byline
         return "byline"
-    return match_furniture(line, profile, words)
+    return None
 
 
 def _extracted_body_reason(
