@@ -9,7 +9,8 @@ quantities, embeddings; ``settings.workers`` processes) runs first; then, in the
 naive baseline: the full en_core_web_sm pipeline (``nlp.pipe``, every component) plus MiniLM
 over every sentence it finds, in this one process, on the first ``--baseline-n`` articles.
 Peak memory: ``ru_maxrss`` of this process and of its children (the pool workers), and the
-largest total RSS of the process tree sampled every 0.2 s while the stage runs.
+largest total PSS and RSS of the process tree sampled every 0.2 s while the stage runs (PSS
+splits shared pages between the processes sharing them; the RSS sum counts them in each).
 """
 
 from __future__ import annotations
@@ -95,7 +96,7 @@ def run_stage(docs: list[dict], settings: Settings) -> dict[str, float]:
         store.close()
     return {
         "articles": len(done), "sentences": sentences, "seconds": elapsed, "cpu": cpu,
-        "tree_peak": sampler.peak,
+        "tree_peak": sampler.peak, "tree_peak_pss": sampler.peak_pss,
         "self_maxrss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
         "children_maxrss": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024,
     }
@@ -151,7 +152,8 @@ def main() -> None:
     print(f"cpu:      {stage['cpu']:.1f} CPU-s = {per_cpu:.2f} articles per "
           f"CPU-second (x {cores} idle cores = {cores * stage['articles'] / stage['cpu']:.2f} "
           f"articles/s); after the stage: {_load_note()}")
-    print(f"memory:   process tree peak {stage['tree_peak'] / MIB:.0f} MiB (sampled); "
+    print(f"memory:   process tree peak {stage['tree_peak_pss'] / MIB:.0f} MiB PSS, "
+          f"{stage['tree_peak'] / MIB:.0f} MiB RSS sum (sampled); "
           f"ru_maxrss self {stage['self_maxrss'] / MIB:.0f} MiB, "
           f"largest child {stage['children_maxrss'] / MIB:.0f} MiB")
 

@@ -30,19 +30,20 @@ def peak_mb() -> float:
 
 
 def analysed_seeds(settings):  # -> (articles, vectors)
-    from manysides.analyze import analyze_batch
+    from manysides.analyze import analyze_batch, embed_sentences
     from manysides.ingest import ingest
     from manysides.store import Store
 
     store = Store.memory()
     report = ingest([str(p) for p in sorted(SEEDS.glob("*.txt"))], store, settings=settings)
     articles = [store.get_article(i) for i in report.new]
-    vectors = {}
-    for article, (analysis, vecs) in zip(
+    for article, (analysis, _) in zip(
         articles, analyze_batch(articles, settings=settings), strict=True
     ):
         article.analysis = analysis
-        vectors[article.id] = vecs["sentences"]
+    vectors = dict(zip((a.id for a in articles),
+                       embed_sentences([a.analysis for a in articles], settings=settings),
+                       strict=True))
     return articles, vectors
 
 

@@ -5,9 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from manysides.analyze import ANALYSIS_VERSION, analyze_batch, analyze_pending, runner
+from manysides.analyze import (
+    ANALYSIS_VERSION,
+    analyze_batch,
+    analyze_pending,
+    embed_sentences,
+    runner,
+)
 from manysides.analyze.sentences import split_sentences
-from manysides.models import Article
+from manysides.models import Article, ArticleAnalysis
 from manysides.settings import Settings
 
 SETTINGS = Settings(workers=1)
@@ -79,9 +85,20 @@ def test_seed_mentions_and_vectors(seed_results):
             assert m.entity in keys and art.text[m.start : m.end] == m.text
             s = analysis.sentences[m.sentence]
             assert s.start <= m.start < s.end
-        sv, doc = vectors["sentences"], vectors["doc"]
-        assert sv.shape == (len(analysis.sentences), 384) and sv.dtype == np.float32
+        assert set(vectors) == {"doc"}  # sentences are embedded when a story needs them
+        doc = vectors["doc"]
         assert doc.shape == (384,) and abs(float(np.linalg.norm(doc)) - 1) < 1e-4
+        [sv] = embed_sentences([analysis], settings=SETTINGS)
+        assert sv.shape == (len(analysis.sentences), 384) and sv.dtype == np.float32
+        assert np.allclose(np.linalg.norm(sv, axis=1), 1, atol=1e-4)
+        # the doc vector is the mean of the lead sentences' and the title's vectors
+        lead = sv[runner._lead_indices(art, analysis.sentences)]
+        if art.title:
+            [title] = embed_sentences([ArticleAnalysis(sentences=split_sentences(art.title))],
+                                      settings=SETTINGS)
+            lead = np.vstack([lead, title[:1]])
+        expected = lead.mean(axis=0) / np.linalg.norm(lead.mean(axis=0))
+        assert float(expected @ doc) > 0.999
     docs = np.stack([v["doc"] for _, v in results])
     assert float((docs @ docs.T).min()) > 0.5  # one story: the doc vectors agree
 
@@ -111,8 +128,8 @@ def test_analyze_pending_saves_and_reuses(fresh_store):
     art = fresh_store.get_article("a001")
     assert art.analysis is not None and art.analysis.version == ANALYSIS_VERSION
     assert any(e.key == "elena-petrova" and e.mentions >= 2 for e in art.analysis.entities)
-    vecs = fresh_store.get_vectors(["a001"], "sentences")["a001"]
-    assert vecs.shape == (len(art.analysis.sentences), 384)
+    assert fresh_store.get_vectors(["a001"], "doc")["a001"].shape == (1, 384)
+    assert fresh_store.get_vectors(["a001"], "sentences") == {}  # embedded only for a story
     assert analyze_pending(fresh_store, settings=SETTINGS) == []  # re-used, not recomputed
 
 

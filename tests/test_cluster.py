@@ -152,8 +152,9 @@ def test_candidates_come_from_the_index_not_all_stories(fresh_store: Store) -> N
     probe = fresh_store.get_article("s7", with_analysis=True)
     feats = article_features(probe, fresh_store.get_vectors(["s7"], "doc")["s7"], config)
     gathered = set(index.nearest(feats.vector, config["candidates"]["ann_k"]))
-    gathered |= set(index.window(feats.day, config["time"]["max_gap_days"]))
-    assert len(gathered) < 100  # ANN neighbours + a three-week window, not 400 stories
+    gathered |= index.sharing(list(feats.entities), per_key=config["candidates"]["per_entity"],
+                              max_keys=config["candidates"]["entities"])
+    assert len(gathered) <= config["candidates"]["ann_k"] + 1  # neighbours + by name, not 400
     scored = score_candidates(feats, index, config)
     assert 0 < len(scored) <= config["candidates"]["max_scored"]
     assert scored[0][2] == story_id_for("s7")

@@ -358,11 +358,22 @@ def test_loaded_terms_exported_for_reuse() -> None:
 
 # -- end to end on the real seeds -------------------------------------------------------------
 
+def _analyse(articles: list[Article]) -> dict[str, np.ndarray]:
+    """Run the analyze stage on ``articles`` (in place); their sentence vectors by id."""
+    from manysides.analyze import analyze_batch, embed_sentences
+
+    for article, (analysis, _) in zip(
+        articles, analyze_batch(articles, settings=SETTINGS), strict=True
+    ):
+        article.analysis = analysis
+    matrices = embed_sentences([a.analysis for a in articles], settings=SETTINGS)
+    return {a.id: m for a, m in zip(articles, matrices, strict=True)}
+
+
 @functools.cache
 def analysed_seeds(paths: tuple[str, ...]):
     """The seed articles ingested and analysed by the real stages, compared as one story
     (cached: test_framing reads the same story)."""
-    from manysides.analyze import analyze_batch
     from manysides.ingest import ingest
     from manysides.store import Store
 
@@ -370,12 +381,7 @@ def analysed_seeds(paths: tuple[str, ...]):
     report = ingest(list(paths), store, settings=SETTINGS)
     assert not report.failed
     articles = [store.get_article(i) for i in report.new]
-    vectors = {}
-    for article, (analysis, vecs) in zip(
-        articles, analyze_batch(articles, settings=SETTINGS), strict=True
-    ):
-        article.analysis = analysis
-        vectors[article.id] = vecs["sentences"]
+    vectors = _analyse(articles)
     number = {a.id: Path(a.source).name[:3] for a in articles}
     story = Story(id="seeds", title="Li Shangfu in Moscow", articles=list(number), outlets=[])
     started = time.perf_counter()
@@ -480,7 +486,6 @@ def test_seeds_every_sentence_is_supported_once_at_least(seed_story) -> None:
 
 def _sample_story(prefix: str) -> Story:
     """One story of the bundled sample corpus through the real ingest and analyze stages."""
-    from manysides.analyze import analyze_batch
     from manysides.ingest import ingest
     from manysides.store import Store
 
@@ -490,12 +495,7 @@ def _sample_story(prefix: str) -> Story:
     store = Store.memory()
     report = ingest(paths, store, settings=SETTINGS)
     articles = [store.get_article(i) for i in report.new]
-    vectors = {}
-    for article, (analysis, vecs) in zip(
-        articles, analyze_batch(articles, settings=SETTINGS), strict=True
-    ):
-        article.analysis = analysis
-        vectors[article.id] = vecs["sentences"]
+    vectors = _analyse(articles)
     story = Story(id=prefix, title=prefix, articles=[a.id for a in articles], outlets=[])
     compare_story(story, articles, vectors, settings=SETTINGS)
     store.close()

@@ -85,3 +85,33 @@ def test_undated_seed_resolves_sunday_through_the_story(seeds_document: dict) ->
     assert len(undated) == 1 and undated[0]["published"] is None
     sundays = [d["resolved"] for d in undated[0]["dates"] if d["text"] == "Sunday"]
     assert sundays and set(sundays) == {"2023-04-16"}
+
+
+def test_sentence_vectors_are_made_for_stories_of_several_articles(
+    fresh_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Analysis embeds only the lead; comparing a story of 2+ articles embeds and stores the
+    rest once; a story of one article embeds nothing; the process pool gives the same claims."""
+    from manysides.sample import sample_inputs
+
+    distractor = Path(__file__).parent / "data" / "distractors" / "harbour-cup-final.txt"
+    inputs = [str(p) for p in sample_inputs()] + [str(distractor)]
+    result = pipeline.run(inputs, fresh_store, settings=Settings(workers=1))
+    stories = [fresh_store.get_story(i) for i in result.stories]
+    several = [s for s in stories if len(s.articles) > 1]
+    single = [s for s in stories if len(s.articles) == 1]
+    assert several and single
+    for story in several:
+        vectors = fresh_store.get_vectors(story.articles, "sentences")
+        assert set(vectors) == set(story.articles)
+        task = pipeline._story_task(fresh_store, story.id)
+        assert pipeline.compare_and_summarize(task, settings=Settings())[1] == {}  # re-used
+    assert fresh_store.get_vectors(single[0].articles, "sentences") == {}
+
+    monkeypatch.setattr(pipeline, "POOL_MIN_STORIES", 1)
+    pooled = pipeline.refresh_stories(fresh_store, result.stories, settings=Settings(workers=2))
+    by_id = {s.id: s for s in pooled}
+    assert len(pooled) == len(stories)
+    for story in stories:
+        assert [c.text for c in by_id[story.id].claims] == [c.text for c in story.claims]
+        assert [s.text for s in by_id[story.id].summary] == [s.text for s in story.summary]

@@ -7,14 +7,20 @@ Each stage module does the work; this module only orders the stages and keeps th
 
 from __future__ import annotations
 
+import functools
 import logging
+import os
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
 
 from manysides.models import Article, Failure, Story, to_dict
 from manysides.settings import Settings
 from manysides.store import Store
+from manysides.workers import run_in_processes
+
+if TYPE_CHECKING:
+    import numpy as np
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +98,12 @@ def update(
     return analyzed, story_ids
 
 
+POOL_MIN_STORIES = 16  # below this, starting worker processes costs more than it saves
+
+StoryTask = tuple[Story, list[Article], dict[str, "np.ndarray"]]
+"""A story with its analysed articles and their stored sentence vectors."""
+
+
 def refresh_stories(
     store: Store,
     story_ids: Iterable[str],
@@ -102,29 +114,72 @@ def refresh_stories(
     """Recompute the comparison, summary and timeline of each story and store them.
 
     Articles without a publication date get their relative dates re-resolved against the
-    story's date anchor first.  Returns the refreshed stories.
+    story's date anchor first.  Stories run on ``settings.workers`` processes when there are
+    enough of them; this process alone reads and writes the store.  Sentence vectors computed
+    for a story (``compare_and_summarize``) are stored for its next refresh.  Returns the
+    refreshed stories.
     """
-    from manysides.compare import compare_story
-    from manysides.report import summarize
-
     settings = settings or Settings()
     ids = list(dict.fromkeys(story_ids))
-    refreshed = []
-    for done, story_id in enumerate(ids, 1):
-        story = store.get_story(story_id)
-        if story is None:
-            continue
-        articles = list(store.iter_articles(ids=story.articles, with_analysis=True))
-        articles = [a for a in articles if a.analysis is not None]
-        _anchor_undated(store, articles, story.date_anchor)
-        vectors = store.get_vectors([a.id for a in articles], "sentences")
-        story = compare_story(story, articles, vectors, settings=settings)
-        story = summarize(story, articles, settings=settings)
+    refreshed: list[Story] = []
+
+    def save(_task: StoryTask, result: tuple[Story, dict[str, np.ndarray]]) -> None:
+        story, new_vectors = result
+        for article_id, matrix in new_vectors.items():
+            store.save_vectors(article_id, {"sentences": matrix})
         store.save_story(story)
         refreshed.append(story)
         if progress:
-            progress("stories", done, len(ids))
+            progress("stories", len(refreshed), len(ids))
+
+    tasks = (task for task in map(functools.partial(_story_task, store), ids) if task)
+    workers = min(settings.workers or os.cpu_count() or 1, max(1, len(ids) // 4))
+    if workers > 1 and len(ids) >= POOL_MIN_STORIES:
+        work = functools.partial(compare_and_summarize, settings=replace(settings, workers=1))
+        run_in_processes(work, tasks, workers=workers, on_result=save)
+    else:
+        for task in tasks:
+            save(task, compare_and_summarize(task, settings=settings))
     return refreshed
+
+
+def _story_task(store: Store, story_id: str) -> StoryTask | None:
+    story = store.get_story(story_id)
+    if story is None:
+        return None
+    articles = list(store.iter_articles(ids=story.articles, with_analysis=True))
+    articles = [a for a in articles if a.analysis is not None]
+    _anchor_undated(store, articles, story.date_anchor)
+    vectors = store.get_vectors([a.id for a in articles], "sentences") if len(articles) > 1 else {}
+    return story, articles, vectors
+
+
+def compare_and_summarize(
+    task: StoryTask, *, settings: Settings
+) -> tuple[Story, dict[str, np.ndarray]]:
+    """One story's comparison and summary (no store): the story, and the sentence vectors
+    computed for it (article id -> ``n x 384``) that the store lacked.
+
+    Sentences are embedded only in stories of two or more articles (claims are aligned
+    across articles); a stored matrix is re-used when it still matches the sentences.
+    """
+    from manysides.analyze import embed_sentences
+    from manysides.compare import compare_story
+    from manysides.report import summarize
+
+    story, articles, vectors = task
+    new: dict[str, np.ndarray] = {}
+    if len(articles) > 1:
+        stale = [a for a in articles
+                 if a.analysis and len(vectors.get(a.id, ())) != len(a.analysis.sentences)]
+        if stale:
+            matrices = embed_sentences([a.analysis for a in stale if a.analysis],
+                                       settings=settings)
+            new = {a.id: m for a, m in zip(stale, matrices, strict=True)}
+            vectors = {**vectors, **new}
+    story = compare_story(story, articles, vectors, settings=settings)
+    story = summarize(story, articles, settings=settings)
+    return story, new
 
 
 def _anchor_undated(store: Store, articles: list[Article], anchor: str | None) -> None:

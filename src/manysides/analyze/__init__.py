@@ -2,10 +2,16 @@
 
 Entry points (models load lazily, once per process, on first use):
 
-- ``analyze_batch(articles, *, settings)`` -> ``[(ArticleAnalysis, {"sentences", "doc"})]``
+- ``analyze_batch(articles, *, settings)`` -> ``[(ArticleAnalysis, {"doc": vector})]``
+- ``embed_sentences(analyses, *, settings)`` -> one ``n x 384`` matrix per analysis
 - ``analyze_pending(store, *, settings, progress=None)`` -> ids analysed and saved
 """
 
-from manysides.analyze.runner import ANALYSIS_VERSION, analyze_batch, analyze_pending
+from manysides.analyze.runner import (
+    ANALYSIS_VERSION,
+    analyze_batch,
+    analyze_pending,
+    embed_sentences,
+)
 
-__all__ = ["ANALYSIS_VERSION", "analyze_batch", "analyze_pending"]
+__all__ = ["ANALYSIS_VERSION", "analyze_batch", "analyze_pending", "embed_sentences"]

@@ -7,16 +7,17 @@ lacking an analysis at ``ANALYSIS_VERSION``, runs batches on ``settings.workers`
 
 Per batch: sentences (own splitter) -> NER (spaCy tok2vec + ner only, paragraphs piped in one
 stream) -> entities/mentions -> quotes (the parser runs only on sentences with an attribution
-cue, inside ``extract_quotes``) -> dates -> quantities -> embeddings of every sentence (one
-sorted, batched ONNX run for the whole batch); the doc vector is the mean of the title's and the
-lead sentences' vectors.
+cue, inside ``extract_quotes``) -> dates -> quantities -> the doc vector: the mean embedding of
+the title and the lead sentences (one sorted, batched ONNX run for the whole batch).  The other
+sentences are embedded only when a story of two or more articles needs them for its claims
+(``embed_sentences``): a story of one article has nothing to align, and embedding is most of
+this stage's cost.
 """
 
 from __future__ import annotations
 
-import concurrent.futures as cf
+import functools
 import logging
-import multiprocessing
 import os
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
@@ -31,6 +32,7 @@ from manysides.analyze.sentences import split_sentences
 from manysides.errors import ModelError
 from manysides.models import Article, ArticleAnalysis, Failure, Sentence
 from manysides.settings import Settings
+from manysides.workers import run_in_processes
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -88,7 +90,7 @@ def _lead_indices(article: Article, sentences: list[Sentence]) -> list[int]:
 
 
 def analyze_batch(articles: list[Article], *, settings: Settings) -> list[Result]:
-    """Analyse ``articles``: one ``(ArticleAnalysis, {"sentences": n x 384, "doc": 384})`` each.
+    """Analyse ``articles``: one ``(ArticleAnalysis, {"doc": 384-d unit vector})`` each.
 
     Pure (no store); models are loaded once per process.  A failing extractor leaves its field
     empty for that article (logged with the article id and reason); the rest goes on.
@@ -165,47 +167,50 @@ def _ner_spans(nlp: Language, paragraphs: list[list[tuple[int, str]]]) -> list[l
 def _with_vectors(
     articles: list[Article], analyses: list[ArticleAnalysis], embedder: Embedder
 ) -> list[Result]:
-    """Embed every sentence (and titles not in the text) in one run; build the doc vectors."""
+    """Doc vectors: the mean of the title's and the lead sentences' embeddings (one ONNX run).
+
+    Only those sentences are embedded here: the rest are embedded when a story needs them
+    (``embed_sentences``, called by the compare step for stories of two or more articles).
+    """
     texts: list[str] = []
-    firsts: list[int] = []
-    for analysis in analyses:
-        firsts.append(len(texts))
-        texts.extend(s.text for s in analysis.sentences)
-    title_rows: list[int | None] = []
-    for art, analysis, first in zip(articles, analyses, firsts, strict=True):
+    rows_of: list[list[int]] = []
+    for art, analysis in zip(articles, analyses, strict=True):
+        picked = [analysis.sentences[i].text for i in _lead_indices(art, analysis.sentences)]
         title = (art.title or "").strip()
-        row = next((first + s.index for s in analysis.sentences[:8] if s.text.strip() == title),
-                   None) if title else None
-        if title and row is None:
-            row = len(texts)
-            texts.append(title)
-        title_rows.append(row)
+        if title:
+            picked.append(title)
+        if not picked and analysis.sentences:
+            picked = [analysis.sentences[0].text]
+        rows_of.append(list(range(len(texts), len(texts) + len(picked))))
+        texts.extend(picked)
     vectors = embedder.encode(texts)
     out: list[Result] = []
-    for art, analysis, first, title_row in zip(articles, analyses, firsts, title_rows,
-                                               strict=True):
-        count = len(analysis.sentences)
-        rows = [first + i for i in _lead_indices(art, analysis.sentences)]
-        if title_row is not None:
-            rows.append(title_row)
-        if not rows and count:
-            rows = [first]
+    for analysis, rows in zip(analyses, rows_of, strict=True):
         doc = np.zeros(embedder.dim, dtype=np.float32)
         if rows:
             doc = vectors[rows].mean(axis=0)
             doc = doc / max(float(np.linalg.norm(doc)), 1e-12)
-        out.append((analysis, {"sentences": vectors[first : first + count].copy(),
-                               "doc": doc.astype(np.float32)}))
+        out.append((analysis, {"doc": doc.astype(np.float32)}))
+    return out
+
+
+def embed_sentences(analyses: list[ArticleAnalysis], *, settings: Settings) -> list[np.ndarray]:
+    """Embeddings of every sentence of each analysis (``n x 384`` float32 each), in one run."""
+    from manysides.analyze.embed import load_embedder
+
+    embedder = load_embedder(settings.embedding_model, settings.tokenizer)
+    texts = [s.text for analysis in analyses for s in analysis.sentences]
+    vectors = embedder.encode(texts)
+    out: list[np.ndarray] = []
+    first = 0
+    for analysis in analyses:
+        count = len(analysis.sentences)
+        out.append(vectors[first : first + count].copy())
+        first += count
     return out
 
 
 # -- the stage over the store ---------------------------------------------------------------
-
-
-def _init_worker(threads: int) -> None:
-    os.environ["MANYSIDES_ORT_THREADS"] = str(threads)
-    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ[var] = str(threads)
 
 
 def _safe_batch(articles: list[Article], settings: Settings) -> list[Result | str]:
@@ -290,22 +295,9 @@ def analyze_pending(
 
 
 def _run_pool(store: Store, ids: list[str], settings: Settings, workers: int, save) -> None:
-    worker_settings = replace(settings, workers=1)
-    ctx = multiprocessing.get_context("spawn")  # no forked copies of loaded models or threads
-    with cf.ProcessPoolExecutor(
-        max_workers=workers, mp_context=ctx, initializer=_init_worker, initargs=(1,)
-    ) as pool:
-        pending: dict[cf.Future, list[Article]] = {}
-        batches = _batches(store, ids, BATCH_SIZE)
-        for batch in batches:
-            pending[pool.submit(_safe_batch, batch, worker_settings)] = batch
-            if len(pending) >= 2 * workers:
-                break
-        while pending:
-            finished, _ = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
-            for fut in finished:
-                batch = pending.pop(fut)
-                save(batch, fut.result())
-                nxt = next(batches, None)
-                if nxt:
-                    pending[pool.submit(_safe_batch, nxt, worker_settings)] = nxt
+    run_in_processes(
+        functools.partial(_safe_batch, settings=replace(settings, workers=1)),
+        _batches(store, ids, BATCH_SIZE),
+        workers=workers,
+        on_result=save,
+    )

@@ -5,7 +5,7 @@ joins the best candidate story or founds one); ``recluster(store, settings=...)`
 story in publication order.  An editor's cues decide: the meaning of title and lead (the
 "doc" embedding), shared named people, organisations, places and events, and time (an article
 never joins a story more than ``max_gap_days`` from its span).  See ``assign`` for the steps,
-``index`` for the candidate index (HNSW over centroids plus time buckets), ``anchor`` for the
+``index`` for the candidate index (HNSW over centroids plus an entity index), ``anchor`` for the
 story's date anchor, and ``data/cluster.toml`` for the weights and thresholds.
 """
 

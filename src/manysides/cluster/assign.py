@@ -4,9 +4,9 @@
 no story yet, in publication order (dated ones oldest first, then undated ones, so that an
 undated article meets the stories its dated neighbours formed), and for each one:
 
-1. gathers candidate stories from the ``StoryIndex``: the ANN neighbours of its doc embedding,
-   the stories naming its rarest named entities and, when the article has a day, the stories
-   whose span lies within ``max_gap_days``;
+1. gathers candidate stories from the ``StoryIndex``: the ANN neighbours of its doc embedding
+   and the stories naming its rarest named entities (a bounded number, however many stories
+   the store holds or a busy week adds);
 2. scores each candidate (``cluster.toml``): centroid cosine, the share of the article's
    named-entity weight the story also names, a penalty growing with the days between the
    article and the story's span; candidates further than ``max_gap_days`` are excluded, which
@@ -78,18 +78,15 @@ def score_candidates(
 ) -> list[tuple[float, float, str]]:
     """(score, cosine, story id) of every admissible candidate story, best first.
 
-    Candidates: the ANN neighbours, the stories naming the article's rarest entities and, for
-    an article with a day, the stories within ``max_gap_days`` of it.  Stories too far in time
-    or sharing too few of the article's names are dropped; of the rest only the ``max_scored``
-    closest by centroid are scored.
+    Candidates: the ANN neighbours and the stories naming the article's rarest entities.
+    Stories too far in time or sharing too few of the article's names are dropped; of the rest
+    only the ``max_scored`` closest by centroid are scored.
     """
     sc, tc, cc = config["score"], config["time"], config["candidates"]
     gap_max = tc["max_gap_days"]
     ids = set(index.nearest(feats.vector, cc["ann_k"]))
     ids |= index.sharing(list(feats.entities), per_key=cc["per_entity"],
                          max_keys=cc["entities"])
-    if feats.day is not None:
-        ids.update(index.window(feats.day, gap_max))
     total = sum(feats.entities.values())
     named = total >= sc["min_entity_weight"]
     kept: list[tuple[StoryEntry, int, float]] = []
@@ -155,7 +152,7 @@ def assign_stories(
     """
     del settings  # clustering has no user settings yet; thresholds live in cluster.toml
     config = load_config()
-    index = story_index(store, bucket_days=config["time"]["bucket_days"])
+    index = story_index(store)
     cache = _member_cache(store)
     wanted = list(dict.fromkeys(article_ids))
     light = [a for a in store.iter_articles(ids=wanted)
@@ -278,9 +275,8 @@ def recluster(store: Store, *, settings: Settings | None = None) -> list[str]:
 
     Returns the ids of the stories formed.
     """
-    config = load_config()
     store.delete_stories()
-    reset_index(store, bucket_days=config["time"]["bucket_days"])
+    reset_index(store)
     _MEMBERS.pop(store, None)
     ids = [a.id for a in store.iter_articles(include_duplicates=False)]
     story_ids = assign_stories(store, ids, settings=settings)

@@ -1,11 +1,10 @@
-"""The candidate index over stories: ANN over centroids plus week buckets over time spans.
+"""The candidate index over stories: ANN over centroids plus an inverted index of names.
 
-Assigning an article must not look at every story.  ``StoryIndex`` answers three cheap queries:
+Assigning an article must not look at every story.  ``StoryIndex`` answers two cheap queries,
+each returning a bounded number of stories however many the store holds:
 
 * ``nearest(vector, k)``: the ``k`` stories whose centroid is closest (hnswlib HNSW graph,
-  inner product on unit vectors), for every article and the only source for undated ones;
-* ``window(day, gap)``: stories whose span of publication days lies within ``gap`` days of
-  ``day``, from week buckets (cost proportional to the stories in the window, not in the store);
+  inner product on unit vectors);
 * ``sharing(keys)``: stories that name the article's rarest named entities (an inverted index
   entity key -> stories, the most recent ``MAX_POSTING`` per key), so a story told in words
   like a hundred others (every flood report reads alike) is still found by its names.
@@ -41,6 +40,11 @@ log = logging.getLogger(__name__)
 INDEX_VERSION = 1
 _SAVE_EVERY_S = 30.0
 MAX_POSTING = 1024  # stories remembered per entity key (the most recent ones)
+# A story's vector in the HNSW graph is rewritten only when its centroid has moved this far
+# (cosine below): the graph only recalls candidates, which are then scored on the exact
+# centroid, and rewriting a graph node on every article that joins was most of the cost of
+# assigning one.
+REINDEX_COSINE = 0.98
 
 
 @dataclass
@@ -55,6 +59,7 @@ class StoryEntry:
     last_day: int | None = None
     count: int = 0
     last_published: str | None = None
+    indexed: np.ndarray | None = None  # the vector the HNSW graph holds for this story
 
     def gap_days(self, day: int | None) -> int:
         """Days between ``day`` and this story's span (0 inside it or when either is unknown)."""
@@ -68,15 +73,13 @@ class StoryEntry:
 
 
 class StoryIndex:
-    """Stories by centroid (HNSW) and by publication week; see the module docstring."""
+    """Stories by centroid (HNSW) and by the names they carry; see the module docstring."""
 
-    def __init__(self, dim: int | None = None, *, bucket_days: int = 7, path: Path | None = None):
+    def __init__(self, dim: int | None = None, *, path: Path | None = None):
         self.dim = dim
-        self.bucket_days = bucket_days
         self.path = path
         self.entries: dict[str, StoryEntry] = {}
         self.by_label: dict[int, str] = {}
-        self.buckets: dict[int, set[str]] = {}
         self.postings: dict[str, list[str]] = {}  # entity key -> stories naming it (recent last)
         self._hnsw: Any = None
         self._next_label = 0
@@ -119,6 +122,9 @@ class StoryIndex:
             self.entries[story_id] = entry
             self.by_label[entry.label] = story_id
         entry.centroid = vec
+        if entry.indexed is None or float(entry.indexed @ vec) < REINDEX_COSINE:
+            self._hnsw.add_items(vec[None, :], np.array([entry.label]))
+            entry.indexed = vec
         for key in keys:
             if key not in entry.keys:
                 self._post(key, story_id)
@@ -127,11 +133,6 @@ class StoryIndex:
         entry.last_day = published_day(last_published)
         entry.count = count
         entry.last_published = last_published
-        self._hnsw.add_items(vec[None, :], np.array([entry.label]))
-        if entry.first_day is not None and entry.last_day is not None:
-            for week in range(entry.first_day // self.bucket_days,
-                              entry.last_day // self.bucket_days + 1):
-                self.buckets.setdefault(week, set()).add(story_id)
         self.dirty = True
         return entry
 
@@ -159,13 +160,6 @@ class StoryIndex:
         k = min(k, len(self.entries))
         labels, _ = self._hnsw.knn_query(np.asarray(vector, dtype=np.float32)[None, :], k=k)
         return [self.by_label[int(label)] for label in labels[0] if int(label) in self.by_label]
-
-    def window(self, day: int, gap: int) -> list[str]:
-        """Ids of stories whose span comes within ``gap`` days of ``day``."""
-        found: set[str] = set()
-        for week in range((day - gap) // self.bucket_days, (day + gap) // self.bucket_days + 1):
-            found.update(self.buckets.get(week, ()))
-        return [sid for sid in found if self.entries[sid].gap_days(day) <= gap]
 
     # -- persistence --------------------------------------------------------------------------
 
@@ -199,7 +193,7 @@ class StoryIndex:
             self.save()
 
     @classmethod
-    def load(cls, path: Path, *, bucket_days: int = 7) -> StoryIndex | None:
+    def load(cls, path: Path) -> StoryIndex | None:
         """The index saved at ``path`` (without suffix), or None when absent or unreadable."""
         import hnswlib
 
@@ -210,7 +204,7 @@ class StoryIndex:
             doc = json.loads(meta.read_text(encoding="utf-8"))
             if doc.get("version") != INDEX_VERSION:
                 return None
-            index = cls(doc["dim"], bucket_days=bucket_days, path=path)
+            index = cls(doc["dim"], path=path)
             hnsw = hnswlib.Index(space="ip", dim=doc["dim"])
             hnsw.load_index(str(graph), max_elements=max(1024, 2 * len(doc["stories"])))
             hnsw.set_ef(64)
@@ -219,15 +213,13 @@ class StoryIndex:
             vectors = hnsw.get_items(labels, return_type="numpy") if labels else []
             for row, vec in zip(doc["stories"], vectors, strict=True):
                 sid, label, count, last_pub, first_day, last_day, keys = row
-                entry = StoryEntry(sid, label, np.asarray(vec, dtype=np.float32),
-                                   {k: 1.0 for k in keys}, first_day, last_day, count, last_pub)
+                vec = np.asarray(vec, dtype=np.float32)
+                entry = StoryEntry(sid, label, vec, {k: 1.0 for k in keys}, first_day,
+                                   last_day, count, last_pub, indexed=vec)
                 index.entries[sid] = entry
                 index.by_label[label] = sid
                 for key in keys:
                     index._post(key, sid)
-                if first_day is not None and last_day is not None:
-                    for week in range(first_day // bucket_days, last_day // bucket_days + 1):
-                        index.buckets.setdefault(week, set()).add(sid)
             index._next_label = max(labels, default=-1) + 1
             return index
         except (OSError, ValueError, KeyError, RuntimeError) as exc:
@@ -248,9 +240,9 @@ class StoryIndex:
         return True
 
     @classmethod
-    def build(cls, store: Store, *, bucket_days: int = 7, path: Path | None = None) -> StoryIndex:
+    def build(cls, store: Store, *, path: Path | None = None) -> StoryIndex:
         """A fresh index of every story in ``store`` (centroids, spans, entity keys)."""
-        index = cls(bucket_days=bucket_days, path=path)
+        index = cls(path=path)
         counts = {s.id: len(s.articles) for s in store.list_stories()}
         for sid, centroid, keys, first, last in store.story_candidates(start=None, end=None):
             if centroid is None:
@@ -276,30 +268,30 @@ def index_path(store: Store) -> Path | None:
     return store.sidecar_path("stories")
 
 
-def story_index(store: Store, *, bucket_days: int = 7) -> StoryIndex:
+def story_index(store: Store) -> StoryIndex:
     """The index of ``store``'s stories: cached in this process, else loaded, else rebuilt."""
     index = _INDEXES.get(store)
     if index is not None:
         return index
     path = index_path(store)
     if path is not None:
-        index = StoryIndex.load(path, bucket_days=bucket_days)
+        index = StoryIndex.load(path)
         if index is not None and not index.matches(store):
             log.info("story index %s is stale: rebuilding it", path)
             index = None
     if index is None:
-        index = StoryIndex.build(store, bucket_days=bucket_days, path=path)
+        index = StoryIndex.build(store, path=path)
     _INDEXES[store] = index
     return index
 
 
-def reset_index(store: Store, *, bucket_days: int = 7) -> StoryIndex:
+def reset_index(store: Store) -> StoryIndex:
     """Forget ``store``'s index (after ``delete_stories``) and return a fresh, empty one."""
     path = index_path(store)
     if path is not None:
         for suffix in (".hnsw", ".json"):
             _file(path, suffix).unlink(missing_ok=True)
-    index = StoryIndex(bucket_days=bucket_days, path=path)
+    index = StoryIndex(path=path)
     _INDEXES[store] = index
     return index
 

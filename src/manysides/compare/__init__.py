@@ -94,7 +94,19 @@ def _units(
     articles: list[Article], vectors: dict[str, np.ndarray], witnesses: Witnesses,
     settings: Settings,
 ) -> list[Unit]:
-    """Claim units of all articles: clauses where an embedder can embed them, else sentences."""
+    """Claim units of all articles: clauses where an embedder can embed them, else sentences.
+
+    A story of one article has nothing to align across articles: its units are its sentences
+    and nothing is embedded (their vectors stay zero unless stored ones are given).
+    """
+    if len(articles) < 2:
+        units = [
+            u for a in articles
+            for u in article_units(a, vectors.get(a.id), witnesses.outlet[a.id], split=False)
+        ]
+        for u in units:
+            u.needs_vector = False
+        return units
     sent_vectors = {a.id: _vectors_for(a, vectors) for a in articles}
     units = [
         u for a in articles for u in article_units(a, sent_vectors[a.id], witnesses.outlet[a.id])

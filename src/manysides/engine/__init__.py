@@ -238,12 +238,3 @@ def save_results(
         ):
             store.save_analysis(art_id, art.analysis)
     return done
-
-
-def set_worker_threads(threads: int) -> None:
-    """Limit a worker's math libraries to ``threads`` threads (one worker per core)."""
-    import os
-
-    os.environ["MANYSIDES_ORT_THREADS"] = str(threads)
-    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ[var] = str(threads)

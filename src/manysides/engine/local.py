@@ -26,11 +26,11 @@ from manysides.engine import (
     expand_inputs,
     pending_batches,
     save_results,
-    set_worker_threads,
 )
 from manysides.models import Article, Failure
 from manysides.settings import Settings
 from manysides.store import Store
+from manysides.workers import set_worker_threads
 
 if TYPE_CHECKING:
     pass

@@ -282,7 +282,11 @@ class Store:
         analysis: ArticleAnalysis,
         vectors: dict[str, np.ndarray] | None = None,
     ) -> None:
-        """Store an article's analysis and its embeddings (``{"sentences": n x d, "doc": d}``)."""
+        """Store an article's analysis and its embeddings by kind (``{"doc": d}``).
+
+        Given ``vectors`` replace every embedding the article had (sentence vectors of an
+        older analysis would no longer match its sentences); ``None`` keeps them.
+        """
         t = schema.articles
         e = schema.embeddings
         with self._begin() as conn:
@@ -291,15 +295,14 @@ class Store:
                 .where(t.c.id == article_id)
                 .values(analysis=to_dict(analysis), analysis_version=analysis.version)
             )
-            for kind, matrix in (vectors or {}).items():
-                m = np.atleast_2d(np.asarray(matrix, dtype=np.float16))
-                conn.execute(e.delete().where(e.c.article_id == article_id, e.c.kind == kind))
-                conn.execute(
-                    e.insert().values(
-                        article_id=article_id, kind=kind, rows=m.shape[0], dim=m.shape[1],
-                        data=m.tobytes(),
-                    )
-                )
+            if vectors is not None:
+                conn.execute(e.delete().where(e.c.article_id == article_id))
+                _write_vectors(conn, article_id, vectors)
+
+    def save_vectors(self, article_id: str, vectors: dict[str, np.ndarray]) -> None:
+        """Store (or replace) embeddings of an article by kind (``{"sentences": n x d}``)."""
+        with self._begin() as conn:
+            _write_vectors(conn, article_id, vectors)
 
     def get_vectors(self, article_ids: Iterable[str], kind: str) -> dict[str, np.ndarray]:
         """Embeddings of ``kind`` for these articles, as float32 arrays (rows x dim)."""
@@ -589,6 +592,19 @@ class Store:
                 ))
 
 
+def _write_vectors(conn: sa.Connection, article_id: str, vectors: dict[str, np.ndarray]) -> None:
+    e = schema.embeddings
+    for kind, matrix in vectors.items():
+        m = np.atleast_2d(np.asarray(matrix, dtype=np.float16))
+        conn.execute(e.delete().where(e.c.article_id == article_id, e.c.kind == kind))
+        conn.execute(
+            e.insert().values(
+                article_id=article_id, kind=kind, rows=m.shape[0], dim=m.shape[1],
+                data=m.tobytes(),
+            )
+        )
+
+
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     # Let SQLAlchemy, not the sqlite3 module, open transactions (see _sqlite_begin): then DDL is
     # transactional too and a migration can hold the write lock from its first statement.
@@ -606,6 +622,9 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
             time.sleep(0.05)
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA foreign_keys=ON")
+    # 32 MiB of page cache per connection instead of 2: analyses make rows large, and with the
+    # default a store of 100,000 articles re-reads B-tree pages on every lookup
+    cur.execute("PRAGMA cache_size=-32768")
     cur.close()
 
 
