@@ -177,6 +177,27 @@ def test_article_analysis_vectors_story_failure_round_trip(store: Store) -> None
     assert store.failures() == [Failure(input="/in/bad.pdf", reason="not text")]
 
 
+def test_ids_by_unique_prefix_and_vectors_replaced_with_a_new_analysis(store: Store) -> None:
+    for sid in ("c0ffee11aa", "c0ffee22bb"):  # ids are hex digests
+        store.save_story(Story(id=sid, title=sid, articles=[], outlets=[]))
+    assert store.get_story("c0ffee1").id == "c0ffee11aa"
+    assert store.get_story("c0ffee22bb").id == "c0ffee22bb"
+    assert store.get_story("c0ffee") is None  # ambiguous
+    assert store.get_story("c0ffee3") is None
+
+    art = Article(id="b" * 32, source="/in/b.txt", text="Dam opens.")
+    store.add_article(art)
+    analysis = ArticleAnalysis(sentences=[Sentence(0, 0, 10, "Dam opens.")])
+    store.save_analysis(art.id, analysis, {"doc": np.ones(384)})
+    store.save_vectors(art.id, {"sentences": np.ones((1, 384))})
+    assert set(store.get_vectors([art.id], "sentences")) == {art.id}
+    store.save_analysis(art.id, analysis)  # no vectors given: the stored ones stay
+    assert set(store.get_vectors([art.id], "sentences")) == {art.id}
+    store.save_analysis(art.id, analysis, {"doc": np.ones(384)})  # a new analysis: replaced
+    assert store.get_vectors([art.id], "sentences") == {}
+    assert set(store.get_vectors([art.id], "doc")) == {art.id}
+
+
 def test_nearest_stories(store: Store) -> None:
     rng = np.random.default_rng(0)
     centroids = {f"st{i}": rng.normal(size=16).astype(np.float32) for i in range(5)}

@@ -186,7 +186,7 @@ def assign_stories(
     for start in range(0, len(touched), CHUNK):
         batch = {sid: new_members[sid] for sid in touched[start : start + CHUNK]}
         _save_touched(store, index, batch, cache, config)
-    index.maybe_save(force=len(order) >= CHUNK)
+    index.maybe_save()
     return touched
 
 

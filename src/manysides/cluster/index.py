@@ -39,6 +39,9 @@ log = logging.getLogger(__name__)
 
 INDEX_VERSION = 1
 _SAVE_EVERY_S = 30.0
+# Saving writes every story (O(stories)): wait at least this many times as long as the last
+# save took, so that saving stays a small share of the work however large the index grows.
+_SAVE_SPACING = 20
 MAX_POSTING = 1024  # stories remembered per entity key (the most recent ones)
 # A story's vector in the HNSW graph is rewritten only when its centroid has moved this far
 # (cosine below): the graph only recalls candidates, which are then scored on the exact
@@ -85,6 +88,7 @@ class StoryIndex:
         self._next_label = 0
         self.dirty = False
         self._saved_at = time.monotonic()
+        self._save_seconds = 0.0
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -167,6 +171,7 @@ class StoryIndex:
         """Write the index files (when it has a path and changed since the last save)."""
         if self.path is None or not self.dirty or self._hnsw is None:
             return
+        started = time.monotonic()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         graph = _file(self.path, ".hnsw.tmp")
         meta = _file(self.path, ".json.tmp")
@@ -185,11 +190,15 @@ class StoryIndex:
         os.replace(meta, _file(self.path, ".json"))
         self.dirty = False
         self._saved_at = time.monotonic()
+        self._save_seconds = self._saved_at - started
         log.info("story index saved: %d stories -> %s", len(self.entries), self.path)
 
     def maybe_save(self, *, force: bool = False) -> None:
-        """Save if dirty and ``force`` or the last save is older than 30 s."""
-        if force or time.monotonic() - self._saved_at > _SAVE_EVERY_S:
+        """Save if dirty and ``force``, or when the last save is older than 30 s and than 20
+        times its own duration.  (The files are also written when the process exits; a
+        missed save only costs a rebuild, as the next process checks them against the store.)"""
+        wait = max(_SAVE_EVERY_S, _SAVE_SPACING * self._save_seconds)
+        if force or time.monotonic() - self._saved_at > wait:
             self.save()
 
     @classmethod

@@ -205,12 +205,7 @@ class Store:
         """The article with this id (a unique id prefix works too), or ``None``."""
         t = schema.articles
         with self.engine.connect() as conn:
-            row = conn.execute(sa.select(t).where(t.c.id == article_id)).mappings().first()
-            if row is None and len(article_id) >= 4:
-                rows = conn.execute(
-                    sa.select(t).where(t.c.id.like(article_id + "%")).limit(2)
-                ).mappings().all()
-                row = rows[0] if len(rows) == 1 else None
+            row = _row_by_id_or_prefix(conn, t, article_id)
         return _article_from_row(row, with_analysis) if row else None
 
     def iter_articles(
@@ -332,7 +327,8 @@ class Store:
         """
         s = schema.stories
         a = schema.articles
-        payload = {name: to_dict(story)[name] for name in STORY_PAYLOAD_FIELDS}
+        data = to_dict(story)
+        payload = {name: data[name] for name in STORY_PAYLOAD_FIELDS}
         row = {
             "title": story.title,
             "first_published": story.first_published,
@@ -363,12 +359,7 @@ class Store:
         """The story with this id (or unique id prefix), with its comparison, or ``None``."""
         s = schema.stories
         with self.engine.connect() as conn:
-            row = conn.execute(sa.select(s).where(s.c.id == story_id)).mappings().first()
-            if row is None and len(story_id) >= 4:
-                rows = conn.execute(
-                    sa.select(s).where(s.c.id.like(story_id + "%")).limit(2)
-                ).mappings().all()
-                row = rows[0] if len(rows) == 1 else None
+            row = _row_by_id_or_prefix(conn, s, story_id)
             if row is None:
                 return None
             a = schema.articles
@@ -590,6 +581,19 @@ class Store:
                 conn.execute(t.update().where(where).values(
                     status=status, article_id=article_id, attempts=t.c.attempts + 1, seen_at=_now()
                 ))
+
+
+def _row_by_id_or_prefix(conn: sa.Connection, table: sa.Table, key: str) -> Any:
+    """The row whose id is ``key``, else the only row whose id starts with it (4+ chars)."""
+    row = conn.execute(sa.select(table).where(table.c.id == key)).mappings().first()
+    if row is None and len(key) >= 4:
+        # a range on the primary key, not LIKE: SQLite's LIKE would scan the whole table
+        upper = key[:-1] + chr(ord(key[-1]) + 1)
+        rows = conn.execute(
+            sa.select(table).where(table.c.id >= key, table.c.id < upper).limit(2)
+        ).mappings().all()
+        row = rows[0] if len(rows) == 1 else None
+    return row
 
 
 def _write_vectors(conn: sa.Connection, article_id: str, vectors: dict[str, np.ndarray]) -> None:
