@@ -356,6 +356,87 @@ def test_loaded_terms_exported_for_reuse() -> None:
     assert text[hits[0].start:hits[0].end] == "dictator"
 
 
+
+def _flat(terms: list[str]) -> re.Pattern[str]:
+    """The plain alternation ``TermMatcher`` used to compile (the reference for its trie)."""
+    from manysides.compare.lexicon import _term_pattern
+
+    unique = sorted({t.strip().lower() for t in terms if t.strip()}, key=lambda t: (-len(t), t))
+    return re.compile("|".join(_term_pattern(t) for t in unique), re.IGNORECASE)
+
+
+def _salad(terms: list[str], seed: int, n: int = 400) -> str:
+    """Text made of the terms' own pieces, cut and glued in every way, to trip the matcher."""
+    import random
+
+    rng = random.Random(seed)
+    words = [w for t in terms for w in t.replace("*", "").split()]
+    pieces = words + [w[: rng.randint(1, len(w))] for w in words] + [
+        "-", "\u2013", "'", "’", "“", "”", ".", ",", "x", "ing", "s"]
+    out = []
+    for _ in range(n):
+        piece = rng.choice(pieces)
+        out.append(piece.upper() if rng.random() < 0.1 else piece)
+        out.append(rng.choice([" ", " ", " ", "", "-", "\n", "  "]))
+    return "".join(out)
+
+
+def test_term_matcher_trie_finds_what_the_flat_alternation_finds() -> None:
+    from manysides.compare.lexicon import TermMatcher, load_data
+
+    lists = [spec.get("terms", []) for spec in load_data("loaded_terms").values()]
+    lists += [v for v in load_data("compare")["speakers"].values() if isinstance(v, list)]
+    lists.append(["war", "war crimes", "war*", "wa", "warlord", "so-called", "so called",
+                  "'thugs'", "“regime”", "henchm*n", "u.s.", "u.s. forces", "1st", "a-b-c"])
+    for i, terms in enumerate(lists):
+        matcher = TermMatcher(terms)
+        flat = _flat(terms)
+        for seed in range(3):
+            text = _salad(terms, seed=i * 10 + seed)
+            want = [(m.start(), m.end(), m.group(0)) for m in flat.finditer(text)]
+            assert matcher.finditer(text) == want
+            assert matcher.search(text) == bool(want)
+
+
+def test_term_matcher_trie_on_random_small_lexicons() -> None:
+    """Tiny alphabets make terms share prefixes, dashes and wildcards in every order."""
+    import random
+
+    from manysides.compare.lexicon import TermMatcher
+
+    rng = random.Random(7)
+    for _ in range(300):
+        terms = ["".join(rng.choice("ab-'") for _ in range(rng.randint(1, 4)))
+                 + rng.choice(["", "", "*", " b", "."]) for _ in range(rng.randint(2, 8))]
+        terms = [t for t in terms if t.strip("-* ")]
+        text = "".join(rng.choice("ab-' .\u2013") for _ in range(60))
+        want = [(m.start(), m.end(), m.group(0)) for m in _flat(terms).finditer(text)]
+        assert TermMatcher(terms).finditer(text) == want, (terms, text)
+
+
+def test_literal_alternation_keeps_the_order_of_the_words() -> None:
+    from manysides.compare.lexicon import literal_alternation
+
+    words = ["United States", "Chinese", "China", "Chin", "Sino", "U.S.", "U.K.", "US", "C++",
+             "Chin"]
+    text = "Sino-US ties; China's, Chinese and Chin. U.S.-China and U.K. C++ United Statesman"
+    for context in ("(?:{})", r"\b(?:{})\b", r"(?:{})(?:ese|'s)", r"(?:{})(?:-(?:{}))*"):
+        flat = context.format(*["|".join(map(re.escape, words))] * context.count("{}"))
+        trie = context.format(*[literal_alternation(words)] * context.count("{}"))
+        assert [m.span() for m in re.finditer(trie, text)] == [
+            m.span() for m in re.finditer(flat, text)]
+
+
+def test_loaded_terms_cache_leaves_quote_spans_per_call() -> None:
+    text = 'Critics called it a "regime" and a so-called reform.'
+    start = text.index('"')
+    every = loaded_terms(text)
+    quoted = loaded_terms(text, [(start, start + 8)])
+    assert [h.term for h in every] == ["regime", "so-called"]
+    assert [h.term for h in quoted] == ["so-called"]
+    assert loaded_terms(text) == every
+
+
 # -- end to end on the real seeds -------------------------------------------------------------
 
 def _analyse(articles: list[Article]) -> dict[str, np.ndarray]:

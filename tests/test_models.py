@@ -1,5 +1,7 @@
 """The dataclasses round-trip through their JSON form unchanged."""
 
+import pytest
+
 from manysides.models import (
     Article,
     ArticleAnalysis,
@@ -36,3 +38,30 @@ def test_story_with_claims_round_trips() -> None:
         omissions={"Y": ["c1"]},
     )
     assert from_dict(Story, to_dict(story)) == story
+
+
+def test_to_dict_is_dataclasses_asdict() -> None:
+    """``to_dict`` is a faster ``dataclasses.asdict``: same values, same types, fresh copies."""
+    import dataclasses
+    from collections import namedtuple
+
+    import numpy as np
+
+    pair = namedtuple("pair", "a b")
+    story = Story(
+        id="s1", title="T", articles=["a1"], outlets=["X"],
+        claims=[Claim("c1", "text", "contested", "fact", ["X", "Y"], [Support("a1", 0)],
+                      {"sides": [{"support": [Support("a1", 1)], "value": 1.5}],
+                       "span": (1, 2), "pair": pair(Support("a1", 2), None),
+                       (3, 4): {True, None}, "array": np.arange(3)})],
+        framing={"tone": {"x": {"mean": -0.25, "n": 3, "low": None}}},
+    )
+    fast, slow = to_dict(story), dataclasses.asdict(story)
+    array, slow_array = (d["claims"][0]["conflict"].pop("array") for d in (fast, slow))
+    assert array.tolist() == slow_array.tolist() and array is not story.claims[0].conflict["array"]
+    assert fast == slow
+    assert repr(fast) == repr(slow)  # same container types all the way down
+    fast["claims"][0]["outlets"].append("Z")
+    assert story.claims[0].outlets == ["X", "Y"]
+    with pytest.raises(TypeError):
+        to_dict({"not": "a dataclass"})

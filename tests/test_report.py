@@ -200,6 +200,38 @@ def test_verifier_meaning_check_uses_the_embedder(similarity: EmbeddingSimilarit
     assert unrelated.similarity < 0.9
 
 
+def test_verifier_shortcut_through_the_closest_sentence_keeps_the_verdict(
+    similarity: EmbeddingSimilarity,
+) -> None:
+    _, articles = make_story()
+    text = StoryText(articles)
+    ev = [text.evidence("aaaa1111", i) for i in range(3)]
+    ev = [e for e in ev if e is not None]
+    candidates = ["Ostrova met Brandt at the Kessel Palace on Monday.",
+                  "Brandt enjoyed a quiet walk at the Kessel Palace on Monday.",
+                  "Ostrova met 12 officials at the Kessel Palace on Monday.", ev[-1].text]
+    for sim in (similarity, TokenOverlapSimilarity()):
+        for body in candidates:
+            for closest in ev:
+                full = verify(body, ev, sim)
+                quick = verify(body, ev, sim, closest=closest)
+                assert (quick.ok, quick.reasons) == (full.ok, full.reasons)
+
+
+def test_name_check_matches_a_word_boundary_search() -> None:
+    import random
+
+    from manysides.report.verify import _word_start_in
+
+    rng = random.Random(3)
+    alphabet = "ab_1 -'’é²\u0300."
+    for _ in range(20000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 10)))
+        needle = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 3)))
+        want = re.search(r"\b" + re.escape(needle), text) is not None
+        assert _word_start_in(needle, text) == want, (needle, text)
+
+
 # -- sentence preparation --------------------------------------------------------------------
 
 def test_prepare_resolves_dates_and_pronouns_and_strips_attribution() -> None:

@@ -8,8 +8,9 @@ or date-only "2023-04-17"), ``None`` when unknown, so every object serialises to
 
 from __future__ import annotations
 
+import copy
 import functools
-from dataclasses import asdict, dataclass, field, fields, is_dataclass
+from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any, Literal, TypeVar
 
 T = TypeVar("T")
@@ -211,8 +212,54 @@ class Story:
 
 
 def to_dict(obj: Any) -> dict[str, Any]:
-    """Dataclass -> plain JSON-ready dict (nested dataclasses included)."""
-    return asdict(obj)
+    """Dataclass -> plain JSON-ready dict (nested dataclasses included).
+
+    The same result as ``dataclasses.asdict``, several times faster: strings and numbers are
+    shared instead of passed through ``copy.deepcopy`` and each class's fields are looked up
+    once.
+    """
+    if _field_names(type(obj)) is None:
+        raise TypeError("to_dict() should be called on dataclass instances")
+    return _plain(obj)
+
+
+_ATOMIC = frozenset({str, int, float, bool, type(None)})  # immutable: deepcopy returns them
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...] | None:
+    """The field names of a dataclass type, ``None`` for any other type."""
+    if not is_dataclass(cls):
+        return None
+    return tuple(f.name for f in fields(cls))
+
+
+def _plain(obj: Any) -> Any:
+    """``dataclasses._asdict_inner`` with fast paths for the common types."""
+    cls = type(obj)
+    if cls in _ATOMIC:
+        return obj
+    if cls is list:
+        return [v if type(v) in _ATOMIC else _plain(v) for v in obj]
+    if cls is dict:
+        return {
+            k if type(k) in _ATOMIC else _plain(k): v if type(v) in _ATOMIC else _plain(v)
+            for k, v in obj.items()
+        }
+    names = _field_names(cls)
+    if names is not None:
+        out = {}
+        for name in names:
+            v = getattr(obj, name)
+            out[name] = v if type(v) in _ATOMIC else _plain(v)
+        return out
+    if isinstance(obj, tuple) and hasattr(obj, "_fields"):  # a named tuple
+        return cls(*[_plain(v) for v in obj])
+    if isinstance(obj, (list, tuple)):
+        return cls(_plain(v) for v in obj)
+    if isinstance(obj, dict):
+        return cls((_plain(k), _plain(v)) for k, v in obj.items())
+    return copy.deepcopy(obj)
 
 
 def from_dict(cls: type[T], data: dict[str, Any]) -> T:

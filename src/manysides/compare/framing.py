@@ -158,6 +158,7 @@ def sources_quoted(articles: list[Article], outlets: dict[str, str]) -> dict[str
     outlet's), state_media, agency, analyst, unnamed ("experts said"), other.
     """
     per_outlet: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    homes = {name: _outlet_country(name) for name in set(outlets.values())}
     for a in articles:
         known: dict[str, list[str]] = {}  # speaker name -> what the article says it is
         for e in a.analysis.entities if a.analysis else []:
@@ -170,7 +171,7 @@ def sources_quoted(articles: list[Article], outlets: dict[str, str]) -> dict[str
             descriptors = [q.descriptor] if q.descriptor else known.get(speaker, [])
             category = speaker_category(q.speaker, "; ".join(descriptors) or None, q.speaker_type)
             country = _majority_country(descriptors) or speaker_country(q.speaker)
-            home = _outlet_country(outlets[a.id])
+            home = homes[outlets[a.id]]
             if category == "official" and country and home and country != home:
                 category = "foreign_government"
             per_outlet[outlets[a.id]].append(

@@ -15,9 +15,10 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter, defaultdict
+from functools import lru_cache
 from typing import Any
 
-from manysides.compare.lexicon import load_data
+from manysides.compare.lexicon import literal_alternation, load_data
 from manysides.models import Article
 
 log = logging.getLogger(__name__)
@@ -28,6 +29,9 @@ PRONOUNS = {"he", "she", "him", "her", "his", "hers", "it", "its", "they", "them
             "we", "us", "our", "i", "me", "my", "who", "whom", "whose"}
 _DEMONYM = re.compile(r"^[A-Z][a-z]+(?:an|ese|ish|ian|i)$")
 _TOKEN = re.compile(r"[A-Za-z][\w.'\u2019-]*|\S")
+_PLACE_NAME = re.compile(r"[A-Z][\w.-]+(?: [A-Z][\w.-]+)?")
+_SPACES = re.compile(r"\s+")
+_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 
 
 def _demonyms(name: str) -> list[str]:
@@ -54,7 +58,7 @@ def _places(articles: list[Article]) -> dict[str, str]:
                 continue
             canonical = e.name
             for alias in {e.name, *e.aliases}:
-                if not re.fullmatch(r"[A-Z][\w.-]+(?: [A-Z][\w.-]+)?", alias):
+                if not _PLACE_NAME.fullmatch(alias):
                     continue
                 for form in _demonyms(alias) if " " not in alias else [alias]:
                     forms.setdefault(form, canonical)
@@ -62,11 +66,19 @@ def _places(articles: list[Article]) -> dict[str, str]:
 
 
 def _phrase_regex(heads: list[str], places: dict[str, str], preps: list[str]) -> re.Pattern[str]:
-    place = "|".join(re.escape(p) for p in sorted(places, key=len, reverse=True))
-    head = "|".join(re.escape(h) for h in sorted(heads, key=len, reverse=True))
+    return _compiled_phrase_regex(tuple(heads), tuple(places), tuple(preps))
+
+
+@lru_cache(maxsize=256)
+def _compiled_phrase_regex(
+    heads: tuple[str, ...], places: tuple[str, ...], preps: tuple[str, ...]
+) -> re.Pattern[str]:
+    """The event/relationship phrase regex (cached: compiling it costs milliseconds)."""
+    place = literal_alternation(sorted(places, key=len, reverse=True))
+    head = literal_alternation(sorted(heads, key=len, reverse=True))
     mod = rf"(?:{place})(?:(?:[-\u2013/]|\s+and\s+)(?:{place}))*(?:['\u2019]s)?"
     prep = "|".join(preps)
-    stop = "|".join(sorted(_stopwords()))
+    stop = literal_alternation(sorted(_stopwords()))
     adj = rf"(?:\b(?!(?:{stop})\b)(?![a-z]+ed\b)(?!began\b)[a-z][\w-]+\s+)"
     return re.compile(
         rf"(?P<mod>\b{mod}\s+)?(?P<adj>{adj}{{0,2}}?)(?P<head>\b(?:{head})\b)"
@@ -81,10 +93,21 @@ def _stopwords() -> set[str]:
 def _places_in(text: str, places: dict[str, str]) -> list[str]:
     found = []
     for form in sorted(places, key=len, reverse=True):
-        for _ in re.finditer(rf"(?<![\w]){re.escape(form)}(?![a-z])", text):
-            if places[form] not in found:
-                found.append(places[form])
+        if places[form] not in found and _form_regex(form).search(text):
+            found.append(places[form])
     return found
+
+
+@lru_cache(maxsize=256)
+def _bare_head_regex(head: str) -> re.Pattern[str]:
+    """A bare head pointing back to an anchored phrase ("the invasion", "this war")."""
+    return re.compile(rf"\b(?:the|this|that)\s+{re.escape(head)}\b")
+
+
+@lru_cache(maxsize=4096)
+def _form_regex(form: str) -> re.Pattern[str]:
+    """A place form as a whole word ("Russia" not in "Russian")."""
+    return re.compile(rf"(?<![\w]){re.escape(form)}(?![a-z])")
 
 
 def phrase_referents(
@@ -122,12 +145,12 @@ def phrase_referents(
                             continue
                     else:
                         pl = tuple(sorted(pl))
-                term = re.sub(r"\s+", " ", m.group(0)).strip()
+                term = _SPACES.sub(" ", m.group(0)).strip()
                 if pl:
                     last_by_head[head] = pl
                     raw.append((kind, a.id, term, head, pl))
-                elif head in last_by_head and re.search(
-                    rf"\b(?:the|this|that)\s+{re.escape(head)}\b", a.text[m.start() - 6 : m.end()]
+                elif head in last_by_head and _bare_head_regex(head).search(
+                    a.text[m.start() - 6 : m.end()]
                 ):
                     raw.append((kind, a.id, head, head, last_by_head[head]))
     # an event referent is its most frequent place; "Russia-Ukraine conflict" joins "Ukraine"
@@ -210,7 +233,7 @@ def entity_referents(articles: list[Article], outlets: dict[str, str]) -> list[d
             if ent is None or ent.type not in PERSON_TYPES or m.text.lower() in PRONOUNS:
                 continue
             label = _label(a.text, m.start, titles, stop)
-            name = re.sub(r"^(?:the|a|an)\s+", "", m.text, flags=re.IGNORECASE)
+            name = _ARTICLE.sub("", m.text)
             term = f"{label} {name}".strip() if label else name
             table[m.entity][outlets[a.id]][term] += 1
             names.setdefault(m.entity, ent.name)

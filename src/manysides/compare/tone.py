@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter, defaultdict
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import numpy as np
@@ -32,6 +32,7 @@ def _analyzer():  # -> SentimentIntensityAnalyzer
     return SentimentIntensityAnalyzer()
 
 
+@lru_cache(maxsize=8192)  # a sentence naming several main entities is scored once
 def compound(text: str) -> float:
     """VADER compound score of ``text`` (-1 very negative .. +1 very positive)."""
     return float(_analyzer().polarity_scores(text)["compound"])

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from manysides.models import Article, DateMention, Sentence
@@ -34,6 +35,10 @@ ATTRIBUTION_CUE = re.compile(
 # Single-word intensifiers / judging adverbs a compressed sentence can drop without changing
 # what it states ("greatly", "clearly"): removed instead of rejecting the sentence.
 DROPPABLE_CATEGORIES = ("intensifier", "subjective_adverb")
+_SPACES = re.compile(r"\s+")
+_SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;:])")
+_YEAR = re.compile(r"\b\d{4}\b")
+_ENDS_WITH_ON = re.compile(r"(?:^|\s)on$")
 
 LoadedFn = Callable[..., list[Any]]
 
@@ -106,8 +111,8 @@ def format_day(iso: str) -> str | None:
 
 
 def _tidy(text: str) -> str:
-    text = re.sub(r"\s+", " ", text).strip()
-    text = re.sub(r"\s+([,.;:])", r"\1", text)
+    text = _SPACES.sub(" ", text).strip()
+    text = _SPACE_BEFORE_PUNCT.sub(r"\1", text)
     if text and text[0].islower():
         text = text[0].upper() + text[1:]
     if text and text[-1] not in ".!?”\"’":
@@ -136,6 +141,7 @@ class StoryText:
         self._dates: dict[str, dict[int, list[DateMention]]] = {}
         self._names: dict[str, dict[int, list[str]]] = {}
         self._persons: dict[str, list[tuple[int, str]]] = {}
+        self._prepared: dict[tuple[str, int, bool], Prepared | None] = {}
         for a in articles:
             self._index(a)
 
@@ -203,7 +209,16 @@ class StoryText:
         )
 
     def prepare(self, article_id: str, index: int, *, strip_attribution: bool) -> Prepared | None:
-        """Sentence ``index`` of an article made summary-ready (see the module docstring)."""
+        """Sentence ``index`` of an article made summary-ready (see the module docstring).
+
+        Computed once per sentence: repeated calls return the same object (do not change it).
+        """
+        key = (article_id, index, strip_attribution)
+        if key not in self._prepared:
+            self._prepared[key] = self._prepare(article_id, index, strip_attribution)
+        return self._prepared[key]
+
+    def _prepare(self, article_id: str, index: int, strip_attribution: bool) -> Prepared | None:
         sent = self.sentence(article_id, index)
         ev = self.evidence(article_id, index)
         if sent is None or ev is None:
@@ -255,7 +270,7 @@ class StoryText:
 def _absolute_phrase(mention: str, resolved: str, before: str) -> str | None:
     """The words replacing a relative date mention, or ``None`` to keep it."""
     low = mention.lower().strip()
-    if re.search(r"\b\d{4}\b", mention):
+    if _YEAR.search(mention):
         return None  # already absolute
     if "/" in resolved:
         lo, hi = (format_day(p) for p in resolved.split("/", 1))
@@ -266,7 +281,7 @@ def _absolute_phrase(mention: str, resolved: str, before: str) -> str | None:
     if day is None:
         return None
     if _weekday(mention):
-        if low.startswith("on ") or re.search(r"(?:^|\s)on$", before.rstrip().lower()):
+        if low.startswith("on ") or _ENDS_WITH_ON.search(before.rstrip().lower()):
             return ("on " if low.startswith("on ") else "") + day
         return f"{mention} ({day})"
     if low in RELATIVE_DAY_WORDS:
@@ -305,19 +320,27 @@ def strip_attribution_clutter(text: str) -> str:
 
     Leaves the sentence unchanged when stripping would leave too few words.
     """
-    patterns = rules()["attribution"]
-    least = int(patterns["min_words_left"])
+    least = int(rules()["attribution"]["min_words_left"])
+    trailing, leading = _attribution_patterns()
     body = text.strip()
     if not body.endswith("."):
         return text
-    for pattern in patterns["trailing"]:
-        new = re.sub(pattern, "", body, count=1, flags=re.IGNORECASE)
+    for pattern in trailing:
+        new = pattern.sub("", body, count=1)
         if new != body and len(new.split()) >= least and quotes_balanced(new):
             body = new
             break
-    for pattern in patterns["leading"]:
-        new = re.sub(pattern, "", body, count=1)
+    for pattern in leading:
+        new = pattern.sub("", body, count=1)
         if new != body and len(new.split()) >= least:
             body = new[0].upper() + new[1:]
             break
     return body
+
+
+@lru_cache(maxsize=1)
+def _attribution_patterns() -> tuple[list[re.Pattern[str]], list[re.Pattern[str]]]:
+    """The compiled trailing (case-insensitive) and leading patterns of ``[attribution]``."""
+    patterns = rules()["attribution"]
+    return ([re.compile(p, re.IGNORECASE) for p in patterns["trailing"]],
+            [re.compile(p) for p in patterns["leading"]])

@@ -175,17 +175,29 @@ class SummaryBuilder:
         if not candidates:
             return None
         evidence = [c.evidence for c in candidates]
-        for cand in self._by_centrality(candidates):
-            if cand.words > max_words or not quotes_balanced(cand.text):
+        bodies = {id(c): self._body(c, max_words) for c in candidates}
+        usable = sum(body is not None for body in bodies.values())
+        # centrality only orders the usable candidates: with one or none it is not needed
+        order = self._by_centrality(candidates) if usable > 1 else candidates
+        for cand in order:
+            body = bodies[id(cand)]
+            if body is None:
                 continue
-            body = drop_adverbs(cand.text, self.loaded)
-            if loaded_outside_quotes(body, self.loaded):
-                continue
-            verdict = verify(body, evidence, self.similarity)
+            verdict = verify(body, evidence, self.similarity, closest=cand.evidence)
             if verdict.ok:
                 return Part(body, evidence, verdict.similarity)
             log.debug("rejected %r: %s", body, "; ".join(verdict.reasons))
         return None
+
+    def _body(self, cand: Prepared, max_words: int) -> str | None:
+        """``cand`` without droppable adverbs, or None when it fails a check that needs no
+        verifier: too long, cut mid-quote, or a loaded term outside quotes."""
+        if cand.words > max_words or not quotes_balanced(cand.text):
+            return None
+        body = drop_adverbs(cand.text, self.loaded)
+        if loaded_outside_quotes(body, self.loaded):
+            return None
+        return body
 
     def quoted_part(self, support: Sequence[Support]) -> Part | None:
         """A supporting sentence quoted whole and attributed to its outlet ("X writes: “…”")."""

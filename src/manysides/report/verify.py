@@ -43,7 +43,13 @@ NUMBER_WORDS = {
     "twelve", "twenty", "thirty", "forty", "fifty", "hundred", "thousand", "million",
     "billion", "dozen", "dozens", "hundreds", "thousands", "millions",
 }
+# How far above ``min_similarity`` a shortcut score must be (see ``verify(closest=...)``): a
+# cosine of float32 unit vectors differs by < 1e-5 with the rows it is computed together with.
+SIMILARITY_MARGIN = 1e-3
 NAME_RE = re.compile(r"\b[A-Z][\w'’\-]*[\w]")
+_LETTERS = re.compile(r"[a-z]+")
+_ALNUM = re.compile(r"[a-z0-9]+")
+_NUMBER_WORD_RE = {w: re.compile(rf"\b{w}\b") for w in NUMBER_WORDS}
 
 
 @lru_cache(maxsize=1)
@@ -148,7 +154,23 @@ def _encode(embedder: Any, texts: list[str]) -> np.ndarray:
 
 
 def _words(text: str) -> set[str]:
-    return {w for w in re.findall(r"[a-z0-9]+", text.lower()) if len(w) > 2}
+    return {w for w in _ALNUM.findall(text.lower()) if len(w) > 2}
+
+
+def _is_word(ch: str) -> bool:
+    """Whether ``re`` counts ``ch`` as a word character (``\\w``)."""
+    return ch.isalnum() or ch == "_"
+
+
+def _word_start_in(needle: str, text: str) -> bool:
+    """``re.search(r"\\b" + re.escape(needle), text)`` without compiling a regex per needle."""
+    word = _is_word(needle[:1])
+    i = text.find(needle)
+    while i >= 0:
+        if (i > 0 and _is_word(text[i - 1])) != word:
+            return True
+        i = text.find(needle, i + 1)
+    return False
 
 
 def date_spans(text: str) -> list[tuple[int, int, str]]:
@@ -199,11 +221,17 @@ def verify(
     similarity: Similarity,
     *,
     min_similarity: float | None = None,
+    closest: Evidence | None = None,
 ) -> Verdict:
     """Check ``text`` against the sentences it cites; returns a ``Verdict``.
 
     Fails when it cites nothing, names a name / number / date the evidence lacks, or is not
     close enough in meaning to any cited sentence.
+
+    ``closest``: the cited sentence ``text`` was made from, if any.  When it alone is close
+    enough with room to spare (``SIMILARITY_MARGIN``, far above rounding error) the other
+    cited sentences are not embedded: the verdict is the same, and ``Verdict.similarity`` is
+    that sentence's score rather than the best one.
     """
     if min_similarity is None:
         min_similarity = float(rules()["verify"]["min_similarity"])
@@ -224,17 +252,21 @@ def verify(
     for num in NUMBER_RE.findall(masked):
         if num.replace(",", "") not in evidence_numbers:
             reasons.append(f"number {num!r} not in cited sentences")
-    for word in re.findall(r"[a-z]+", masked.lower()):
-        if word in NUMBER_WORDS and not re.search(rf"\b{word}\b", joined_low):
+    for word in _LETTERS.findall(masked.lower()):
+        if word in NUMBER_WORDS and not _NUMBER_WORD_RE[word].search(joined_low):
             reasons.append(f"number {word!r} not in cited sentences")
     skip = set(rules()["verify"]["not_names"])
     for m in NAME_RE.finditer(masked):
         name = m.group(0).rstrip("’'s") if m.group(0).endswith(("’s", "'s")) else m.group(0)
         if name in skip or not name:
             continue
-        pattern = rf"\b{re.escape(name.lower())}"
-        if not re.search(pattern, joined_low) and not re.search(pattern, names_low):
+        low = name.lower()
+        if not _word_start_in(low, joined_low) and not _word_start_in(low, names_low):
             reasons.append(f"name {name!r} not in cited sentences")
+    if closest is not None:
+        first = similarity.scores(text, [closest.text])
+        if first and first[0] >= min_similarity + SIMILARITY_MARGIN:
+            return Verdict(not reasons, first[0], reasons)
     scores = similarity.scores(text, [ev.text for ev in evidence])
     best = max(scores) if scores else 0.0
     if best < min_similarity:
