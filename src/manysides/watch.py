@@ -329,7 +329,7 @@ def _item_reader(settings: Settings, feed_title: str | None) -> tuple[Any, str |
     """The ingest stage's reader for feed items (its fetcher keeps per-host politeness)."""
     from manysides.ingest import sources
 
-    return sources._Reader(settings, {}), sources._feed_outlet(feed_title)
+    return sources.Reader(settings, {}), sources.feed_outlet(feed_title)
 
 
 def _read_local_feed(

@@ -570,8 +570,6 @@ def _reason(exc: BaseException) -> str:
     return str(exc) or type(exc).__name__
 
 
-_Reader = Reader  # the names manysides.watch first used
-_feed_outlet = feed_outlet
 
 __all__ = [
     "Overrides", "Reader", "article_id", "build_article", "build_html_article", "count_files",
