@@ -16,8 +16,9 @@ import pytest
 from click.testing import CliRunner
 
 from manysides.cli import main
+from manysides.errors import InputError
 from manysides.ingest import article_id, ingest, read_inputs, store_articles
-from manysides.ingest.sources import decode_bytes
+from manysides.ingest.sources import decode_bytes, load_manifest
 from manysides.models import Article, Failure
 from manysides.settings import Settings
 from manysides.store import Store
@@ -270,6 +271,25 @@ def test_manifest_overrides_csv_and_json(seed_paths: dict[str, Path], tmp_path: 
     report = ingest([str(copy)], Store.memory(), settings=FAST, manifest=str(bad))
     assert report.failed[0].input == str(bad) and "not valid JSON" in report.failed[0].reason
     assert len(report.new) == 1  # the inputs still go in
+
+
+def test_manifest_is_parsed_once_per_version(tmp_path: Path) -> None:
+    # A worker reads a batch in many small chunks; each chunk must not parse the manifest again,
+    # but an edited manifest must be read anew.
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text("path_or_url,outlet\na.txt,Breitbart News\n", encoding="utf-8")
+    first = load_manifest(str(manifest))
+    assert load_manifest(str(manifest)) is first
+    assert first[str((tmp_path / "a.txt").resolve())].outlet == "Breitbart News"
+    with pytest.raises(TypeError):
+        first["x"] = first[str((tmp_path / "a.txt").resolve())]  # type: ignore[index]
+    manifest.write_text("path_or_url,outlet\na.txt,South China Morning Post\n",
+                        encoding="utf-8")
+    assert load_manifest(str(manifest))[str((tmp_path / "a.txt").resolve())].outlet == (
+        "South China Morning Post")
+    manifest.unlink()
+    with pytest.raises(InputError, match="manifest cannot be read"):
+        load_manifest(str(manifest))
 
 
 def test_feed_file_with_relative_file_url_and_missing_links(tmp_path: Path,
