@@ -9,8 +9,10 @@ store.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import itertools
 import multiprocessing
 import os
+from collections import deque
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
@@ -35,26 +37,21 @@ def run_in_processes(
     """Call ``fn(task)`` for every task on ``workers`` spawned processes.
 
     ``fn`` must be picklable (a module-level function or a ``functools.partial`` of one).
-    ``on_result(task, result)`` runs here, in this process, as each task finishes (not in
-    task order).  An exception raised by ``fn`` propagates and stops the run.
+    ``on_result(task, result)`` runs here, in this process, in task order: what it does
+    with one result may depend on the results before it (the analyze stage links surnames to
+    the full names seen so far), so the outcome must not depend on which worker was faster.
+    An exception raised by ``fn`` propagates and stops the run.
     """
     ctx = multiprocessing.get_context("spawn")
     with cf.ProcessPoolExecutor(
         max_workers=workers, mp_context=ctx, initializer=set_worker_threads, initargs=(1,)
     ) as pool:
         stream = iter(tasks)
-        pending: dict[cf.Future[R], T] = {}
-
-        def submit_next() -> None:
-            task = next(stream, None)
-            if task is not None:
-                pending[pool.submit(fn, task)] = task
-
-        for _ in range(2 * workers):
-            submit_next()
-        while pending:
-            finished, _ = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
-            for fut in finished:
-                task = pending.pop(fut)
-                on_result(task, fut.result())
-                submit_next()
+        window: deque[tuple[cf.Future[R], T]] = deque(
+            (pool.submit(fn, task), task) for task in itertools.islice(stream, 2 * workers)
+        )
+        while window:
+            future, task = window.popleft()
+            on_result(task, future.result())
+            for nxt in itertools.islice(stream, 1):
+                window.append((pool.submit(fn, nxt), nxt))

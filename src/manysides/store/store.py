@@ -42,7 +42,10 @@ def default_db_url() -> str:
 
 
 def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+    # Microseconds: pending work is taken in (ingested_at, id) order, and with whole seconds
+    # the order of articles stored within one second would follow their ids, not their
+    # arrival, and so depend on how fast the ingest ran (the local and Ray engines differed).
+    return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
 @dataclass
