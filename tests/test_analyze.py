@@ -13,7 +13,7 @@ from manysides.analyze import (
     runner,
 )
 from manysides.analyze.sentences import split_sentences
-from manysides.models import Article, ArticleAnalysis
+from manysides.models import Article, ArticleAnalysis, to_dict
 from manysides.settings import Settings
 
 SETTINGS = Settings(workers=1)
@@ -143,6 +143,51 @@ def test_analyze_pending_process_pool(fresh_store, monkeypatch):
     ids = [a.id for a in fresh_store.iter_articles(with_analysis=True) if a.analysis]
     assert len(ids) == 5
     assert set(fresh_store.get_vectors(ids, "doc")) == set(ids)
+
+
+PORT_STRIKE = {
+    "k1": ("2024-05-06", "Port strike spreads\nZoran Karic, the director of the port of Ostrel, "
+           "said on Monday that the strike had stopped every crane. Karic asked the unions to "
+           "return to talks."),
+    "k2": ("2024-05-07", "Cranes idle for a second day\nThe cranes in Ostrel stood idle on "
+           "Tuesday. Karic said the losses were mounting, and Morris said the union would not "
+           "back down."),
+    "k3": ("2024-05-08", "Union leader speaks\nZofia Karic, a union organiser in Ostrel, said on "
+           "Wednesday that the dockers wanted safer shifts. Helen Morris, the union's chair, "
+           "agreed."),
+}
+
+
+def _analysed_port_strike(order: list[str], batch_size: int, workers: int, monkeypatch) -> dict:
+    from manysides.store import Store
+
+    monkeypatch.setattr(runner, "BATCH_SIZE", batch_size)
+    monkeypatch.setattr(runner, "_POOL_MIN_ARTICLES", 2)
+    store = Store.memory()
+    for key in order:
+        published, text = PORT_STRIKE[key]
+        store.add_article(Article(id=key, source=f"{key}.txt", text=text,
+                                  title=text.split("\n")[0], published=published))
+    analyze_pending(store, settings=Settings(workers=workers))
+    out = {a.id: to_dict(a.analysis) for a in store.iter_articles(with_analysis=True)}
+    store.close()
+    return out
+
+
+def test_surnames_link_the_same_however_the_run_is_batched(monkeypatch):
+    # "Karic" alone (k2) could be Zoran Karic (k1) or Zofia Karic (k3): ambiguous, so it must
+    # stay unlinked whichever of them was analysed first; "Morris" has one candidate.
+    # Linking as batches arrived gave "zoran-karic" when k1 came in a batch before k3.
+    runs = [_analysed_port_strike(order, size, workers, monkeypatch) for order, size, workers in (
+        (["k1", "k2", "k3"], 1, 1),
+        (["k3", "k2", "k1"], 1, 1),
+        (["k1", "k2", "k3"], 3, 1),
+        (["k2", "k1", "k3"], 1, 2),
+    )]
+    assert all(run == runs[0] for run in runs[1:])
+    keys = {e["key"] for e in runs[0]["k2"]["entities"] if e["type"] == "PERSON"}
+    assert "helen-morris" in keys and "karic" in keys
+    assert not keys & {"zoran-karic", "zofia-karic"}
 
 
 def test_cli_show_prints_stored_analysis(tmp_path):

@@ -59,6 +59,21 @@ def test_rerun_is_idempotent(seeds_dir: Path, fresh_store: Store) -> None:
     assert fresh_store.count_articles() == 5
 
 
+def test_articles_analysed_by_ingest_get_their_story_on_the_next_run(
+    seeds_dir: Path, fresh_store: Store
+) -> None:
+    """``ingest --analyze`` (or a run killed after analysing) leaves analysed articles without
+    a story: the next run assigns them, though it has nothing new to analyse."""
+    from manysides.analyze import analyze_pending
+    from manysides.ingest import ingest
+
+    ingest([str(seeds_dir)], fresh_store, settings=Settings())
+    assert len(analyze_pending(fresh_store, settings=Settings())) == 5
+    result = pipeline.run([str(seeds_dir)], fresh_store, settings=Settings())
+    assert result.analyzed == [] and len(result.stories) == 1
+    assert fresh_store.article_ids_without_story() == []
+
+
 def test_bad_input_is_reported_and_the_batch_goes_on(seeds_paths_and_bad: list[str]) -> None:
     result = CliRunner().invoke(main, ["analyze", *seeds_paths_and_bad])
     assert result.exit_code == 1

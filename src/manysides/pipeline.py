@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from manysides.models import Article, Failure, Story, to_dict
 from manysides.settings import Settings
 from manysides.store import Store
-from manysides.workers import run_in_processes
+from manysides.workers import map_in_processes
 
 if TYPE_CHECKING:
     import numpy as np
@@ -81,7 +81,9 @@ def run(
 def update(
     store: Store, *, settings: Settings | None = None, progress: Progress | None = None
 ) -> tuple[list[str], list[str]]:
-    """Analyse what is not yet analysed, assign it to stories, refresh those stories.
+    """Analyse what is not yet analysed, assign every analysed article without a story (also
+    those analysed by a run that stopped before assigning them: ``ingest --analyze``, a
+    kill), and refresh the stories touched.
 
     Returns (analysed article ids, touched story ids).
     """
@@ -93,7 +95,8 @@ def update(
         store, settings=settings,
         progress=(lambda done: progress("analyze", done, 0)) if progress else None,
     )
-    story_ids = assign_stories(store, analyzed, settings=settings) if analyzed else []
+    unassigned = store.article_ids_without_story()
+    story_ids = assign_stories(store, unassigned, settings=settings) if unassigned else []
     refresh_stories(store, story_ids, settings=settings, progress=progress)
     return analyzed, story_ids
 
@@ -136,7 +139,8 @@ def refresh_stories(
     workers = min(settings.workers or os.cpu_count() or 1, max(1, len(ids) // 4))
     if workers > 1 and len(ids) >= POOL_MIN_STORIES:
         work = functools.partial(compare_and_summarize, settings=replace(settings, workers=1))
-        run_in_processes(work, tasks, workers=workers, on_result=save)
+        for task, result in map_in_processes(work, tasks, workers=workers):
+            save(task, result)
     else:
         for task in tasks:
             save(task, compare_and_summarize(task, settings=settings))

@@ -94,21 +94,10 @@ def read_feeds_file(path: str | Path) -> list[str]:
 
 def update_stories(store: Store, settings: Settings) -> list[str]:
     """Analyse pending articles, assign every analysed article without a story, refresh the
-    stories touched (comparison, summary).  Returns the story ids touched."""
-    from manysides.analyze import analyze_pending
-    from manysides.cluster import assign_stories
+    stories touched (``manysides.pipeline.update``).  Returns the story ids touched."""
+    from manysides.pipeline import update
 
-    analyze_pending(store, settings=settings)
-    ids = store.article_ids_without_story()  # also those a killed run analysed, not assigned
-    if not ids:
-        return []
-    story_ids = assign_stories(store, ids, settings=settings)
-    try:
-        from manysides.pipeline import refresh_stories
-    except ImportError:  # pragma: no cover - the pipeline module is part of the package
-        return story_ids
-    refresh_stories(store, story_ids, settings=settings)
-    return story_ids
+    return update(store, settings=settings)[1]
 
 
 class Watcher:

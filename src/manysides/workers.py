@@ -13,7 +13,7 @@ import itertools
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -27,20 +27,15 @@ def set_worker_threads(threads: int) -> None:
         os.environ[var] = str(threads)
 
 
-def run_in_processes(
-    fn: Callable[[T], R],
-    tasks: Iterable[T],
-    *,
-    workers: int,
-    on_result: Callable[[T, R], None],
-) -> None:
-    """Call ``fn(task)`` for every task on ``workers`` spawned processes.
+def map_in_processes(
+    fn: Callable[[T], R], tasks: Iterable[T], *, workers: int
+) -> Iterator[tuple[T, R]]:
+    """``(task, fn(task))`` for every task, computed on ``workers`` spawned processes.
 
     ``fn`` must be picklable (a module-level function or a ``functools.partial`` of one).
-    ``on_result(task, result)`` runs here, in this process, in task order: what it does
-    with one result may depend on the results before it (the analyze stage links surnames to
-    the full names seen so far), so the outcome must not depend on which worker was faster.
-    An exception raised by ``fn`` propagates and stops the run.
+    Pairs come back to this process in task order, whichever worker was faster, so what the
+    caller does with one result may depend on the results before it.  An exception raised by
+    ``fn`` propagates and stops the run; the pool lives while the iterator is consumed.
     """
     ctx = multiprocessing.get_context("spawn")
     with cf.ProcessPoolExecutor(
@@ -52,6 +47,7 @@ def run_in_processes(
         )
         while window:
             future, task = window.popleft()
-            on_result(task, future.result())
+            result = future.result()
             for nxt in itertools.islice(stream, 1):
                 window.append((pool.submit(fn, nxt), nxt))
+            yield task, result

@@ -12,8 +12,9 @@ one, with character offsets).  Steps, each a function below:
    "Zhuo Hua, an international affairs expert at ...");
 4. resolve role nouns ("the Russian leader") to the person holding that title;
 5. resolve third-person pronouns to the most recent person;
-6. across articles (``link_surnames``): a surname-only person goes to the unique full name
-   with that surname seen in articles published within a week.
+6. across articles (``link_across``): a surname-only person goes to the unique full name
+   with that surname in the articles published within a week of it (every full name is
+   indexed before any surname is looked up, so the order of the articles does not matter).
 
 The knowledge (aliases, metonyms, demonyms, roles, junk) is data:
 ``src/manysides/data/entities.toml``.
@@ -698,3 +699,19 @@ def link_surnames(analysis: ArticleAnalysis, published: str | None, index: NameI
                 q.speaker = new_key
         changed = True
     return changed
+
+
+def link_across(items: Iterable[tuple[ArticleAnalysis, str | None]]) -> list[int]:
+    """Link surname-only people across ``(analysis, published)`` pairs; returns the positions
+    of the analyses changed (in place).
+
+    Every full name of every pair is indexed before any surname is looked up, so the outcome
+    does not depend on the pairs' order: "Karic" goes to "Zoran Karic" only if no other
+    "... Karic" appears within the window anywhere in ``items``.
+    """
+    pairs = list(items)
+    index = NameIndex()
+    for analysis, published in pairs:
+        index.add(analysis, published)
+    return [i for i, (analysis, published) in enumerate(pairs)
+            if link_surnames(analysis, published, index)]

@@ -3,7 +3,7 @@
 ``analyze_batch`` is pure (articles in, analyses and vectors out) so it runs the same in this
 process, in a process pool or inside a Ray actor; ``analyze_pending`` finds the stored articles
 lacking an analysis at ``ANALYSIS_VERSION``, runs batches on ``settings.workers`` processes
-(each loads its models once) and saves each result as it arrives.
+(each loads its models once) and saves each result as it arrives (``AnalysisSaver``).
 
 Per batch: sentences (own splitter) -> NER (spaCy tok2vec + ner only, paragraphs piped in one
 stream) -> entities/mentions -> quotes (the parser runs only on sentences with an attribution
@@ -12,6 +12,10 @@ the title and the lead sentences (one sorted, batched ONNX run for the whole bat
 sentences are embedded only when a story of two or more articles needs them for its claims
 (``embed_sentences``): a story of one article has nothing to align, and embedding is most of
 this stage's cost.
+
+Surname-only people are linked across articles once every article of the run is analysed
+(``AnalysisSaver.finish``), so the outcome does not depend on how the articles were batched or
+which worker finished first: the local and Ray engines store the same analyses.
 """
 
 from __future__ import annotations
@@ -27,12 +31,18 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from manysides.analyze.embed import Embedder
-from manysides.analyze.entities import NameIndex, Span, link_surnames, resolve_entities
+from manysides.analyze.entities import (
+    NameIndex,
+    Span,
+    link_across,
+    link_surnames,
+    resolve_entities,
+)
 from manysides.analyze.sentences import split_sentences
 from manysides.errors import ModelError
 from manysides.models import Article, ArticleAnalysis, Failure, Sentence
 from manysides.settings import Settings
-from manysides.workers import run_in_processes
+from manysides.workers import map_in_processes
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -90,11 +100,19 @@ def _lead_indices(article: Article, sentences: list[Sentence]) -> list[int]:
 
 
 def analyze_batch(articles: list[Article], *, settings: Settings) -> list[Result]:
-    """Analyse ``articles``: one ``(ArticleAnalysis, {"doc": 384-d unit vector})`` each.
+    """Analyse ``articles``: one ``(ArticleAnalysis, {"doc": 384-d unit vector})`` each, with
+    surname-only people linked to the full names found in the other articles (``link_across``).
 
     Pure (no store); models are loaded once per process.  A failing extractor leaves its field
     empty for that article (logged with the article id and reason); the rest goes on.
     """
+    results = _analyze_each(articles, settings)
+    link_across((analysis, art.published)
+                for art, (analysis, _) in zip(articles, results, strict=True))
+    return results
+
+
+def _analyze_each(articles: list[Article], settings: Settings) -> list[Result]:
     from manysides.analyze.dates import extract_dates
     from manysides.analyze.embed import load_embedder
     from manysides.analyze.nlp import load_spacy
@@ -130,13 +148,6 @@ def analyze_batch(articles: list[Article], *, settings: Settings) -> list[Result
                 log.warning("article %s: %s extraction failed: %s", art.id, name, exc,
                             exc_info=True)
         analyses.append(analysis)
-
-    index = NameIndex()
-    for art, analysis in zip(articles, analyses, strict=True):
-        index.add(analysis, art.published)
-    for art, analysis in zip(articles, analyses, strict=True):
-        link_surnames(analysis, art.published, index)
-
     return _with_vectors(articles, analyses, embedder)
 
 
@@ -213,10 +224,15 @@ def embed_sentences(analyses: list[ArticleAnalysis], *, settings: Settings) -> l
 # -- the stage over the store ---------------------------------------------------------------
 
 
-def _safe_batch(articles: list[Article], settings: Settings) -> list[Result | str]:
-    """``analyze_batch``; if it fails, each article alone, a failing one giving its reason."""
+def analyze_each(articles: list[Article], *, settings: Settings) -> list[Result | str]:
+    """Each article's ``(analysis, vectors)``, or the reason (a string) its analysis failed.
+
+    The engines' analyze step: no linking across articles (``AnalysisSaver`` does that once
+    the whole run is in).  If the batch fails, each article runs alone, so one bad article
+    costs only itself; a model that cannot load (``ModelError``) stops the run.
+    """
     try:
-        return list(analyze_batch(articles, settings=settings))
+        return list(_analyze_each(articles, settings))
     except ModelError:
         raise
     except Exception as exc:
@@ -225,8 +241,56 @@ def _safe_batch(articles: list[Article], settings: Settings) -> list[Result | st
             return [f"{type(exc).__name__}: {exc}"]
     out: list[Result | str] = []
     for art in articles:
-        out += _safe_batch([art], settings)
+        out += analyze_each([art], settings=settings)
     return out
+
+
+class AnalysisSaver:
+    """Writes analysed batches to the store as they arrive, then links surnames across the run.
+
+    ``add(batch, outcome)`` saves each analysis with its vectors (a string outcome is recorded
+    as a ``Failure``) and indexes its full person names; ``finish()`` gives every
+    surname-only person the unique full name with that surname seen anywhere in the run
+    within a week (``link_surnames``), re-saves the analyses that changed and returns the ids
+    saved.  Indexing everything before linking makes the result independent of the batches'
+    order and make-up.
+    """
+
+    def __init__(self, store: Store, progress: Callable[[int], None] | None = None) -> None:
+        self.store = store
+        self.progress = progress
+        self.index = NameIndex()
+        self.saved: list[str] = []
+        self.handled = 0
+        self._surname_only: list[tuple[str, str | None]] = []
+
+    def add(self, batch: list[Article], outcome: list[Result | str]) -> None:
+        """Save one batch's outcome (in batch order)."""
+        for art, res in zip(batch, outcome, strict=True):
+            if isinstance(res, str):  # bad input: recorded, the rest goes on
+                self.store.record_failure(Failure(input=art.source or art.id,
+                                                  reason=f"analyze: {res}"))
+                continue
+            analysis, vectors = res
+            self.index.add(analysis, art.published)
+            if any(e.type == "PERSON" and len(e.name.split()) == 1 for e in analysis.entities):
+                self._surname_only.append((art.id, art.published))
+            self.store.save_analysis(art.id, analysis, vectors)
+            self.saved.append(art.id)
+        self.handled += len(batch)
+        if self.progress is not None:
+            self.progress(self.handled)
+
+    def finish(self) -> list[str]:
+        """Link surname-only people to the run's full names; the ids saved, in order."""
+        for art_id, published in self._surname_only:
+            art = self.store.get_article(art_id)
+            if art is not None and art.analysis is not None and link_surnames(
+                art.analysis, published, self.index
+            ):
+                self.store.save_analysis(art_id, art.analysis)
+        self._surname_only = []
+        return self.saved
 
 
 def _batches(store: Store, ids: list[str], size: int) -> Iterator[list[Article]]:
@@ -244,7 +308,8 @@ def analyze_pending(
 
     Batches run on ``settings.workers`` processes (0: one per core) when there are enough
     articles; each result is saved with its vectors as it arrives (``progress(n)`` is called
-    with the number of articles handled so far).  Analyses already stored are re-used.  An
+    with the number of articles handled so far) and surname-only people are linked across
+    the run at the end (``AnalysisSaver``).  Analyses already stored are re-used.  An
     article whose analysis fails is recorded as a ``Failure`` (its source and the reason) and
     left out; the others go on.
     """
@@ -253,51 +318,13 @@ def analyze_pending(
         return []
     workers = settings.workers or os.cpu_count() or 1
     workers = max(1, min(workers, (len(ids) + BATCH_SIZE - 1) // BATCH_SIZE))
-    index = NameIndex()
-    done: list[str] = []
-    handled = [0]
-    unresolved: list[tuple[str, str | None]] = []
-
-    def save(batch: list[Article], outcome: list[Result | str]) -> None:
-        results: list[tuple[Article, Result]] = []
-        for art, res in zip(batch, outcome, strict=True):
-            if isinstance(res, str):  # bad input: recorded, the rest goes on
-                store.record_failure(Failure(input=art.source or art.id,
-                                             reason=f"analyze: {res}"))
-            else:
-                results.append((art, res))
-        for art, (analysis, _) in results:
-            index.add(analysis, art.published)
-        for art, (analysis, vectors) in results:
-            link_surnames(analysis, art.published, index)
-            if any(e.type == "PERSON" and len(e.name.split()) == 1 for e in analysis.entities):
-                unresolved.append((art.id, art.published))
-            store.save_analysis(art.id, analysis, vectors)
-            done.append(art.id)
-        handled[0] += len(batch)
-        if progress is not None:
-            progress(handled[0])
-
+    saver = AnalysisSaver(store, progress)
+    batches = _batches(store, ids, BATCH_SIZE)
     if workers == 1 or len(ids) < _POOL_MIN_ARTICLES:
-        for batch in _batches(store, ids, BATCH_SIZE):
-            save(batch, _safe_batch(batch, settings))
+        for batch in batches:
+            saver.add(batch, analyze_each(batch, settings=settings))
     else:
-        _run_pool(store, ids, settings, workers, save)
-
-    # Articles analysed before the full name of their surname-only people was seen.
-    for art_id, published in unresolved:
-        art = store.get_article(art_id)
-        if art is not None and art.analysis is not None and link_surnames(
-            art.analysis, published, index
-        ):
-            store.save_analysis(art_id, art.analysis)
-    return done
-
-
-def _run_pool(store: Store, ids: list[str], settings: Settings, workers: int, save) -> None:
-    run_in_processes(
-        functools.partial(_safe_batch, settings=replace(settings, workers=1)),
-        _batches(store, ids, BATCH_SIZE),
-        workers=workers,
-        on_result=save,
-    )
+        work = functools.partial(analyze_each, settings=replace(settings, workers=1))
+        for batch, outcome in map_in_processes(work, batches, workers=workers):
+            saver.add(batch, outcome)
+    return saver.finish()

@@ -36,8 +36,9 @@ ENGINES = ("local", "ray")
 Result = tuple[ArticleAnalysis, dict[str, "np.ndarray"]]
 ReadFn = Callable[..., Iterable[Article | Failure]]
 """``read_inputs(inputs, *, settings, manifest=None)``-shaped: inputs -> articles/failures."""
-AnalyzeFn = Callable[..., list[Result]]
-"""``analyze_batch(articles, *, settings)``-shaped: articles -> (analysis, vectors) each."""
+AnalyzeFn = Callable[..., list["Result | str"]]
+"""``analyze_each(articles, *, settings)``-shaped: articles -> (analysis, vectors) each, or
+the reason (a string) an article's analysis failed."""
 Progress = Callable[[str], None]
 
 
@@ -110,7 +111,7 @@ def get_engine(
     """The engine called ``name`` ("local" or "ray"); ``address``: a Ray cluster to join.
 
     ``read_fn``/``analyze_fn`` replace the stage functions (default: ``manysides.ingest.
-    read_inputs`` and ``manysides.analyze.analyze_batch``); tests use small ones.
+    read_inputs`` and ``manysides.analyze.analyze_each``); tests use small ones.
     """
     if name == "local":
         from manysides.engine.local import LocalEngine
@@ -134,9 +135,9 @@ def default_read_fn() -> ReadFn:
 
 
 def default_analyze_fn() -> AnalyzeFn:
-    from manysides.analyze import analyze_batch
+    from manysides.analyze import analyze_each
 
-    return analyze_batch
+    return analyze_each
 
 
 def expand_inputs(inputs: Sequence[str]) -> list[str]:
@@ -210,31 +211,14 @@ def pending_batches(store: Store, size: int | None = None) -> Iterator[list[Arti
 
 def save_results(
     store: Store,
-    batches: Iterable[tuple[list[Article], list[Result]]],
+    batches: Iterable[tuple[list[Article], list[Result | str]]],
     progress: Callable[[int], None] | None = None,
 ) -> list[str]:
-    """Save analysed batches in order, as ``analyze_pending`` does: surname-only people are
-    linked to full names seen so far, then once more at the end.  Returns the ids saved."""
-    from manysides.analyze.entities import NameIndex, link_surnames
+    """Save analysed batches in order, as ``analyze_pending`` does (``AnalysisSaver``: failures
+    recorded, surname-only people linked across the run at the end).  Returns the ids saved."""
+    from manysides.analyze.runner import AnalysisSaver
 
-    index = NameIndex()
-    done: list[str] = []
-    unresolved: list[tuple[str, str | None]] = []
-    for batch, results in batches:
-        for art, (analysis, _) in zip(batch, results, strict=True):
-            index.add(analysis, art.published)
-        for art, (analysis, vectors) in zip(batch, results, strict=True):
-            link_surnames(analysis, art.published, index)
-            if any(e.type == "PERSON" and len(e.name.split()) == 1 for e in analysis.entities):
-                unresolved.append((art.id, art.published))
-            store.save_analysis(art.id, analysis, vectors)
-            done.append(art.id)
-        if progress is not None:
-            progress(len(done))
-    for art_id, published in unresolved:
-        art = store.get_article(art_id)
-        if art is not None and art.analysis is not None and link_surnames(
-            art.analysis, published, index
-        ):
-            store.save_analysis(art_id, art.analysis)
-    return done
+    saver = AnalysisSaver(store, progress)
+    for batch, outcome in batches:
+        saver.add(batch, outcome)
+    return saver.finish()
