@@ -9,9 +9,12 @@ store.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import ctypes
+import gc
 import itertools
 import multiprocessing
 import os
+import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
@@ -25,6 +28,26 @@ def set_worker_threads(threads: int) -> None:
     os.environ["MANYSIDES_ORT_THREADS"] = str(threads)
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[var] = str(threads)
+
+
+def release_memory() -> None:
+    """Collect garbage and hand the C heap's free pages back to the OS (glibc ``malloc_trim``).
+
+    A long-lived worker otherwise keeps the high-water mark of every batch it ran: with
+    ``WORKER_ENV``, Ray's analyze actors end 1,500 articles about 50 MiB smaller each.
+    """
+    gc.collect()
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL("libc.so.6").malloc_trim(0)
+        except (OSError, AttributeError):  # not glibc (musl): nothing to trim
+            pass
+
+
+# Environment for worker processes started by an engine (Ray's ``runtime_env``): glibc gives
+# each thread its own heap arena, up to 8 per core, and a Ray worker runs many threads whose
+# arenas keep their free pages.
+WORKER_ENV = {"MALLOC_ARENA_MAX": "2"}
 
 
 def map_in_processes(

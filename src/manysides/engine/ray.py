@@ -34,7 +34,7 @@ from manysides.errors import ManysidesError
 from manysides.models import Article, Failure
 from manysides.settings import Settings
 from manysides.store import Store
-from manysides.workers import set_worker_threads
+from manysides.workers import WORKER_ENV, release_memory, set_worker_threads
 
 if TYPE_CHECKING:
     import numpy as np
@@ -85,6 +85,7 @@ class AnalyzeStage:
             articles = pickle.loads(payload)
             out["i"].append(int(i))
             out["results"].append(pickle.dumps(self.analyze_fn(articles, settings=self.settings)))
+        release_memory()
         return out
 
 
@@ -113,7 +114,8 @@ class RayEngine(ReadAndStore):
         self._owns_ray = False
         if not ray.is_initialized():
             kwargs: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False,
-                                      "logging_level": logging.WARNING}
+                                      "logging_level": logging.WARNING,
+                                      "runtime_env": {"env_vars": dict(WORKER_ENV)}}
             if address:
                 kwargs["address"] = address
             else:
