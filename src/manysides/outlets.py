@@ -201,15 +201,22 @@ def _norm_name(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", name.casefold()).strip().removeprefix("the ")
 
 
+@functools.lru_cache(maxsize=4)
+def _profiles_by_name(path: str | None = None) -> dict[str, OutletProfile]:
+    """Normalised names and aliases -> profile of ``load_profiles(path)`` (the first profile to
+    claim a name keeps it)."""
+    out: dict[str, OutletProfile] = {}
+    for profile in load_profiles(path):
+        for name in (profile.name, *profile.aliases):
+            out.setdefault(_norm_name(name), profile)
+    return out
+
+
 def get_profile(name: str | None) -> OutletProfile | None:
     """The profile whose name or alias is ``name`` (case and "The " ignored), else ``None``."""
     if not name:
         return None
-    key = _norm_name(name)
-    for profile in load_profiles():
-        if key in {_norm_name(n) for n in (profile.name, *profile.aliases)}:
-            return profile
-    return None
+    return _profiles_by_name().get(_norm_name(name))
 
 
 def profile_for_url(url: str | None) -> OutletProfile | None:
