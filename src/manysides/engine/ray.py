@@ -43,7 +43,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 READ_BATCH = 8  # input files per CleanStage call
-ANALYZE_WINDOW = 128  # analyze batches per dataset: bounds memory; actors (models) load per window
+ANALYZE_WINDOW = 64  # analyze batches per dataset: actors (models) load per window, which bounds
+# their growth (spaCy vocabulary, heap): at 128 a 10,000-article Ray run peaked at 2.02 GiB PSS
 
 
 class CleanStage:
