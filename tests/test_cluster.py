@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 from collections import defaultdict
+from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -12,9 +13,10 @@ import pytest
 from click.testing import CliRunner
 
 from manysides.cluster import assign_stories, choose_anchor, recluster, story_id_for, story_index
-from manysides.cluster.assign import score_candidates
+from manysides.cluster.assign import MemberCache, score_candidates
 from manysides.cluster.features import article_features, load_config
 from manysides.cluster.index import StoryIndex, index_path
+from manysides.cluster.story import MemberInfo
 from manysides.models import Article, ArticleAnalysis, Entity
 from manysides.settings import Settings
 from manysides.store import Store
@@ -135,32 +137,80 @@ def test_incremental_one_by_one_equals_recluster(two_events: Store) -> None:
 
 
 def test_candidates_come_from_the_index_not_all_stories(fresh_store: Store) -> None:
-    """With hundreds of stories over a year, an article is scored against a bounded few."""
+    """With hundreds of stories over a year, the index holds the last few weeks and an
+    article is scored against a bounded few; a late article finds its story in the store."""
     config = load_config()
     rng = np.random.default_rng(0)
-    ids = []
+    ids, days = [], {}
     for i in range(400):
-        day = 738600 + int(rng.integers(0, 365))
-        from datetime import date
-
+        days[f"s{i}"] = 738600 + int(rng.integers(0, 365))
         _add(fresh_store, f"s{i}", _unit(1000 + i), {f"person-{i}": 1},
-             date.fromordinal(day).isoformat())
+             date.fromordinal(days[f"s{i}"]).isoformat())
         ids.append(f"s{i}")
     assign_stories(fresh_store, ids, settings=Settings())
     index = story_index(fresh_store)
-    assert len(index) == 400
-    probe = fresh_store.get_article("s7", with_analysis=True)
-    feats = article_features(probe, fresh_store.get_vectors(["s7"], "doc")["s7"], config)
+    live = {story_id_for(a) for a, d in days.items() if d >= max(days.values()) - 30}
+    assert set(index.entries) == live and 10 < len(live) < 60
+    old = min(days, key=days.get)  # the oldest story: long expired from the index
+    assert story_id_for(old) not in index.entries
+    probe = fresh_store.get_article(old, with_analysis=True)
+    feats = article_features(probe, fresh_store.get_vectors([old], "doc")[old], config)
+    index.cover(fresh_store, feats.day)
+    assert story_id_for(old) in index.entries
+    assert len(index) < len(live) + 40  # only stories near its day came back
     gathered = set(index.nearest(feats.vector, config["candidates"]["ann_k"]))
     gathered |= index.sharing(list(feats.entities), per_key=config["candidates"]["per_entity"],
                               max_keys=config["candidates"]["entities"])
     assert len(gathered) <= config["candidates"]["ann_k"] + 1  # neighbours + by name, not 400
     scored = score_candidates(feats, index, config)
     assert 0 < len(scored) <= config["candidates"]["max_scored"]
-    assert scored[0][2] == story_id_for("s7")
+    assert scored[0][2] == story_id_for(old)
 
 
-def test_index_is_persisted_beside_a_sqlite_file_and_checked(tmp_path: Path) -> None:
+def test_a_late_article_joins_its_expired_story(fresh_store: Store) -> None:
+    """Stories fall out of the index as the news moves on; an article published back then,
+    arriving months later, still joins its story rather than founding a duplicate."""
+    event = _unit(7)
+    _add(fresh_store, "early", _unit(70, event, 0.3), {"li-shangfu": 3, "moscow": 1},
+         "2023-01-10")
+    assign_stories(fresh_store, ["early"], settings=Settings())
+    later = []
+    for i in range(60):  # two months of other news, one story a day
+        aid = f"n{i}"
+        _add(fresh_store, aid, _unit(900 + i), {f"other-{i}": 2},
+             (date(2023, 1, 12) + timedelta(days=i)).isoformat())
+        later.append(aid)
+    assign_stories(fresh_store, later, settings=Settings())
+    index = story_index(fresh_store)
+    assert story_id_for("early") not in index.entries
+    assert len(index) <= 31
+    _add(fresh_store, "late", _unit(71, event, 0.3), {"li-shangfu": 2, "moscow": 1},
+         "2023-01-11")
+    assign_stories(fresh_store, ["late"], settings=Settings())
+    assert fresh_store.get_article("late").story_id == story_id_for("early")
+    assert fresh_store.get_story(story_id_for("early")).articles == ["early", "late"]
+    assert story_id_for("early") not in index.entries  # expired again once saved
+
+
+def test_member_cache_forgets_expired_and_least_recent_stories() -> None:
+    def info(aid: str) -> MemberInfo:
+        return MemberInfo(id=aid, title=aid, outlet=None, published="2023-04-16")
+
+    cache = MemberCache(limit=4)
+    for sid, aids in (("old", ["a", "b"]), ("mid", ["c", "d"]), ("new", ["e"])):
+        for aid in aids:
+            cache.add(sid, info(aid))
+    cache.add("new", info("e"))  # the same member again: counted once
+    assert len(cache) == 5
+    cache.of("old")  # touched: now the most recent
+    cache.trim()  # over the limit: the least recently touched story goes
+    assert len(cache) == 3 and set(cache.of("mid")) == set()
+    assert set(cache.of("old")) == {"a", "b"}
+    cache.forget(["old", "gone"])
+    assert len(cache) == 1 and set(cache.of("new")) == {"e"}
+
+
+def test_index_is_persisted_beside_a_sqlite_file_and_reconciled(tmp_path: Path) -> None:
     db = tmp_path / "news.db"
     store = Store(str(db))
     for i in range(3):
@@ -169,18 +219,46 @@ def test_index_is_persisted_beside_a_sqlite_file_and_checked(tmp_path: Path) -> 
     story_index(store).maybe_save(force=True)
     path = index_path(store)
     assert path is not None and Path(str(path) + ".hnsw").exists()
-    loaded = StoryIndex.load(path)
-    assert loaded is not None and loaded.matches(store)
-    assert set(loaded.entries) == {story_id_for("a0")}
-    # another writer changes the stories: the saved index no longer matches and is rebuilt
+    loaded = StoryIndex.load(path, store)
+    assert loaded is not None and set(loaded.entries) == {story_id_for("a0")}
+    held = story_index(store).entries[story_id_for("a0")]
+    assert np.allclose(loaded.entries[story_id_for("a0")].centroid, held.centroid)
+    assert loaded.entries[story_id_for("a0")].count == 3
+    # another writer adds a story: a process loading the files picks it up from the store
     _add(store, "b0", _unit(50), {"y": 1}, "2023-04-12")
     other = Store(str(db))
     assign_stories(other, ["b0"], settings=Settings())
-    assert not loaded.matches(store)
     fresh = story_index(Store(str(db)))
-    assert len(fresh) == 2
+    assert set(fresh.entries) == {story_id_for("a0"), story_id_for("b0")}
+    assert fresh.nearest(_unit(50), 1) == [story_id_for("b0")]
     store.close()
     other.close()
+
+
+def test_index_files_keep_only_the_live_window(tmp_path: Path) -> None:
+    """Saved and loaded again, the index holds the same live stories; expired graph nodes are
+    reused by new stories, so the graph does not grow with the store's history."""
+    db = tmp_path / "news.db"
+    store = Store(str(db))
+    ids = []
+    for i in range(200):  # 200 one-article stories over 200 days
+        _add(store, f"d{i}", _unit(3000 + i), {f"p-{i}": 2},
+             (date(2023, 1, 1) + timedelta(days=i)).isoformat())
+        ids.append(f"d{i}")
+    for start in range(0, 200, 20):
+        assign_stories(store, ids[start : start + 20], settings=Settings())
+    index = story_index(store)
+    assert set(index.entries) == {story_id_for(f"d{i}") for i in range(169, 200)}
+    assert index._hnsw.get_current_count() < 80  # nodes reused, not 200
+    index.maybe_save(force=True)
+    path = index_path(store)
+    assert path is not None
+    reloaded = StoryIndex.load(path, Store(str(db)))
+    assert reloaded is not None and set(reloaded.entries) == set(index.entries)
+    assert reloaded.nearest(_unit(3199), 1) == [story_id_for("d199")]
+    rebuilt = StoryIndex.build(Store(str(db)))
+    assert set(rebuilt.entries) == set(index.entries)
+    store.close()
 
 
 def test_anchor_best_explains_relative_dates() -> None:

@@ -27,7 +27,7 @@ from manysides.models import (
     Story,
     SummarySentence,
 )
-from manysides.store import AddResult, Store, schema
+from manysides.store import AddResult, Store, StoryRow, schema
 
 PG_ENV = "MANYSIDES_TEST_PG_URL"
 HOSTILE_QUERIES = [
@@ -209,6 +209,33 @@ def test_nearest_stories(store: Store) -> None:
     assert [h[0] for h in hits][0] == "st3" and len(hits) == 3
     assert hits[0][1] > 0.95 and hits[0][1] >= hits[1][1] >= hits[2][1]
     assert "nocentroid" not in {h[0] for h in store.nearest_stories(query, k=10)}
+
+
+def test_story_rows_select_by_span(store: Store) -> None:
+    """The story index loads live stories by their last day and late ones by their span."""
+    spans = {
+        "march": ("2023-03-01T08:00:00+00:00", "2023-03-04T20:00:00+00:00"),
+        "april": ("2023-04-10", "2023-04-16T23:59:00+08:00"),
+        "long": ("2023-02-01T00:00:00+00:00", "2023-04-20T10:00:00+00:00"),
+        "undated": (None, None),
+    }
+    for sid, (first, last) in spans.items():
+        store.save_story(Story(id=sid, title=sid, articles=[], outlets=[], first_published=first,
+                               last_published=last), centroid=np.ones(4), entity_keys=["k"])
+
+    def ids(rows: list[StoryRow]) -> list[str]:
+        return [r.id for r in rows]
+
+    assert ids(store.story_rows()) == ["april", "long", "march"]
+    assert ids(store.story_rows(undated=True)) == ["april", "long", "march", "undated"]
+    assert ids(store.story_rows(last_from="2023-04-16", undated=True)) == [
+        "april", "long", "undated"]
+    assert ids(store.story_rows(last_from="2023-03-04", last_before="2023-04-16")) == ["march"]
+    assert ids(store.story_rows(last_from="2023-03-01", first_before="2023-03-01")) == ["long"]
+    row = store.story_rows(last_from="2023-04-17")[0]
+    assert row.article_count == 0 and row.entity_keys == ["k"]
+    assert row.centroid is not None and row.centroid.tolist() == [1.0] * 4
+    assert store.newest_story_published() == "2023-04-20T10:00:00+00:00"
 
 
 # -- full-text search ---------------------------------------------------------------------

@@ -16,10 +16,13 @@ undated article meets the stories its dated neighbours formed), and for each one
 3. joins the best candidate whose score passes the threshold, else founds a new story
    (id = a hash of the founding article's id, so the same data gives the same ids).
 
-The index is updated after every article; at the end of the call each touched story is rebuilt
-from its members and saved once (title, outlets, span, date anchor, centroid = normalised mean
-doc vector, entity keys = the top keys by summed weight; see ``story``).  Nothing is ever
-compared with every story.
+The index is updated after every article; at the end of the call (or every
+``MAX_PENDING_STORIES`` stories in a long one) each touched story is rebuilt from its members and
+saved once (title, outlets, span, date anchor, centroid = normalised mean doc vector, entity
+keys = the top keys by summed weight; see ``story``).  Nothing is ever compared with every
+story, and the index holds only the stories of the last few weeks of news (see ``index``): an
+article published long before the newest first has the stories it could join loaded from the
+store.
 
 ``recluster`` forgets every story and assigns all articles again in publication order: the
 same greedy pass as incremental assignment, so both give the same grouping on the same data.
@@ -52,6 +55,9 @@ from manysides.store import Store
 log = logging.getLogger(__name__)
 
 CHUNK = 256
+# Stories placed but not yet saved are held in the index whatever their age; a long run (a
+# re-clustering) saves them whenever this many are pending, so the index stays bounded.
+MAX_PENDING_STORIES = 4096
 
 
 def story_id_for(article_id: str) -> str:
@@ -129,17 +135,50 @@ def best_story(feats: ArticleFeatures, index: StoryIndex, config: dict[str, Any]
     return None
 
 
-# What the clusterer knows of the articles it placed, per Store object (no analyses kept).
-_MEMBERS: weakref.WeakKeyDictionary[Store, dict[str, MemberInfo]] = weakref.WeakKeyDictionary()
-MAX_CACHED_MEMBERS = 500_000
+# The members of stories still in the index: a story receiving articles is a recent one, and
+# a cache that grew with the store would make every garbage collection slower.  The limit
+# bounds it when the live window holds more (hundreds of thousands of articles a day).
+MAX_CACHED_MEMBERS = 50_000
 
 
-def _member_cache(store: Store) -> dict[str, MemberInfo]:
-    cache = _MEMBERS.get(store)
-    if cache is None or len(cache) > MAX_CACHED_MEMBERS:
-        cache = {}
-        _MEMBERS[store] = cache
-    return cache
+class MemberCache:
+    """What the clusterer keeps of the members of recently touched stories (no analyses): the
+    stories that leave the index's live window are forgotten, and beyond ``limit`` members the
+    least recently touched ones."""
+
+    def __init__(self, limit: int = MAX_CACHED_MEMBERS):
+        self.limit = limit
+        self._stories: dict[str, dict[str, MemberInfo]] = {}  # least recently touched first
+        self._size = 0
+
+    def __len__(self) -> int:
+        return self._size
+
+    def of(self, story_id: str) -> dict[str, MemberInfo]:
+        """The cached members of a story (article id -> info); marks the story as touched.
+        Add to it only through ``add``."""
+        members = self._stories.pop(story_id, {})
+        self._stories[story_id] = members
+        return members
+
+    def add(self, story_id: str, info: MemberInfo) -> None:
+        """Remember ``info`` as a member of ``story_id``."""
+        members = self.of(story_id)
+        self._size += info.id not in members
+        members[info.id] = info
+
+    def forget(self, story_ids: Iterable[str]) -> None:
+        """Drop what is cached for these stories."""
+        for sid in story_ids:
+            self._size -= len(self._stories.pop(sid, {}))
+
+    def trim(self) -> None:
+        """Forget the least recently touched stories until at most ``limit`` members remain."""
+        while self._size > self.limit and len(self._stories) > 1:
+            self.forget([next(iter(self._stories))])
+
+
+_MEMBERS: weakref.WeakKeyDictionary[Store, MemberCache] = weakref.WeakKeyDictionary()
 
 
 def assign_stories(
@@ -153,12 +192,13 @@ def assign_stories(
     del settings  # clustering has no user settings yet; thresholds live in cluster.toml
     config = load_config()
     index = story_index(store)
-    cache = _member_cache(store)
+    cache = _MEMBERS.setdefault(store, MemberCache())
     wanted = list(dict.fromkeys(article_ids))
     light = [a for a in store.iter_articles(ids=wanted)
              if a.duplicate_of is None and a.story_id is None]
     order = publication_order(light)
-    new_members: dict[str, list[str]] = {}
+    touched: dict[str, None] = {}
+    pending: dict[str, list[str]] = {}  # story -> members placed and not yet saved
     skipped = 0
     for start in range(0, len(order), CHUNK):
         chunk = order[start : start + CHUNK]
@@ -170,7 +210,7 @@ def assign_stories(
                 skipped += 1
                 continue
             feats = article_features(art, vectors[aid], config)
-            cache[aid] = member_info(art, config)
+            index.cover(store, feats.day)
             sid = best_story(feats, index, config)
             if sid is None:
                 sid = story_id_for(aid)
@@ -179,28 +219,46 @@ def assign_stories(
                              last_published=art.published if feats.dated else None, count=1)
             else:
                 _absorb(index, sid, feats)
-            new_members.setdefault(sid, []).append(aid)
+            cache.add(sid, member_info(art, config))
+            pending.setdefault(sid, []).append(aid)
+            touched[sid] = None
+        if len(pending) >= MAX_PENDING_STORIES:
+            _save_pending(store, index, pending, cache, config)
+            pending = {}
+        cache.forget(index.expire(keep=pending))
     if skipped:
         log.info("%d article(s) left out of clustering: no analysis or no doc embedding", skipped)
-    touched = list(new_members)
-    for start in range(0, len(touched), CHUNK):
-        batch = {sid: new_members[sid] for sid in touched[start : start + CHUNK]}
-        _save_touched(store, index, batch, cache, config)
+    _save_pending(store, index, pending, cache, config)
+    cache.forget(index.expire())
+    cache.trim()
     index.maybe_save()
-    return touched
+    return list(touched)
+
+
+def _save_pending(
+    store: Store,
+    index: StoryIndex,
+    pending: dict[str, list[str]],
+    cache: MemberCache,
+    config: dict[str, Any],
+) -> None:
+    sids = list(pending)
+    for start in range(0, len(sids), CHUNK):
+        batch = {sid: pending[sid] for sid in sids[start : start + CHUNK]}
+        _save_touched(store, index, batch, cache, config)
 
 
 def _save_touched(
     store: Store,
     index: StoryIndex,
     new_members: dict[str, list[str]],
-    cache: dict[str, MemberInfo],
+    cache: MemberCache,
     config: dict[str, Any],
 ) -> None:
     """Rebuild each touched story from all its members, save it, refresh its index entry.
 
-    Analyses are loaded only for members this process has not seen and, for the date anchor,
-    for the members of stories that mix dated and undated articles.
+    Analyses are loaded only for members not in ``cache`` and, for the date anchor, for the
+    members of stories that mix dated and undated articles.
     """
     previous = {sid: store.get_story(sid) for sid in new_members}
     members = {
@@ -208,22 +266,25 @@ def _save_touched(
         for sid, prev in previous.items()
     }
     all_ids = [aid for ids in members.values() for aid in ids]
+    story_of = {aid: sid for sid, ids in members.items() for aid in ids}
     analysed: dict[str, Article] = {}
-    missing = [aid for aid in all_ids if aid not in cache]
+    cached = {sid: cache.of(sid) for sid in members}
+    missing = [aid for sid, ids in members.items() for aid in ids if aid not in cached[sid]]
     for art in store.iter_articles(ids=missing, with_analysis=True):
         analysed[art.id] = art
-        cache[art.id] = member_info(art, config)
-    mixed = [aid for ids in members.values() if _is_mixed([cache[a] for a in ids if a in cache])
+        cache.add(story_of[art.id], member_info(art, config))
+    infos = {sid: [cached[sid][a] for a in ids if a in cached[sid]]
+             for sid, ids in members.items()}
+    mixed = [aid for sid, ids in members.items() if _is_mixed(infos[sid])
              for aid in ids if aid not in analysed]
     for art in store.iter_articles(ids=mixed, with_analysis=True):
         analysed[art.id] = art
     vectors = {k: v.reshape(-1) for k, v in store.get_vectors(all_ids, "doc").items()}
-    for sid, ids in members.items():
-        infos = [cache[a] for a in ids if a in cache]
-        if not infos:
+    for sid, story_infos in infos.items():
+        if not story_infos:
             continue
-        anchor = _anchor(infos, analysed)
-        story, centroid, keys = build_story(sid, infos, vectors, config,
+        anchor = _anchor(story_infos, analysed)
+        story, centroid, keys = build_story(sid, story_infos, vectors, config,
                                             previous=previous[sid], anchor=anchor)
         store.save_story(story, centroid=centroid, entity_keys=list(keys))
         index.upsert(sid, centroid, keys, first_published=story.first_published,

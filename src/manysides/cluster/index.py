@@ -1,7 +1,7 @@
-"""The candidate index over stories: ANN over centroids plus an inverted index of names.
+"""The candidate index over live stories: ANN over centroids plus an inverted index of names.
 
-Assigning an article must not look at every story.  ``StoryIndex`` answers two cheap queries,
-each returning a bounded number of stories however many the store holds:
+Assigning an article must not look at every story, nor at a number of stories that grows with
+the store.  ``StoryIndex`` answers two cheap queries, each returning a bounded number:
 
 * ``nearest(vector, k)``: the ``k`` stories whose centroid is closest (hnswlib HNSW graph,
   inner product on unit vectors);
@@ -9,13 +9,26 @@ each returning a bounded number of stories however many the store holds:
   entity key -> stories, the most recent ``MAX_POSTING`` per key), so a story told in words
   like a hundred others (every flood report reads alike) is still found by its names.
 
-It lives in memory, one per ``Store`` object per process, and beside a SQLite file store it is
-persisted as two files, ``<db>.stories.hnsw`` (the graph) and ``<db>.stories.json`` (story ids,
-spans, counts, entity keys); for PostgreSQL they go to the cache directory that
-``Store.sidecar_path`` names.  On first use the files are checked against the store's story list
-(same ids, article counts and last publication); when missing or stale the index is rebuilt from
-``Store.story_candidates`` (all stories).  One writer process at a time is assumed: a second
-process that changed the stories meanwhile makes the files stale, which the check catches.
+It holds only *live* stories: those whose last article is at most ``live_days`` (3 x the
+clustering's ``max_gap_days``) older than the newest publication day seen, and undated ones.
+An article never joins a story more than ``max_gap_days`` from its own day, so one published up
+to ``live_days - max_gap_days`` before the newest finds every story it could join in memory;
+for an older one (a late feed, a backfill) ``cover`` first loads the stories it could join from
+the store.  As the news moves on, ``expire`` drops the stories that fell out of the window:
+their graph nodes are marked deleted and reused by new stories, so the graph, the postings and
+the cost of a query stay the size of a few weeks of news however long the store's history.
+(The window follows the newest publication date seen: an article wrongly dated years ahead
+moves it, after which every article counts as late; still placed right, only slower.  An
+article with no date at all, neither published nor written in its text, is taken for current
+news: it meets the live stories only.)
+
+Beside a SQLite file store the graph is persisted as ``<db>.stories.hnsw``, with
+``<db>.stories.json`` saying which story each node holds and the window; for PostgreSQL they go
+to the cache directory that ``Store.sidecar_path`` names.  On first use in a process the graph is
+loaded and reconciled with the store, which is the truth: centroids, entity keys, counts and
+spans are read from the store's live stories, nodes of stories it no longer lists as live are
+deleted, and live stories the graph lacks (written by another process) are added.  Without the
+files the index is built from the store's live stories.
 """
 
 from __future__ import annotations
@@ -26,18 +39,20 @@ import logging
 import os
 import time
 import weakref
+from collections.abc import Collection
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from manysides.cluster.features import published_day
-from manysides.store import Store
+from manysides.cluster.features import load_config, published_day
+from manysides.store import Store, StoryRow
 
 log = logging.getLogger(__name__)
 
-INDEX_VERSION = 1
+INDEX_VERSION = 2
 _SAVE_EVERY_S = 30.0
 # Saving writes every story (O(stories)): wait at least this many times as long as the last
 # save took, so that saving stays a small share of the work however large the index grows.
@@ -49,6 +64,10 @@ MAX_POSTING = 1024  # stories remembered per entity key (the most recent ones)
 # assigning one.  At 0.95 a story's second article usually moves it past the mark, later ones
 # rarely (bench/compare.py --scale: 13% less time than at 0.98, the same B-cubed scores).
 REINDEX_COSINE = 0.95
+# Stories stay in memory while their last article is within this many ``max_gap_days`` of the
+# newest day seen: articles arriving up to (LIVE_GAPS - 1) x max_gap_days late need no store
+# query, and the index holds a few weeks of stories.
+LIVE_GAPS = 3
 
 
 @dataclass
@@ -76,16 +95,32 @@ class StoryEntry:
         return 0
 
 
-class StoryIndex:
-    """Stories by centroid (HNSW) and by the names they carry; see the module docstring."""
+def _iso(day: int) -> str:
+    return date.fromordinal(day).isoformat()
 
-    def __init__(self, dim: int | None = None, *, path: Path | None = None):
+
+class StoryIndex:
+    """Live stories by centroid (HNSW) and by the names they carry; see the module docstring."""
+
+    def __init__(
+        self, dim: int | None = None, *, path: Path | None = None,
+        max_gap_days: int | None = None,
+    ):
         self.dim = dim
         self.path = path
+        self.max_gap_days = (max_gap_days if max_gap_days is not None
+                             else int(load_config()["time"]["max_gap_days"]))
+        self.live_days = LIVE_GAPS * self.max_gap_days
         self.entries: dict[str, StoryEntry] = {}
         self.by_label: dict[int, str] = {}
         self.postings: dict[str, list[str]] = {}  # entity key -> stories naming it (recent last)
+        self.newest_day: int | None = None  # the newest story day seen
+        # Every stored story whose last day is on or after this one is held (None: every story).
+        self.loaded_from: int | None = None
+        # Days [lo, hi] for which ``cover`` also loaded every older story they could join.
+        self._covered: tuple[int, int] | None = None
         self._hnsw: Any = None
+        self._vacant = 0  # graph nodes marked deleted, free for new stories
         self._next_label = 0
         self.dirty = False
         self._saved_at = time.monotonic()
@@ -102,10 +137,21 @@ class StoryIndex:
         if self._hnsw is None:
             self.dim = dim
             self._hnsw = hnswlib.Index(space="ip", dim=dim)
-            self._hnsw.init_index(max_elements=1024, ef_construction=100, M=16)
+            self._hnsw.init_index(max_elements=1024, ef_construction=100, M=16,
+                                  allow_replace_deleted=True)
             self._hnsw.set_ef(64)
-        elif self._hnsw.get_current_count() + 1 > self._hnsw.get_max_elements():
-            self._hnsw.resize_index(self._hnsw.get_max_elements() * 2)
+
+    def _index_vector(self, entry: StoryEntry, vec: np.ndarray) -> None:
+        if entry.indexed is not None:  # rewrite the story's own node
+            self._hnsw.add_items(vec[None, :], np.array([entry.label]))
+        elif self._vacant:  # a new story takes the node of an expired one
+            self._hnsw.add_items(vec[None, :], np.array([entry.label]), replace_deleted=True)
+            self._vacant -= 1
+        else:
+            if self._hnsw.get_current_count() + 1 > self._hnsw.get_max_elements():
+                self._hnsw.resize_index(self._hnsw.get_max_elements() * 2)
+            self._hnsw.add_items(vec[None, :], np.array([entry.label]))
+        entry.indexed = vec
 
     def upsert(
         self,
@@ -128,24 +174,86 @@ class StoryIndex:
             self.by_label[entry.label] = story_id
         entry.centroid = vec
         if entry.indexed is None or float(entry.indexed @ vec) < REINDEX_COSINE:
-            self._hnsw.add_items(vec[None, :], np.array([entry.label]))
-            entry.indexed = vec
+            self._index_vector(entry, vec)
         for key in keys:
             if key not in entry.keys:
                 self._post(key, story_id)
+        for key in entry.keys:
+            if key not in keys:  # no longer among the story's top keys
+                self._unpost(key, {story_id})
         entry.keys = dict(keys)
         entry.first_day = published_day(first_published)
         entry.last_day = published_day(last_published)
         entry.count = count
         entry.last_published = last_published
+        if entry.last_day is not None:
+            self.newest_day = max(entry.last_day, self.newest_day or entry.last_day)
         self.dirty = True
         return entry
+
+    def _upsert_row(self, row: StoryRow) -> None:
+        if row.centroid is not None:
+            self.upsert(row.id, row.centroid, dict.fromkeys(row.entity_keys, 1.0),
+                        first_published=row.first_published,
+                        last_published=row.last_published, count=row.article_count)
 
     def _post(self, key: str, story_id: str) -> None:
         posting = self.postings.setdefault(key, [])
         posting.append(story_id)
         if len(posting) > 2 * MAX_POSTING:
             del posting[:-MAX_POSTING]
+
+    def _unpost(self, key: str, story_ids: set[str]) -> None:
+        kept = [sid for sid in self.postings.get(key, ()) if sid not in story_ids]
+        if kept:
+            self.postings[key] = kept
+        else:
+            self.postings.pop(key, None)
+
+    # -- the live window ----------------------------------------------------------------------
+
+    def cover(self, store: Store, day: int | None) -> None:
+        """Make sure every stored story an article of ``day`` could join is held: stories
+        older than the live window are loaded from ``store`` (late articles only)."""
+        if day is None or self.loaded_from is None:
+            return
+        lo, hi = day - self.max_gap_days, day + self.max_gap_days
+        if lo >= self.loaded_from:
+            return
+        if self._covered is not None and self._covered[0] <= lo and hi <= self._covered[1]:
+            return
+        rows = store.story_rows(last_from=_iso(lo), last_before=_iso(self.loaded_from),
+                                first_before=_iso(hi + 1))
+        for row in rows:
+            if row.id not in self.entries:
+                self._upsert_row(row)
+        covered = self._covered
+        if covered is not None and lo <= covered[1] + 1 and covered[0] - 1 <= hi:
+            self._covered = (min(lo, covered[0]), max(hi, covered[1]))
+        else:
+            self._covered = (lo, hi)
+
+    def expire(self, keep: Collection[str] = ()) -> list[str]:
+        """Drop the stories whose last day is more than ``live_days`` before the newest day
+        seen, except those in ``keep`` (touched and not yet saved); returns their ids."""
+        if self.newest_day is None:
+            return []
+        horizon = self.newest_day - self.live_days
+        gone = [e for e in self.entries.values()
+                if e.last_day is not None and e.last_day < horizon and e.id not in keep]
+        for entry in gone:
+            self._hnsw.mark_deleted(entry.label)
+            del self.entries[entry.id]
+            del self.by_label[entry.label]
+        self._vacant += len(gone)
+        gone_ids = {e.id for e in gone}
+        for key in {k for e in gone for k in e.keys}:
+            self._unpost(key, gone_ids)
+        self.loaded_from = horizon if self.loaded_from is None else max(horizon, self.loaded_from)
+        self._covered = None
+        if gone:
+            self.dirty = True
+        return [e.id for e in gone]
 
     # -- queries ------------------------------------------------------------------------------
 
@@ -180,11 +288,9 @@ class StoryIndex:
         doc = {
             "version": INDEX_VERSION,
             "dim": self.dim,
-            "stories": [
-                [e.id, e.label, e.count, e.last_published,
-                 e.first_day, e.last_day, list(e.keys)]
-                for e in self.entries.values()
-            ],
+            "loaded_from": self.loaded_from,
+            "next_label": self._next_label,
+            "labels": [[e.id, e.label] for e in self.entries.values()],
         }
         meta.write_text(json.dumps(doc), encoding="utf-8")
         os.replace(graph, _file(self.path, ".hnsw"))
@@ -197,14 +303,15 @@ class StoryIndex:
     def maybe_save(self, *, force: bool = False) -> None:
         """Save if dirty and ``force``, or when the last save is older than 30 s and than 20
         times its own duration.  (The files are also written when the process exits; a
-        missed save only costs a rebuild, as the next process checks them against the store.)"""
+        missed save only costs work, as the next process reconciles them with the store.)"""
         wait = max(_SAVE_EVERY_S, _SAVE_SPACING * self._save_seconds)
         if force or time.monotonic() - self._saved_at > wait:
             self.save()
 
     @classmethod
-    def load(cls, path: Path) -> StoryIndex | None:
-        """The index saved at ``path`` (without suffix), or None when absent or unreadable."""
+    def load(cls, path: Path, store: Store) -> StoryIndex | None:
+        """The graph saved at ``path`` (without suffix) reconciled with ``store``'s live
+        stories, or None when the files are absent or unreadable."""
         import hnswlib
 
         graph, meta = _file(path, ".hnsw"), _file(path, ".json")
@@ -214,52 +321,49 @@ class StoryIndex:
             doc = json.loads(meta.read_text(encoding="utf-8"))
             if doc.get("version") != INDEX_VERSION:
                 return None
-            index = cls(doc["dim"], path=path)
             hnsw = hnswlib.Index(space="ip", dim=doc["dim"])
-            hnsw.load_index(str(graph), max_elements=max(1024, 2 * len(doc["stories"])))
-            hnsw.set_ef(64)
-            index._hnsw = hnsw
-            labels = [row[1] for row in doc["stories"]]
-            vectors = hnsw.get_items(labels, return_type="numpy") if labels else []
-            for row, vec in zip(doc["stories"], vectors, strict=True):
-                sid, label, count, last_pub, first_day, last_day, keys = row
-                vec = np.asarray(vec, dtype=np.float32)
-                entry = StoryEntry(sid, label, vec, {k: 1.0 for k in keys}, first_day,
-                                   last_day, count, last_pub, indexed=vec)
-                index.entries[sid] = entry
-                index.by_label[label] = sid
-                for key in keys:
-                    index._post(key, sid)
-            index._next_label = max(labels, default=-1) + 1
-            return index
-        except (OSError, ValueError, KeyError, RuntimeError) as exc:
+            hnsw.load_index(str(graph), max_elements=0, allow_replace_deleted=True)
+            labels: dict[str, int] = {sid: label for sid, label in doc["labels"]}
+            loaded_from = doc["loaded_from"]
+        except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
             log.warning("story index %s unreadable (%s): rebuilding it", path, exc)
             return None
-
-    def matches(self, store: Store) -> bool:
-        """Whether this index holds exactly the store's stories (ids, counts, last dates)."""
-        stories = store.list_stories()
-        if len(stories) != len(self.entries):
-            return False
-        for story in stories:
-            entry = self.entries.get(story.id)
-            if entry is None or entry.count != len(story.articles):
-                return False
-            if entry.last_published != story.last_published:
-                return False
-        return True
+        hnsw.set_ef(64)
+        index = cls(doc["dim"], path=path)
+        index._hnsw = hnsw
+        index._next_label = doc["next_label"]
+        index.loaded_from = loaded_from
+        rows = store.story_rows(last_from=None if loaded_from is None else _iso(loaded_from),
+                                undated=True)
+        held = [r for r in rows if r.id in labels and r.centroid is not None]
+        vectors = (hnsw.get_items([labels[r.id] for r in held], return_type="numpy")
+                   if held else [])
+        for row, vec in zip(held, vectors, strict=True):
+            entry = StoryEntry(row.id, labels.pop(row.id), np.asarray(vec, dtype=np.float32),
+                               indexed=np.asarray(vec, dtype=np.float32))
+            index.entries[row.id] = entry
+            index.by_label[entry.label] = row.id
+            index._upsert_row(row)  # the store's centroid, keys, span and count
+        for label in labels.values():  # stories the store no longer lists as live
+            hnsw.mark_deleted(label)
+        index._vacant = hnsw.get_current_count() - len(index.entries)
+        added = [r for r in rows if r.id not in index.entries]
+        for row in added:  # live stories another process added
+            index._upsert_row(row)
+        index.dirty = bool(labels or added)
+        return index
 
     @classmethod
     def build(cls, store: Store, *, path: Path | None = None) -> StoryIndex:
-        """A fresh index of every story in ``store`` (centroids, spans, entity keys)."""
+        """A fresh index of ``store``'s live stories (centroids, spans, entity keys)."""
         index = cls(path=path)
-        counts = {s.id: len(s.articles) for s in store.list_stories()}
-        for sid, centroid, keys, first, last in store.story_candidates(start=None, end=None):
-            if centroid is None:
-                continue
-            index.upsert(sid, centroid, {k: 1.0 for k in keys}, first_published=first,
-                         last_published=last, count=counts.get(sid, 0))
-        log.info("story index built from the store: %d stories", len(index))
+        newest = published_day(store.newest_story_published())
+        if newest is not None:
+            index.loaded_from = newest - index.live_days
+        start = None if index.loaded_from is None else _iso(index.loaded_from)
+        for row in store.story_rows(last_from=start, undated=True):
+            index._upsert_row(row)
+        log.info("story index built from the store: %d live stories", len(index))
         return index
 
 
@@ -279,16 +383,14 @@ def index_path(store: Store) -> Path | None:
 
 
 def story_index(store: Store) -> StoryIndex:
-    """The index of ``store``'s stories: cached in this process, else loaded, else rebuilt."""
+    """The index of ``store``'s live stories: cached in this process, else loaded and
+    reconciled with the store, else built from it."""
     index = _INDEXES.get(store)
     if index is not None:
         return index
     path = index_path(store)
     if path is not None:
-        index = StoryIndex.load(path)
-        if index is not None and not index.matches(store):
-            log.info("story index %s is stale: rebuilding it", path)
-            index = None
+        index = StoryIndex.load(path, store)
     if index is None:
         index = StoryIndex.build(store, path=path)
     _INDEXES[store] = index

@@ -8,6 +8,6 @@ failures and feed state go in and come out as the dataclasses of :mod:`manysides
 """
 
 from manysides.store.search import SearchHit
-from manysides.store.store import AddResult, FeedState, Store, default_db_url
+from manysides.store.store import AddResult, FeedState, Store, StoryRow, default_db_url
 
-__all__ = ["AddResult", "FeedState", "SearchHit", "Store", "default_db_url"]
+__all__ = ["AddResult", "FeedState", "SearchHit", "Store", "StoryRow", "default_db_url"]

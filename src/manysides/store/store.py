@@ -61,6 +61,18 @@ class FeedState:
     errors: int = 0
 
 
+@dataclass
+class StoryRow:
+    """What the story index needs of a stored story (``Store.story_rows``)."""
+
+    id: str
+    centroid: np.ndarray | None
+    entity_keys: list[str]
+    first_published: str | None
+    last_published: str | None
+    article_count: int
+
+
 class AddResult(Enum):
     """What ``Store.add_article`` did with an article."""
 
@@ -396,33 +408,52 @@ class Store:
             for r in rows
         ]
 
-    def story_candidates(
-        self, *, start: str | None, end: str | None
-    ) -> list[tuple[str, np.ndarray | None, list[str], str | None, str | None]]:
-        """Stories whose time span overlaps [start, end] (None: no bound on that side).
-
-        Returns ``(id, centroid, entity_keys, first_published, last_published)`` tuples.
-        """
+    def story_rows(
+        self,
+        *,
+        last_from: str | None = None,
+        last_before: str | None = None,
+        first_before: str | None = None,
+        undated: bool = False,
+    ) -> list[StoryRow]:
+        """Stories whose last publication is in [``last_from``, ``last_before``) and whose first
+        is before ``first_before`` (ISO dates or datetimes compared as text; None: no bound),
+        plus, when ``undated``, the stories without a publication date.  Ordered by id."""
         s = schema.stories
         q = sa.select(
-            s.c.id, s.c.centroid, s.c.entity_keys, s.c.first_published, s.c.last_published
-        )
-        if end is not None:
-            q = q.where(sa.or_(s.c.first_published.is_(None), s.c.first_published <= end))
-        if start is not None:
-            q = q.where(sa.or_(s.c.last_published.is_(None), s.c.last_published >= start))
+            s.c.id, s.c.centroid, s.c.entity_keys, s.c.first_published, s.c.last_published,
+            s.c.article_count,
+        ).order_by(s.c.id)
+        dated = [s.c.last_published.is_not(None)]
+        if last_from is not None:
+            dated.append(s.c.last_published >= last_from)
+        if last_before is not None:
+            dated.append(s.c.last_published < last_before)
+        if first_before is not None:
+            dated.append(sa.or_(s.c.first_published.is_(None),
+                                s.c.first_published < first_before))
+        where = sa.and_(*dated)
+        if undated:
+            where = sa.or_(where, s.c.last_published.is_(None))
         with self.engine.connect() as conn:
-            rows = conn.execute(q).all()
+            rows = conn.execute(q.where(where)).all()
         return [
-            (
-                r[0],
-                np.frombuffer(r[1], dtype=np.float32) if r[1] is not None else None,
-                list(r[2] or []),
-                r[3],
-                r[4],
+            StoryRow(
+                id=r[0],
+                centroid=np.frombuffer(r[1], dtype=np.float32) if r[1] is not None else None,
+                entity_keys=list(r[2] or []),
+                first_published=r[3],
+                last_published=r[4],
+                article_count=r[5],
             )
             for r in rows
         ]
+
+    def newest_story_published(self) -> str | None:
+        """The latest ``last_published`` of any story (ISO text), or None."""
+        s = schema.stories
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(sa.func.max(s.c.last_published))).scalar()
 
     def story_centroids(self) -> Iterator[tuple[str, np.ndarray]]:
         """Every story's id and centroid (for building an ANN index)."""
