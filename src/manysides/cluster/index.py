@@ -16,7 +16,8 @@ to ``live_days - max_gap_days`` before the newest finds every story it could joi
 for an older one (a late feed, a backfill) ``cover`` first loads the stories it could join from
 the store.  As the news moves on, ``expire`` drops the stories that fell out of the window:
 their graph nodes are marked deleted and reused by new stories, so the graph, the postings and
-the cost of a query stay the size of a few weeks of news however long the store's history.
+the cost of a query stay the size of a few weeks of news however long the store's history
+(plus, during a backfill, the stretch of the past being filled in, until newer news arrives).
 (The window follows the newest publication date seen: an article wrongly dated years ahead
 moves it, after which every article counts as late; still placed right, only slower.  An
 article with no date at all, neither published nor written in its text, is taken for current
@@ -119,6 +120,7 @@ class StoryIndex:
         self.loaded_from: int | None = None
         # Days [lo, hi] for which ``cover`` also loaded every older story they could join.
         self._covered: tuple[int, int] | None = None
+        self._swept_for: int | None = None  # the newest day when ``expire`` last completed
         self._hnsw: Any = None
         self._vacant = 0  # graph nodes marked deleted, free for new stories
         self._next_label = 0
@@ -234,13 +236,17 @@ class StoryIndex:
             self._covered = (lo, hi)
 
     def expire(self, keep: Collection[str] = ()) -> list[str]:
-        """Drop the stories whose last day is more than ``live_days`` before the newest day
-        seen, except those in ``keep`` (touched and not yet saved); returns their ids."""
-        if self.newest_day is None:
+        """Once the newest day has moved on, drop the stories whose last day is more than
+        ``live_days`` before it, except those in ``keep`` (touched and not yet saved); returns
+        their ids.  Until it moves, old stories loaded by ``cover`` stay, so that a backfill
+        (late articles only) loads each stretch of the past once."""
+        if self.newest_day is None or self.newest_day == self._swept_for:
             return []
         horizon = self.newest_day - self.live_days
-        gone = [e for e in self.entries.values()
-                if e.last_day is not None and e.last_day < horizon and e.id not in keep]
+        old = [e for e in self.entries.values() if e.last_day is not None and e.last_day < horizon]
+        gone = [e for e in old if e.id not in keep]
+        if len(gone) == len(old):  # nothing held back: done until the newest day moves
+            self._swept_for = self.newest_day
         for entry in gone:
             self._hnsw.mark_deleted(entry.label)
             del self.entries[entry.id]
