@@ -223,29 +223,16 @@ def assign_stories(
             pending.setdefault(sid, []).append(aid)
             touched[sid] = None
         if len(pending) >= MAX_PENDING_STORIES:
-            _save_pending(store, index, pending, cache, config)
+            _save_touched(store, index, pending, cache, config)
             pending = {}
         cache.forget(index.expire(keep=pending))
     if skipped:
         log.info("%d article(s) left out of clustering: no analysis or no doc embedding", skipped)
-    _save_pending(store, index, pending, cache, config)
+    _save_touched(store, index, pending, cache, config)
     cache.forget(index.expire())
     cache.trim()
     index.maybe_save()
     return list(touched)
-
-
-def _save_pending(
-    store: Store,
-    index: StoryIndex,
-    pending: dict[str, list[str]],
-    cache: MemberCache,
-    config: dict[str, Any],
-) -> None:
-    sids = list(pending)
-    for start in range(0, len(sids), CHUNK):
-        batch = {sid: pending[sid] for sid in sids[start : start + CHUNK]}
-        _save_touched(store, index, batch, cache, config)
 
 
 def _save_touched(
@@ -257,38 +244,42 @@ def _save_touched(
 ) -> None:
     """Rebuild each touched story from all its members, save it, refresh its index entry.
 
-    Analyses are loaded only for members not in ``cache`` and, for the date anchor, for the
-    members of stories that mix dated and undated articles.
+    Stories are done ``CHUNK`` at a time.  Analyses are loaded only for members not in
+    ``cache`` and, for the date anchor, for the members of stories that mix dated and undated
+    articles.
     """
-    previous = {sid: store.get_story(sid) for sid in new_members}
-    members = {
-        sid: list(dict.fromkeys([*(prev.articles if prev else []), *new_members[sid]]))
-        for sid, prev in previous.items()
-    }
-    all_ids = [aid for ids in members.values() for aid in ids]
-    story_of = {aid: sid for sid, ids in members.items() for aid in ids}
-    analysed: dict[str, Article] = {}
-    cached = {sid: cache.of(sid) for sid in members}
-    missing = [aid for sid, ids in members.items() for aid in ids if aid not in cached[sid]]
-    for art in store.iter_articles(ids=missing, with_analysis=True):
-        analysed[art.id] = art
-        cache.add(story_of[art.id], member_info(art, config))
-    infos = {sid: [cached[sid][a] for a in ids if a in cached[sid]]
-             for sid, ids in members.items()}
-    mixed = [aid for sid, ids in members.items() if _is_mixed(infos[sid])
-             for aid in ids if aid not in analysed]
-    for art in store.iter_articles(ids=mixed, with_analysis=True):
-        analysed[art.id] = art
-    vectors = {k: v.reshape(-1) for k, v in store.get_vectors(all_ids, "doc").items()}
-    for sid, story_infos in infos.items():
-        if not story_infos:
-            continue
-        anchor = _anchor(story_infos, analysed)
-        story, centroid, keys = build_story(sid, story_infos, vectors, config,
-                                            previous=previous[sid], anchor=anchor)
-        store.save_story(story, centroid=centroid, entity_keys=list(keys))
-        index.upsert(sid, centroid, keys, first_published=story.first_published,
-                     last_published=story.last_published, count=len(story.articles))
+    sids = list(new_members)
+    for start in range(0, len(sids), CHUNK):
+        batch = sids[start : start + CHUNK]
+        previous = {sid: store.get_story(sid) for sid in batch}
+        members = {
+            sid: list(dict.fromkeys([*(prev.articles if prev else []), *new_members[sid]]))
+            for sid, prev in previous.items()
+        }
+        all_ids = [aid for ids in members.values() for aid in ids]
+        story_of = {aid: sid for sid, ids in members.items() for aid in ids}
+        analysed: dict[str, Article] = {}
+        cached = {sid: cache.of(sid) for sid in members}
+        missing = [aid for sid, ids in members.items() for aid in ids if aid not in cached[sid]]
+        for art in store.iter_articles(ids=missing, with_analysis=True):
+            analysed[art.id] = art
+            cache.add(story_of[art.id], member_info(art, config))
+        infos = {sid: [cached[sid][a] for a in ids if a in cached[sid]]
+                 for sid, ids in members.items()}
+        mixed = [aid for sid, ids in members.items() if _is_mixed(infos[sid])
+                 for aid in ids if aid not in analysed]
+        for art in store.iter_articles(ids=mixed, with_analysis=True):
+            analysed[art.id] = art
+        vectors = {k: v.reshape(-1) for k, v in store.get_vectors(all_ids, "doc").items()}
+        for sid, story_infos in infos.items():
+            if not story_infos:
+                continue
+            anchor = _anchor(story_infos, analysed)
+            story, centroid, keys = build_story(sid, story_infos, vectors, config,
+                                                previous=previous[sid], anchor=anchor)
+            store.save_story(story, centroid=centroid, entity_keys=list(keys))
+            index.upsert(sid, centroid, keys, first_published=story.first_published,
+                         last_published=story.last_published, count=len(story.articles))
 
 
 def _is_mixed(infos: list[MemberInfo]) -> bool:
