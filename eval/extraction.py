@@ -10,10 +10,12 @@ from __future__ import annotations
 import gzip
 import json
 import logging
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import trafilatura
 from metrics import TpFpFn, extraction_scores, page_scores, shingle_match, shingles
@@ -129,3 +131,43 @@ def removed_in_gold(pages: list[Page]) -> Counter[str]:
             if own and sum(1 for s in own if s in gold) / len(own) >= 0.5:
                 lost[removed.reason] += 1
     return lost
+
+
+# Page types, for precision and recall per type.  A page may have several; the rule reads the
+# page (URL, HTML markers) and the gold body's shape, nothing learned:
+# - "live blog": schema.org LiveBlogPosting in the HTML, or "live"/"latest" as a word of the
+#   URL path ("live-updates", "hong-kong-latest");
+# - "embedded posts": a social-media embed (Twitter/X, Instagram, Facebook, TikTok) in the HTML;
+# - "list": a body of >= 6 lines of which at least half have fewer than 12 words (items,
+#   deals, results, steps);
+# - "article": none of these.
+_LIVE_URL = re.compile(r"(?<![a-z])(?:live|latest)(?![a-z])")
+_EMBED = re.compile(r"class=[\"'][^\"']*(?:twitter-tweet|instagram-media|fb-post|tiktok-embed)"
+                    r"|platform\.twitter\.com/widgets\.js|instagram\.com/embed\.js")
+LIST_MIN_LINES = 6
+LIST_SHORT_WORDS = 12
+
+
+def page_types(page: Page) -> list[str]:
+    """The types of a benchmark page (see the rule above)."""
+    types = []
+    path = urlsplit(page.url or "").path.lower()
+    if "LiveBlogPosting" in page.html or _LIVE_URL.search(path):
+        types.append("live blog")
+    if _EMBED.search(page.html):
+        types.append("embedded posts")
+    lines = [line for line in page.gold.splitlines() if line.strip()]
+    short = sum(1 for line in lines if len(line.split()) < LIST_SHORT_WORDS)
+    if len(lines) >= LIST_MIN_LINES and short * 2 >= len(lines):
+        types.append("list")
+    return types or ["article"]
+
+
+def scores_by_type(pages: list[Page], result: ExtractionResult) -> dict[str, dict[str, float]]:
+    """Precision, recall and F1 (and the page count ``n``) per page type."""
+    keys: dict[str, list[str]] = {}
+    for page in pages:
+        for t in page_types(page):
+            keys.setdefault(t, []).append(page.key)
+    return {t: {**extraction_scores([result.counts[k] for k in ks]), "n": len(ks)}
+            for t, ks in sorted(keys.items())}

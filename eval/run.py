@@ -1,6 +1,7 @@
 """``make eval``: manysides on real gold data, next to simple baselines run on the same data.
 
-Reads ../shared/eval/ (article-extraction benchmark pages, BASIL triples) and ../shared/seeds/,
+Reads ../shared/eval/ (article-extraction benchmark pages, BASIL triples, PolNeAR attributions,
+NewsWCL50 naming chains) and ../shared/seeds/,
 runs the real library (ingest's HTML path and ``extract_html`` alone for the pages;
 ``manysides.pipeline.run`` into a fresh store for BASIL and the seeds), prints one table and
 writes it to eval/RESULTS.md with the date and the git commit.  Exits 1 when a goal is missed
@@ -9,6 +10,7 @@ writes it to eval/RESULTS.md with the date and the git commit.  Exits 1 when a g
     .venv/bin/python eval/run.py                    # everything, writes eval/RESULTS.md
     .venv/bin/python eval/run.py --limit 5          # 5 pages and 5 triples, quick, no file
     .venv/bin/python eval/run.py --only seeds --json-dir /tmp/ms   # keep the analysis JSON
+    .venv/bin/python eval/run.py --only polnear --polnear-split train --limit 150  # develop
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ from typing import Any
 
 import basil
 import extraction
+import naming
+import polnear
 import seeds
 from metrics import page_scores
 
@@ -36,10 +40,15 @@ log = logging.getLogger("eval")
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 SHARED = REPO.parent / "shared"
-SECTIONS = ("html", "basil", "seeds")
+SECTIONS = ("html", "basil", "seeds", "polnear", "naming")
 
 STORY_F1_GOAL = 0.90
 QUOTE_GOAL = 0.85
+BASIL_LABEL_GOAL = 0.85
+POLNEAR_GOAL = 0.90
+NAMING_ACTOR_GOAL = 0.60
+NAMING_MEAN_GOAL = 0.30
+NAMING_PRECISION_GOAL = 0.90
 
 
 @dataclass
@@ -109,6 +118,15 @@ def eval_html(report: Report, root: Path, limit: int | None) -> None:
     for metric in ("F1", "precision", "recall"):
         report.rows.append(Row(what + ", extract_html alone", metric,
                                _f(alone.scores[metric.lower()]), _f(base.scores[metric.lower()])))
+    if ours is not None:
+        by_type = extraction.scores_by_type(pages, ours)
+        base_by_type = extraction.scores_by_type(pages, base)
+        for kind, sc in by_type.items():
+            b = base_by_type[kind]
+            report.rows.append(Row(f"HTML cleaning, as ingested: {kind} pages ({sc['n']})",
+                                   "precision / recall / F1", f"{_f(sc['precision'])} / "
+                                   f"{_f(sc['recall'])} / {_f(sc['f1'])}",
+                                   f"{_f(b['precision'])} / {_f(b['recall'])} / {_f(b['f1'])}"))
     for name, result in (("as ingested", ours), ("extract_html", alone)):
         if result is not None and result.failures:
             report.notes.append(f"HTML pages that raised ({name}): {result.failures}")
@@ -305,8 +323,9 @@ def eval_basil(
                                f" goal >= {QUOTE_GOAL})", _f(q.scores["speaker"]), "",
                                q.scores["speaker"] >= QUOTE_GOAL))
         report.rows.append(Row(what_q, f"speaker accuracy, all named labels incl. groups "
-                               f"({q.counts['labels']}; name or descriptor)",
-                               _f(q.scores["speaker_any"]), ""))
+                               f"({q.counts['labels']}; name or descriptor; goal >= "
+                               f"{BASIL_LABEL_GOAL})", _f(q.scores["speaker_any"]), "",
+                               q.scores["speaker_any"] >= BASIL_LABEL_GOAL))
         report.notes.append(f"Quote counts: {q.counts}")
         report.notes.append(f"Quote misses (examples): {q.misses}")
 
@@ -344,6 +363,66 @@ def _story_misses(gold: basil.Gold, matched: dict[str, dict[str, Any]]) -> list[
     notes.append(f"Stories: {len(split)} events split over several stories: {split[:6]}")
     notes.append(f"Stories: {len(mixed)} stories mixing events: {mixed[:4]}")
     return notes
+
+
+# --- PolNeAR -----------------------------------------------------------------------------------
+
+
+def eval_polnear(report: Report, root: Path, limit: int | None, split: str = "dev") -> None:
+    """Quote recall and speaker accuracy on PolNeAR's attributions, beside the baselines."""
+    folder = root / "train" if split == "train" else root
+    gold = polnear.load(folder, limit)
+    what = f"Attributions (PolNeAR {split}, {len(gold.texts)} articles, {gold.count})"
+    try:
+        ours, base = polnear.score(gold, polnear.analyse(gold))
+    except Exception as exc:
+        report.unavailable(what, "quote recall", _reason(exc))
+        return
+    recall = ours.share("found", "gold")
+    report.rows.append(Row(what, f"quote recall, >= 60% of the content's tokens (goal >= "
+                           f"{POLNEAR_GOAL}; baseline: quote marks only)", _f(recall),
+                           _f(base.share("found", "gold")), recall >= POLNEAR_GOAL))
+    report.rows.append(Row(what, "quote recall, one quote alone (no pooling of the parts "
+                           "split by the cue)", _f(ours.share("found_strict", "gold")), ""))
+    speaker = ours.share("right", "named")
+    report.rows.append(Row(what, f"speaker accuracy, named sources of found quotes "
+                           f"({ours.counts['named']}; goal >= {POLNEAR_GOAL}; baseline: nearest "
+                           "person in the sentence, all named)", _f(speaker),
+                           _f(base.share("right", "named")), speaker >= POLNEAR_GOAL))
+    report.rows.append(Row(what, f"speaker right, every named source ({ours.counts['named_all']};"
+                           " a missed quote counts as wrong)",
+                           _f(ours.share("right_all", "named_all")),
+                           _f(base.share("right_all", "named_all"))))
+    report.notes.append(f"PolNeAR {split} counts: {dict(ours.counts)}")
+    report.notes.append(f"PolNeAR {split} misses (examples): {ours.misses[:12]}")
+
+
+# --- NewsWCL50 naming ---------------------------------------------------------------------------
+
+
+def eval_naming(report: Report, root: Path, json_dir: Path | None = None) -> None:
+    """Naming alignment of the framing view against NewsWCL50's chains."""
+    gold = naming.load(root)
+    what = f"Naming (NewsWCL50 dev, {len(gold.rows)} articles)"
+    try:
+        with tempfile.TemporaryDirectory(prefix="manysides-eval-") as tmp:
+            path = Path(tmp) / "newswcl50.jsonl"
+            path.write_text("".join(json.dumps(r) + "\n" for r in gold.rows), encoding="utf-8")
+            doc = run_pipeline([str(path)], Path(tmp), report.notes, name="newswcl50",
+                               json_dir=json_dir)
+    except Exception as exc:
+        report.unavailable(what, "naming recall, ACTOR chains", _reason(exc))
+        return
+    sc = naming.score(gold, doc)
+    report.rows.append(Row(what, f"naming recall, ACTOR chains, pooled (goal >= "
+                           f"{NAMING_ACTOR_GOAL})", _f(sc["recall_actor"]), "",
+                           sc["recall_actor"] >= NAMING_ACTOR_GOAL))
+    report.rows.append(Row(what, f"naming recall, mean per chain (goal >= {NAMING_MEAN_GOAL})",
+                           _f(sc["recall_mean"]), "", sc["recall_mean"] >= NAMING_MEAN_GOAL))
+    report.rows.append(Row(what, "naming recall, all chains pooled", _f(sc["recall"]), ""))
+    report.rows.append(Row(what, f"naming precision (goal >= {NAMING_PRECISION_GOAL})",
+                           _f(sc["precision"]), "", sc["precision"] >= NAMING_PRECISION_GOAL))
+    report.notes.append(f"Naming counts: {sc['counts']}")
 
 
 # --- seeds --------------------------------------------------------------------------------------
@@ -395,8 +474,8 @@ def render(report: Report, args: argparse.Namespace, seconds: float) -> str:
         "",
         f"Run {now}, commit `{commit()}`, {scope}, {seconds:.0f} s "
         "(`make eval`, i.e. `.venv/bin/python eval/run.py`).",
-        "Data: ../shared/eval/ (article-extraction benchmark pages, BASIL dev triples) and "
-        "../shared/seeds/.",
+        "Data: ../shared/eval/ (article-extraction benchmark pages, BASIL dev triples, PolNeAR "
+        "dev attributions, NewsWCL50 dev events) and ../shared/seeds/.",
         "",
         table(report.rows),
         "",
@@ -420,6 +499,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json-dir", type=Path, default=None,
                         help="Also write the analysis JSON of each pipeline run here "
                         "(basil.json, seeds.json), to look into misses.")
+    parser.add_argument("--polnear-split", choices=("dev", "train"), default="dev",
+                        help="PolNeAR split to score (develop on train; --limit takes a subset).")
     parser.add_argument("--results", type=Path, default=None,
                         help="Where to write the results (default: eval/RESULTS.md on full runs, "
                         "nowhere with --limit).")
@@ -442,6 +523,10 @@ def main(argv: list[str] | None = None) -> int:
         eval_basil(report, args.shared / "eval" / "basil", args.limit, args.json_dir)
     if "seeds" in only:
         eval_seeds(report, args.shared / "seeds", args.json_dir)
+    if "polnear" in only:
+        eval_polnear(report, args.shared / "eval" / "polnear", args.limit, args.polnear_split)
+    if "naming" in only:
+        eval_naming(report, args.shared / "eval" / "newswcl50", args.json_dir)
     text = render(report, args, time.perf_counter() - started)
     print(text)
     results = args.results or (None if args.limit else HERE / "RESULTS.md")

@@ -141,3 +141,17 @@ def test_quote_and_loaded_scores_on_a_made_up_article() -> None:
     slammed = text.index("slammed")
     lex = basil.loaded_scores(gold, matched, lambda t: [Hit(slammed, slammed + 7), Hit(0, 3)])
     assert lex.scores["recall"] == 1.0 and lex.scores["precision"] == 0.5
+
+
+def test_polnear_named_sources_and_naming_cover() -> None:
+    import naming
+    import polnear
+
+    assert polnear.source_last_word("Geoff Garin, a Democratic pollster who works") == "Garin"
+    assert polnear.source_last_word("Gov. John Kasich (R-OH)") == "Kasich"
+    assert polnear.source_last_word("Murphy’s spokeswoman Galia Slayen") == "Slayen"
+    assert polnear.source_last_word("the source") is None
+    assert polnear.source_last_word("He") is None
+    assert naming.covers("Russian President Vladimir Putin", "Vladimir Putin")
+    assert naming.covers("the  Kremlin", "The Kremlin")
+    assert not naming.covers("Putinism", "Putin")
