@@ -3,7 +3,8 @@
 Reads ../shared/eval/ (article-extraction benchmark pages, BASIL triples, PolNeAR attributions,
 NewsWCL50 naming chains) and ../shared/seeds/,
 runs the real library (ingest's HTML path and ``extract_html`` alone for the pages;
-``manysides.pipeline.run`` into a fresh store for BASIL and the seeds), prints one table and
+``manysides.pipeline.run`` into a fresh store for BASIL and the seeds; stories assigned
+incrementally on BASIL, ECB+, NewsWCL50 and AllSides, see ``stories.py``), prints one table and
 writes it to eval/RESULTS.md with the date and the git commit.  Exits 1 when a goal is missed
 (a stage that is not available misses its goal).
 
@@ -33,6 +34,7 @@ import extraction
 import naming
 import polnear
 import seeds
+import stories as story_sets
 from metrics import page_scores
 
 log = logging.getLogger("eval")
@@ -40,9 +42,13 @@ log = logging.getLogger("eval")
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 SHARED = REPO.parent / "shared"
-SECTIONS = ("html", "basil", "seeds", "polnear", "naming")
+SECTIONS = ("html", "basil", "stories", "seeds", "polnear", "naming")
 
 STORY_F1_GOAL = 0.90
+# Stories on every development set (``stories``): F1 at least this, above the TF-IDF baseline,
+# and precision at least STORY_PRECISION_GOAL.
+STORIES_F1_GOAL = 0.95
+STORY_PRECISION_GOAL = 0.97
 QUOTE_GOAL = 0.85
 BASIL_LABEL_GOAL = 0.85
 POLNEAR_GOAL = 0.90
@@ -425,6 +431,34 @@ def eval_naming(report: Report, root: Path, json_dir: Path | None = None) -> Non
     report.notes.append(f"Naming counts: {sc['counts']}")
 
 
+# --- stories on every development set --------------------------------------------------------
+
+
+def eval_stories(report: Report, shared_eval: Path, limit: int | None) -> None:
+    """B-cubed of stories assigned incrementally on each set, beside TF-IDF (``stories``)."""
+    for name in story_sets.SETS:
+        if not (shared_eval / name).exists():
+            report.unavailable(f"Stories ({name})", "B-cubed F1", "set absent")
+            continue
+        try:
+            res = story_sets.evaluate(story_sets.load(name, shared_eval, limit))
+        except Exception as exc:
+            report.unavailable(f"Stories ({name})", "B-cubed F1", _reason(exc))
+            continue
+        ours, base = res.ours, res.baseline
+        what = (f"Stories, incremental ({name}, {len(res.story_set.rows)} articles, "
+                f"{res.story_set.n_stories} stories)")
+        ok = (ours["f1"] >= STORIES_F1_GOAL and ours["f1"] > base["f1"]
+              and ours["precision"] >= STORY_PRECISION_GOAL)
+        report.rows.append(Row(what, f"B-cubed F1 (goal >= {STORIES_F1_GOAL}, > TF-IDF, "
+                               f"precision >= {STORY_PRECISION_GOAL})", _f(ours["f1"]),
+                               _f(base["f1"]), ok))
+        for metric in ("precision", "recall"):
+            report.rows.append(Row(what, f"B-cubed {metric}", _f(ours[metric]),
+                                   _f(base[metric])))
+        report.notes.extend(res.notes)
+
+
 # --- seeds --------------------------------------------------------------------------------------
 
 
@@ -475,7 +509,8 @@ def render(report: Report, args: argparse.Namespace, seconds: float) -> str:
         f"Run {now}, commit `{commit()}`, {scope}, {seconds:.0f} s "
         "(`make eval`, i.e. `.venv/bin/python eval/run.py`).",
         "Data: ../shared/eval/ (article-extraction benchmark pages, BASIL dev triples, PolNeAR "
-        "dev attributions, NewsWCL50 dev events) and ../shared/seeds/.",
+        "dev attributions, NewsWCL50 dev events; BASIL, ECB+, NewsWCL50 and AllSides dev "
+        "splits for stories) and ../shared/seeds/.",
         "",
         table(report.rows),
         "",
@@ -521,6 +556,8 @@ def main(argv: list[str] | None = None) -> int:
         eval_html(report, args.shared / "eval" / "extraction", args.limit)
     if "basil" in only:
         eval_basil(report, args.shared / "eval" / "basil", args.limit, args.json_dir)
+    if "stories" in only:
+        eval_stories(report, args.shared / "eval", args.limit)
     if "seeds" in only:
         eval_seeds(report, args.shared / "seeds", args.json_dir)
     if "polnear" in only:
