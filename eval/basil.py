@@ -104,21 +104,25 @@ def one_per_article(gold: Gold) -> dict[str, float]:
     return bcubed(truth, {gid: gid for gid in truth})
 
 
-def tfidf_clusters(texts: list[str], min_similarity: float = TFIDF_MIN_SIMILARITY) -> list[int]:
-    """Texts -> cluster labels: TF-IDF (sublinear tf, smooth idf), cosine, average linkage."""
-    if len(texts) < 2:
-        return [1] * len(texts)
+def tfidf_matrix(texts: list[str]) -> np.ndarray:
+    """Texts -> L2-normalised TF-IDF rows (sublinear tf, smooth idf) over their own vocabulary."""
     docs = [Counter(w for w in _TOKEN.findall(t.lower()) if w not in _STOPWORDS) for t in texts]
     vocab = {w: i for i, w in enumerate(sorted({w for d in docs for w in d}))}
-    mat = np.zeros((len(docs), len(vocab)))
+    mat = np.zeros((len(docs), max(1, len(vocab))))
     for row, doc in enumerate(docs):
         for word, count in doc.items():
             mat[row, vocab[word]] = 1.0 + np.log(count)
     df = (mat > 0).sum(axis=0)
     mat *= np.log((1 + len(docs)) / (1 + df)) + 1.0
     norms = np.linalg.norm(mat, axis=1, keepdims=True)
-    mat /= np.where(norms == 0, 1.0, norms)
-    tree = linkage(mat, method="average", metric="cosine")
+    return mat / np.where(norms == 0, 1.0, norms)
+
+
+def tfidf_clusters(texts: list[str], min_similarity: float = TFIDF_MIN_SIMILARITY) -> list[int]:
+    """Texts -> cluster labels: TF-IDF (sublinear tf, smooth idf), cosine, average linkage."""
+    if len(texts) < 2:
+        return [1] * len(texts)
+    tree = linkage(tfidf_matrix(texts), method="average", metric="cosine")
     return [int(x) for x in fcluster(tree, t=1.0 - min_similarity, criterion="distance")]
 
 

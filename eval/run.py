@@ -12,6 +12,7 @@ writes it to eval/RESULTS.md with the date and the git commit.  Exits 1 when a g
     .venv/bin/python eval/run.py --limit 5          # 5 pages and 5 triples, quick, no file
     .venv/bin/python eval/run.py --only seeds --json-dir /tmp/ms   # keep the analysis JSON
     .venv/bin/python eval/run.py --only polnear --polnear-split train --limit 150  # develop
+    .venv/bin/python eval/run.py --only ecbplus_alignment --limit 3   # 3 ECB+ topics
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import alignment
 import basil
 import extraction
 import naming
@@ -42,7 +44,7 @@ log = logging.getLogger("eval")
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 SHARED = REPO.parent / "shared"
-SECTIONS = ("html", "basil", "stories", "seeds", "polnear", "naming")
+SECTIONS = ("html", "basil", "stories", "seeds", "polnear", "naming", "ecbplus_alignment")
 
 STORY_F1_GOAL = 0.90
 # Stories on every development set (``stories``): F1 at least this, above the TF-IDF baseline,
@@ -55,6 +57,7 @@ POLNEAR_GOAL = 0.90
 NAMING_ACTOR_GOAL = 0.60
 NAMING_MEAN_GOAL = 0.30
 NAMING_PRECISION_GOAL = 0.90
+ALIGNMENT_MARGIN = 0.15  # F1 of the claim groups' alignment above the TF-IDF baseline
 
 
 @dataclass
@@ -459,6 +462,37 @@ def eval_stories(report: Report, shared_eval: Path, limit: int | None) -> None:
         report.notes.extend(res.notes)
 
 
+# --- ECB+ alignment -------------------------------------------------------------------------
+
+
+def eval_alignment(report: Report, root: Path, limit: int | None) -> None:
+    """Cross-document sentence alignment on ECB+ dev (``alignment``): ours, TF-IDF, all pairs."""
+    what = "Claim alignment (ECB+ dev{})"
+    try:
+        res = alignment.evaluate(root, limit)
+    except Exception as exc:
+        report.unavailable(what.format(""), "pairwise F1", _reason(exc))
+        return
+    report.notes.append(
+        f"ECB+ alignment: {res['topics']} topics, {res['articles']} articles, {res['sentences']} "
+        f"gold sentences located ({res['missed']} not found in our split), {res['pairs']} pairs"
+    )
+    parts = (("all", ""), ("fit", ", fitting topics"), ("held_out", ", held-out topics"))
+    for part, label in parts:
+        if part not in res:
+            continue
+        r = res[part]
+        ours, tfidf, every = r["ours"], r["tfidf"], r["all_positive"]
+        name = what.format(f"{label}, {ours['tp'] + ours['fn']} positive pairs")
+        base = f"{_f(tfidf['f1'])} TF-IDF at {tfidf['threshold']} / {_f(every['f1'])} all pairs"
+        goal = ours["f1"] >= tfidf["f1"] + ALIGNMENT_MARGIN if part == "all" else None
+        report.rows.append(Row(name, f"pairwise F1 (goal >= TF-IDF + {ALIGNMENT_MARGIN})"
+                               if part == "all" else "pairwise F1", _f(ours["f1"]), base, goal))
+        for metric in ("precision", "recall"):
+            report.rows.append(Row(name, f"pairwise {metric}", _f(ours[metric]),
+                                   f"{_f(tfidf[metric])} / {_f(every[metric])}"))
+
+
 # --- seeds --------------------------------------------------------------------------------------
 
 
@@ -526,7 +560,8 @@ def main(argv: list[str] | None = None) -> int:
     """Run the evaluation; 0 when every goal is met, 1 otherwise."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--limit", type=int, default=None,
-                        help="At most this many HTML pages and BASIL triples (quick runs).")
+                        help="At most this many HTML pages, BASIL triples and ECB+ topics (quick "
+                        "runs).")
     parser.add_argument("--only", default=",".join(SECTIONS),
                         help=f"Comma-separated sections to run, of {', '.join(SECTIONS)}.")
     parser.add_argument("--shared", type=Path, default=SHARED,
@@ -564,6 +599,8 @@ def main(argv: list[str] | None = None) -> int:
         eval_polnear(report, args.shared / "eval" / "polnear", args.limit, args.polnear_split)
     if "naming" in only:
         eval_naming(report, args.shared / "eval" / "newswcl50", args.json_dir)
+    if "ecbplus_alignment" in only:
+        eval_alignment(report, args.shared / "eval" / "ecbplus", args.limit)
     text = render(report, args, time.perf_counter() - started)
     print(text)
     results = args.results or (None if args.limit else HERE / "RESULTS.md")
