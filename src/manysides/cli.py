@@ -299,7 +299,13 @@ def ingest_command(
 
     Example: manysides ingest ../shared/seeds feed.xml https://example.org/a.html --db news.db
     """
-    from rich.progress import MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
+    from rich.progress import (
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeRemainingColumn,
+    )
 
     from manysides.ingest import count_files, ingest
     from manysides.settings import Settings
@@ -308,13 +314,17 @@ def ingest_command(
     store = Store(db_url)
     total = count_files(inputs)
     columns = [SpinnerColumn(), TextColumn("ingesting"), MofNCompleteColumn(),
-               TextColumn("{task.fields[last]}", style="dim")]
+               TimeRemainingColumn(), TextColumn("{task.fields[last]}", style="dim")]
     with Progress(*columns, console=err_console, transient=True) as bar:
         task = bar.add_task("ingest", total=total, last="")
 
         def progress(message: str) -> None:
             done = bar.tasks[0].completed + 1
-            bar.update(task, completed=done, total=max(total, done), last=message[:70])
+            bar.update(task, completed=done, total=max(bar.tasks[0].total or 0, done),
+                       last=message[:70])
+
+        def found_more(n: int) -> None:  # a feed's items: the total (and estimate) grows
+            bar.update(task, total=(bar.tasks[0].total or 0) + n)
 
         if address and engine_name != "ray":
             raise click.UsageError("--address needs --engine ray")
@@ -323,7 +333,7 @@ def ingest_command(
         with get_engine(engine_name, address=address) as engine:
             if engine_name == "local":  # the ingest stage as is, in this process
                 report = ingest(list(inputs), store, settings=settings, manifest=manifest,
-                                progress=progress)
+                                progress=progress, on_more=found_more)
             else:
                 report = engine.ingest(list(inputs), store, settings=settings,
                                        manifest=manifest, progress=progress)

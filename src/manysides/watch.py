@@ -25,11 +25,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 
 from manysides.errors import FetchError, InputError
+from manysides.ingest.fetch import Fetcher, is_web_url
 from manysides.models import Failure
 from manysides.settings import Settings
 from manysides.store import Store
@@ -37,8 +37,7 @@ from manysides.store import Store
 log = logging.getLogger(__name__)
 
 MAX_ITEM_ATTEMPTS = 3  # polls an item's article may fail before it is given up
-BACKOFF_BASE_S = 0.5  # waits 0.5 s, 1 s, 2 s ... between tries of a feed
-RETRY_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
+FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.8"
 _INTERVAL = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$", re.IGNORECASE)
 _UNIT_S = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -116,18 +115,11 @@ class Watcher:
         self.feeds = feeds
         self.settings = settings or Settings()
         self.update = update
-        self._client = httpx.Client(
-            timeout=httpx.Timeout(self.settings.http_timeout_s),
-            headers={"User-Agent": self.settings.user_agent,
-                     "Accept": "application/rss+xml, application/atom+xml, application/xml;"
-                               "q=0.9, */*;q=0.8"},
-            follow_redirects=True,
-            transport=transport,
-        )
-        self._last_request: dict[str, float] = {}
+        # one fetcher for feeds and their items: one per-host delay, one set of limits
+        self.fetcher = Fetcher(self.settings, transport=transport, accept=FEED_ACCEPT)
 
     def close(self) -> None:
-        self._client.close()
+        self.fetcher.close()
 
     def __enter__(self) -> Watcher:
         return self
@@ -201,17 +193,16 @@ class Watcher:
         result = FeedPoll(feed, "ok")
         keys = [_item_key(item) for item in items]
         seen = self.store.feed_items(feed, keys)
-        reader, outlet = _item_reader(self.settings, feed_title)
+        reader, outlet = _item_reader(self.settings, self.fetcher, feed_title)
+        local_links = not is_web_url(feed)  # a feed file the user listed may link to files
         retry = False  # an item failed and is to be tried again
-        try:
-            for item, key in zip(items, keys, strict=True):
-                status, attempts = seen.get(key, (None, 0))
-                if status in ("stored", "given_up"):
-                    result.skipped += 1
-                    continue
-                retry |= self._store_item(reader, outlet, feed, item, key, attempts, result)
-        finally:
-            reader.close()
+        for item, key in zip(items, keys, strict=True):
+            status, attempts = seen.get(key, (None, 0))
+            if status in ("stored", "given_up"):
+                result.skipped += 1
+                continue
+            retry |= self._store_item(reader, outlet, feed, item, key, attempts, result,
+                                      local_links)
         # Validators last: a kill before this line makes the next poll read the feed again; so
         # does an item to retry (the feed may not change, its failed item must be read again).
         if retry:
@@ -223,11 +214,11 @@ class Watcher:
         return result
 
     def _store_item(self, reader: Any, outlet: str | None, feed: str, item: Any, key: str,
-                    attempts: int, result: FeedPoll) -> bool:
+                    attempts: int, result: FeedPoll, local_links: bool) -> bool:
         """Read and store one item's article; record the item.  True: failed, to retry."""
         from manysides.ingest import store_articles
 
-        items = list(reader.read_feed_item(item, outlet, feed))
+        items = list(reader.read_feed_item(item, outlet, feed, local_links=local_links))
         report = store_articles(items, self.store)  # commits each article; records failures
         ids = report.new + [d for d, _ in report.duplicates] + report.existing
         if report.failed and not ids:
@@ -245,47 +236,17 @@ class Watcher:
         self, feed: str, etag: str | None, last_modified: str | None
     ) -> tuple[bytes, str, str | None, str | None] | None:
         """(body, base URL, ETag, Last-Modified), or ``None`` when not modified (304)."""
-        if urlsplit(feed).scheme not in ("http", "https"):
+        if not is_web_url(feed):
             return _read_local_feed(feed, last_modified)
         headers = {}
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        tries = max(1, self.settings.http_retries + 1)
-        error = "no attempt made"
-        for attempt in range(tries):
-            self._wait_for_host(urlsplit(feed).netloc)
-            try:
-                response = self._client.get(feed, headers=headers)
-            except httpx.TimeoutException:
-                error = f"timed out after {self.settings.http_timeout_s:g} s"
-            except httpx.TransportError as exc:
-                error = f"connection failed: {exc or type(exc).__name__}"
-            else:
-                if response.status_code == 304:
-                    return None
-                if response.status_code < 400:
-                    if len(response.content) > self.settings.max_file_bytes:
-                        raise FetchError(f"feed is over the limit of "
-                                         f"{self.settings.max_file_bytes} bytes")
-                    return (response.content, str(response.url), response.headers.get("etag"),
-                            response.headers.get("last-modified"))
-                error = f"HTTP {response.status_code} {response.reason_phrase}".strip()
-                if response.status_code not in RETRY_STATUS:
-                    raise _status_error(error, response.status_code)
-            if attempt + 1 < tries:
-                time.sleep(BACKOFF_BASE_S * 2**attempt)
-        raise FetchError(error + (f" ({tries} tries)" if tries > 1 else ""))
-
-    def _wait_for_host(self, host: str) -> None:
-        """Politeness: at least ``settings.host_delay_s`` between two requests to one host."""
-        last = self._last_request.get(host)
-        now = time.monotonic()
-        wait = 0.0 if last is None else self.settings.host_delay_s - (now - last)
-        if wait > 0:
-            time.sleep(wait)
-        self._last_request[host] = time.monotonic()
+        fetched = self.fetcher.get(feed, headers=headers)
+        if fetched.status == 304:
+            return None
+        return fetched.content, fetched.url, fetched.etag, fetched.last_modified
 
 
 def watch(
@@ -314,11 +275,12 @@ def _item_key(item: Any) -> str:
     return item.link or f"{item.title or ''}|{item.published or ''}"
 
 
-def _item_reader(settings: Settings, feed_title: str | None) -> tuple[Any, str | None]:
-    """The ingest stage's reader for feed items (its fetcher keeps per-host politeness)."""
+def _item_reader(settings: Settings, fetcher: Fetcher,
+                 feed_title: str | None) -> tuple[Any, str | None]:
+    """The ingest stage's reader for feed items, fetching through the watcher's fetcher."""
     from manysides.ingest import sources
 
-    return sources.Reader(settings, {}), sources.feed_outlet(feed_title)
+    return sources.Reader(settings, {}, fetcher=fetcher), sources.feed_outlet(feed_title)
 
 
 def _read_local_feed(
@@ -334,12 +296,6 @@ def _read_local_feed(
         return p.read_bytes(), str(p.resolve()), None, stamp
     except OSError as exc:
         raise InputError(f"cannot read feed file: {exc.strerror or exc}") from exc
-
-
-def _status_error(message: str, status: int) -> FetchError:
-    exc = FetchError(message)
-    exc.status = status  # type: ignore[attr-defined]
-    return exc
 
 
 def _analysis_version() -> str:

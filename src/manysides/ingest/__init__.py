@@ -73,20 +73,22 @@ def store_articles(
     report = IngestReport()
     index = DedupIndex(store)
     batch: list[Article] = []
-    for item in articles:
-        if isinstance(item, Failure):
-            report.failed.append(item)
-            store.record_failure(item)
-            logger.info("failed %s: %s", item.input, item.reason)
-            if progress:
-                progress(f"failed {item.input}: {item.reason}")
-            continue
-        batch.append(item)
-        if len(batch) >= batch_size:
+    try:
+        for item in articles:
+            if isinstance(item, Failure):
+                report.failed.append(item)
+                store.record_failure(item)
+                logger.info("failed %s: %s", item.input, item.reason)
+                if progress:
+                    progress(f"failed {item.input}: {item.reason}")
+                continue
+            batch.append(item)
+            if len(batch) >= batch_size:
+                _store_batch(batch, store, index, report, progress)
+                batch = []
+    finally:  # an error reading a later input must not lose the articles read before it
+        if batch:
             _store_batch(batch, store, index, report, progress)
-            batch = []
-    if batch:
-        _store_batch(batch, store, index, report, progress)
     return report
 
 
@@ -136,14 +138,17 @@ def ingest(
     settings: Settings,
     manifest: str | None = None,
     progress: Callable[[str], None] | None = None,
+    on_more: Callable[[int], None] | None = None,
 ) -> IngestReport:
     """Read, clean and store every input (files, folders, URLs, feeds, JSONL).
 
     Returns an :class:`IngestReport`; each failure is also recorded in the store
-    (``store.record_failure``).  ``progress`` is called with one line per article or failure.
+    (``store.record_failure``).  ``progress`` is called with one line per article or failure;
+    ``on_more(n)`` when ``n`` more inputs are found (a feed's items).
     """
     report = store_articles(
-        read_inputs(inputs, settings=settings, manifest=manifest), store, progress=progress
+        read_inputs(inputs, settings=settings, manifest=manifest, on_more=on_more), store,
+        progress=progress,
     )
     logger.info(
         "ingest: %d new, %d already stored, %d near-duplicates, %d failed",

@@ -1,8 +1,11 @@
 """Read inputs into :class:`~manysides.models.Article` objects (parse + clean, no store).
 
 An input is a text/HTML/JSONL/feed file, a folder of them, an ``http(s)://`` or ``file://``
-URL, or a feed URL.  :func:`read_inputs` yields one ``Article`` per article found and one
-``Failure`` (input, reason) per input that could not be read; a bad input never stops the rest.
+URL, or a feed URL.  Local files are read only where the user named them: on the command line,
+or in a local feed or manifest they passed; anything remote (a fetched feed's item links, a
+redirect) may lead to ``http``/``https`` only.  :func:`read_inputs` yields one ``Article``
+per article found and one ``Failure`` (input, reason) per input that could not be read; a bad
+input never stops the rest.
 
 Metadata precedence: a manifest row > what the container says (JSONL fields, feed item, HTML
 meta tags) > what the text itself tells (header lines, signatures).
@@ -18,7 +21,7 @@ import io
 import json
 import logging
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,7 +33,7 @@ from charset_normalizer.md import mess_ratio
 
 from manysides.errors import FetchError, InputError
 from manysides.ingest.feeds import FeedItem, looks_like_feed, parse_feed
-from manysides.ingest.fetch import Fetcher
+from manysides.ingest.fetch import Fetcher, is_web_url
 from manysides.ingest.meta import normalise_date
 from manysides.models import Article, Failure, RemovedLine
 from manysides.outlets import OutletProfile, detect_outlet, get_profile, profile_for_url
@@ -289,16 +292,22 @@ class Reader:
     """Reads inputs one by one; holds the manifest and (lazily) one HTTP client.
 
     ``read(name)`` yields the articles and failures of one input; ``read_feed_item`` those of
-    one feed item (``manysides.watch`` polls feeds through it).
+    one feed item (``manysides.watch`` polls feeds through it, with its own ``fetcher``, so one
+    per-host delay covers feeds and articles).  ``on_more(n)`` is told of ``n`` more inputs
+    found on the way (a feed's items), for a progress bar's total.
     """
 
-    def __init__(self, settings: Settings, overrides: Mapping[str, Overrides]) -> None:
+    def __init__(self, settings: Settings, overrides: Mapping[str, Overrides], *,
+                 fetcher: Fetcher | None = None,
+                 on_more: Callable[[int], None] | None = None) -> None:
         self.settings = settings
         self.overrides = overrides
-        self._fetcher: Fetcher | None = None
+        self._fetcher = fetcher
+        self._own_fetcher = fetcher is None
+        self.on_more = on_more
 
     def close(self) -> None:
-        if self._fetcher is not None:
+        if self._fetcher is not None and self._own_fetcher:
             self._fetcher.close()
 
     @property
@@ -364,8 +373,9 @@ class Reader:
         if not data.strip():
             raise InputError("empty file (only whitespace)")
         kind = _kind(_suffix(path), data)
-        if kind == "feed":
-            yield from self.read_feed(data, base=str(path.resolve()), name=name)
+        if kind == "feed":  # a local feed the user named: its links may be local files
+            yield from self.read_feed(data, base=str(path.resolve()), name=name,
+                                      local_links=True)
             return
         text, _ = decode_bytes(data)
         if not text.strip():
@@ -390,7 +400,7 @@ class Reader:
         ctype = fetched.content_type
         if "rss" in ctype or "atom" in ctype or (("xml" in ctype or not ctype)
                                                   and looks_like_feed(data)):
-            yield from self.read_feed(data, base=fetched.url, name=url)
+            yield from self.read_feed(data, base=fetched.url, name=url, local_links=False)
             return
         try:
             if fetched.encoding:
@@ -412,24 +422,39 @@ class Reader:
         except InputError as exc:
             yield Failure(url, _reason(exc))
 
-    def read_feed(self, data: bytes, *, base: str, name: str) -> Iterator[Article | Failure]:
+    def read_feed(self, data: bytes, *, base: str, name: str,
+                  local_links: bool) -> Iterator[Article | Failure]:
+        """The articles of a feed's items: the first ``settings.max_feed_items`` of them.
+
+        ``local_links``: the feed is a local file the user named, so its items may link to
+        local files; a fetched feed's may not.
+        """
         feed_title, items = parse_feed(data, base=base)
         if not items:
             yield Failure(name, "feed has no items")
             return
+        cap = self.settings.max_feed_items
+        if len(items) > cap:
+            logger.warning("feed %s has %d items: reading the first %d (max_feed_items)",
+                           name, len(items), cap)
+            items = items[:cap]
+        if self.on_more is not None:
+            self.on_more(len(items) - 1)  # the feed itself was counted as one input
         outlet = feed_outlet(feed_title)
         for item in items:
-            yield from self.read_feed_item(item, outlet, name)
+            yield from self.read_feed_item(item, outlet, name, local_links=local_links)
 
     def read_feed_item(
-        self, item: FeedItem, feed_outlet: str | None, feed_name: str
+        self, item: FeedItem, feed_outlet: str | None, feed_name: str, *,
+        local_links: bool = False,
     ) -> Iterator[Article | Failure]:
+        """The article of one feed item; a link to a local file is read only when
+        ``local_links`` (the feed is a local file the user named)."""
         outlet = item.outlet or feed_outlet
         link = item.link
         container = Overrides(outlet=outlet, title=item.title, published=item.published,
                               byline=item.author,
-                              url=link if link and is_url(link) and not link.startswith("file:")
-                              else None)
+                              url=link if link and is_web_url(link) else None)
         if link is None:
             if item.content_html:
                 try:
@@ -440,8 +465,12 @@ class Reader:
             else:
                 yield Failure(f"{feed_name}#{item.title}", "feed item has no link and no content")
             return
-        if is_url(link) and not link.lower().startswith("file:"):
+        if is_web_url(link):
             yield from self.read_url(link, container)
+            return
+        if not local_links:
+            yield Failure(link[:300], f"feed item links to a local file or a non-web URL, "
+                                      f"refused in a fetched feed (from {feed_name})")
             return
         path = file_url_path(link) if link.lower().startswith("file:") else Path(link)
         if not path.is_file():
@@ -477,11 +506,15 @@ class Reader:
             if not isinstance(body, str) or not body.strip():
                 yield Failure(where, f"line {lineno}: no 'text' field (a non-empty string)")
                 continue
-            container = Overrides(
-                outlet=_str(row.get("outlet")), url=_str(row.get("url")),
-                published=_str(row.get("published")), title=_str(row.get("title")),
-                byline=_str(row.get("byline") or row.get("author")),
-            )
+            try:
+                container = Overrides(
+                    outlet=_field(row, "outlet", ", "), url=_field(row, "url", " "),
+                    published=_field(row, "published", " "), title=_field(row, "title", " "),
+                    byline=_field(row, "byline", ", ") or _field(row, "author", ", "),
+                )
+            except InputError as exc:
+                yield Failure(where, f"line {lineno}: {exc}")
+                continue
             found = True
             try:
                 yield build_article(body, source=where, meta=self._meta_for(where, container))
@@ -492,17 +525,19 @@ class Reader:
 
 
 def read_inputs(
-    inputs: Sequence[str], *, settings: Settings, manifest: str | None = None
+    inputs: Sequence[str], *, settings: Settings, manifest: str | None = None,
+    on_more: Callable[[int], None] | None = None,
 ) -> Iterator[Article | Failure]:
     """Parse and clean every input: one ``Article`` per article found, one ``Failure`` per
-    input (or JSONL line, or feed item) that could not be read.  Nothing is stored."""
+    input (or JSONL line, or feed item) that could not be read.  Nothing is stored.
+    ``on_more(n)``: ``n`` more inputs were found on the way (feed items), for progress."""
     overrides: Mapping[str, Overrides] = {}
     if manifest:
         try:
             overrides = load_manifest(manifest)
         except InputError as exc:
             yield Failure(manifest, _reason(exc))
-    reader = Reader(settings, overrides)
+    reader = Reader(settings, overrides, on_more=on_more)
     try:
         for name in inputs:
             yield from reader.read(name)
@@ -575,6 +610,19 @@ def _str(value: object) -> str | None:
         return None
     text = str(value).strip()
     return text or None
+
+
+def _field(row: Mapping[str, object], name: str, joiner: str) -> str | None:
+    """A JSONL metadata field as text: a string or number as is, a list of them joined with
+    ``joiner`` (two authors, a title split in parts); raises :class:`InputError` for anything
+    else (an object, nested lists), which has no faithful text form."""
+    value = row.get(name)
+    if isinstance(value, list) and all(isinstance(v, str | int | float) and
+                                       not isinstance(v, bool) for v in value):
+        return _str(joiner.join(str(v).strip() for v in value if str(v).strip()))
+    if value is None or (isinstance(value, str | int | float) and not isinstance(value, bool)):
+        return _str(value)
+    raise InputError(f"'{name}' is {type(value).__name__} {json.dumps(value)[:60]}, not text")
 
 
 def _reason(exc: BaseException) -> str:
