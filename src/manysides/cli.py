@@ -1,6 +1,8 @@
 """The ``manysides`` command line: one thin function per command (open the store, call, print).
 
-Commands that need no model import none (``manysides articles`` starts fast).
+Commands that need no model import none (``manysides articles`` starts fast).  Data (titles,
+outlets, paths, reasons) is printed as text, never read as rich markup: both consoles have
+markup off, and styled words are :class:`rich.text.Text` spans (:func:`styled`).
 """
 
 from __future__ import annotations
@@ -13,11 +15,17 @@ from typing import Any
 import click
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from manysides.store import Store, default_db_url
 
-console = Console()
-err_console = Console(stderr=True)
+console = Console(markup=False, highlight=False)
+err_console = Console(stderr=True, markup=False, highlight=False)
+
+
+def styled(*parts: str | tuple[str, str]) -> Text:
+    """A line of plain strings and ``(text, style)`` pairs; no part is parsed as markup."""
+    return Text.assemble(*parts)
 
 
 def db_option(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -88,13 +96,12 @@ def show(db_url: str, article_id: str) -> None:
                  "updated", "language", "duplicate_of", "story_id"):
         value = getattr(art, name)
         if value:
-            console.print(f"[bold]{name}[/bold]: {value}", highlight=False, markup=True)
+            console.print(styled((name, "bold"), f": {value}"))
     console.rule("text")
-    console.print(art.text, markup=False, highlight=False)
+    console.print(art.text)
     console.rule(f"removed ({len(art.removed)} lines)")
     for r in art.removed:
-        console.print(f"[dim]{r.reason:>12}[/dim]  ", end="")
-        console.print(r.line, markup=False, highlight=False)
+        console.print(styled((f"{r.reason:>12}", "dim"), "  ", r.line))
     if art.analysis is not None:
         _print_analysis(art.analysis)
 
@@ -106,7 +113,8 @@ class _StageProgress:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
         self.bar = Progress(
-            TextColumn("{task.description:>10}"), BarColumn(), MofNCompleteColumn(),
+            TextColumn("{task.description:>10}", markup=False), BarColumn(),
+            MofNCompleteColumn(),
             console=err_console, transient=True,
         )
         self.tasks: dict[str, Any] = {}
@@ -129,13 +137,18 @@ class _StageProgress:
 
 
 def _print_run_summary(result: Any) -> None:
-    console.print(
-        f"ingested [bold]{len(result.new)}[/bold], already stored {len(result.existing)}, "
-        f"duplicates {len(result.duplicates)}, failed [bold]{len(result.failed)}[/bold]; "
-        f"analysed {len(result.analyzed)}, stories updated {len(result.stories)}"
-    )
-    for failure in result.failed:
-        err_console.print(f"[red]failed[/red] {failure.input}: {failure.reason}", highlight=False)
+    console.print(styled(
+        "ingested ", (str(len(result.new)), "bold"), f", already stored {len(result.existing)}, "
+        f"duplicates {len(result.duplicates)}, failed ", (str(len(result.failed)), "bold"),
+        f"; analysed {len(result.analyzed)}, stories updated {len(result.stories)}",
+    ))
+    _print_failures(result.failed)
+
+
+def _print_failures(failures: Any) -> None:
+    for failure in failures:
+        err_console.print(styled(("failed", "red"), f" {failure.input}: {failure.reason}"),
+                          soft_wrap=True)
 
 
 @main.command()
@@ -224,7 +237,8 @@ def demo(db_url: str, serve: bool, port: int) -> None:
 
         from manysides.web.app import create_app
 
-        console.print(f"Serving the web UI at [bold]http://127.0.0.1:{port}/[/bold] (Ctrl-C stops)")
+        console.print(styled("Serving the web UI at ", (f"http://127.0.0.1:{port}/", "bold"),
+                             " (Ctrl-C stops)"))
         uvicorn.run(create_app(db_url), host="127.0.0.1", port=port, log_level="warning")
 
 
@@ -261,17 +275,27 @@ def report(db_url: str, story_id: str, fmt: str, out: str | None) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to bind (the default serves this machine only).")
 @click.option("--port", type=int, default=8000, show_default=True, help="Port to listen on.")
-def serve(db_url: str, host: str, port: int) -> None:
+@click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME",
+              help="Also answer requests for this Host name (repeatable; loopback names are "
+                   "always allowed; '*' allows any, unsafe beyond a trusted network).")
+def serve(db_url: str, host: str, port: int, allow_hosts: tuple[str, ...]) -> None:
     """Serve the web UI and JSON API (docs at /docs) over the store.
 
-    Example: manysides serve --db news.db --port 8000
+    Only requests naming this machine (127.0.0.1, localhost) are answered unless --allow-host
+    names the server's other names: a web page elsewhere cannot read the API (DNS rebinding).
+
+    Example: manysides serve --db news.db --host 0.0.0.0 --allow-host news.example.lan
     """
     import uvicorn
 
+    from manysides.settings import Settings
     from manysides.web.app import create_app
 
-    console.print(f"Serving manysides at [bold]http://{host}:{port}/[/bold] (Ctrl-C stops)")
-    uvicorn.run(create_app(db_url), host=host, port=port, log_level="warning")
+    allowed = (*Settings().allowed_hosts, *allow_hosts)
+    console.print(styled("Serving manysides at ", (f"http://{host}:{port}/", "bold"),
+                         " (Ctrl-C stops)"))
+    uvicorn.run(create_app(db_url, allowed_hosts=allowed), host=host, port=port,
+                log_level="warning")
 
 
 @main.command("ingest")
@@ -314,7 +338,8 @@ def ingest_command(
     store = Store(db_url)
     total = count_files(inputs)
     columns = [SpinnerColumn(), TextColumn("ingesting"), MofNCompleteColumn(),
-               TimeRemainingColumn(), TextColumn("{task.fields[last]}", style="dim")]
+               TimeRemainingColumn(),
+               TextColumn("{task.fields[last]}", style="dim", markup=False)]
     with Progress(*columns, console=err_console, transient=True) as bar:
         task = bar.add_task("ingest", total=total, last="")
 
@@ -340,18 +365,15 @@ def ingest_command(
             analysed = engine.analyze(store, settings=settings) if run_analyze else None
     store.close()
     if analysed is not None:
-        console.print(f"analysed [bold]{len(analysed)}[/bold] ({engine_name} engine)")
-    console.print(
-        f"ingested [bold]{len(report.new)}[/bold], duplicates {len(report.duplicates)}, "
-        f"already stored {len(report.existing)}, failed [bold]{len(report.failed)}[/bold]",
-        soft_wrap=True,
-    )
+        console.print(styled("analysed ", (str(len(analysed)), "bold"),
+                             f" ({engine_name} engine)"))
+    console.print(styled(
+        "ingested ", (str(len(report.new)), "bold"), f", duplicates {len(report.duplicates)}, "
+        f"already stored {len(report.existing)}, failed ", (str(len(report.failed)), "bold"),
+    ), soft_wrap=True)
     for dup, original in report.duplicates:
-        console.print(f"[dim]duplicate[/dim] {dup} of {original}", highlight=False)
-    for failure in report.failed:
-        err_console.print("[red]failed[/red]", end=" ")
-        err_console.print(f"{failure.input}: {failure.reason}", markup=False, highlight=False,
-                          soft_wrap=True)
+        console.print(styled(("duplicate", "dim"), f" {dup} of {original}"))
+    _print_failures(report.failed)
     raise SystemExit(1 if report.failed else 0)
 
 
@@ -401,7 +423,7 @@ def story(db_url: str, story_id: str, max_claims: int) -> None:
     if found is None:
         store.close()
         raise click.ClickException(f"no story with id {story_id!r}")
-    console.print(f"[bold]{found.title}[/bold]", highlight=False)
+    console.print(Text(found.title, style="bold"))
     console.print(f"id: {found.id}", highlight=False)
     span = f"{found.first_published or '?'} .. {found.last_published or '?'}"
     console.print(f"published: {span}", highlight=False)
@@ -426,12 +448,11 @@ def story(db_url: str, story_id: str, max_claims: int) -> None:
         for outlet, ids in found.omissions.items():
             if not ids:
                 continue
-            console.print(f"[bold]{outlet}[/bold] ({len(ids)})", highlight=False)
+            console.print(styled((outlet, "bold"), f" ({len(ids)})"))
             for claim_id in ids[:10]:
-                console.print("  - " + by_id.get(claim_id, claim_id)[:110], markup=False,
-                              highlight=False)
+                console.print("  - " + by_id.get(claim_id, claim_id)[:110])
     elif not found.claims:
-        console.print("[dim]not compared yet (run: manysides recluster --compare)[/dim]")
+        console.print(Text("not compared yet (run: manysides recluster --compare)", style="dim"))
     store.close()
 
 
@@ -498,11 +519,9 @@ def watch_command(
             for n, summary in enumerate(watcher.run(interval_s, max_polls=polls), 1):
                 for poll in summary.feeds:
                     if poll.status == "error":
-                        err_console.print(f"[red]down[/red] {poll.feed}: {poll.error}",
-                                          highlight=False, soft_wrap=True)
-                    for failure in poll.failed:
-                        err_console.print(f"[red]failed[/red] {failure.input}: {failure.reason}",
-                                          markup=False, highlight=False, soft_wrap=True)
+                        err_console.print(styled(("down", "red"), f" {poll.feed}: {poll.error}"),
+                                          soft_wrap=True)
+                    _print_failures(poll.failed)
                 ok = sum(p.status != "error" for p in summary.feeds)
                 console.print(
                     f"poll {n}: {ok}/{len(summary.feeds)} feeds read, "
@@ -517,22 +536,20 @@ def watch_command(
 
 def _print_analysis(analysis: Any) -> None:
     """Print a stored ``ArticleAnalysis`` (entities, quotes, dates) as tables (``show``)."""
-    from rich.markup import escape
-
     console.rule(f"analysis (version {analysis.version}): {len(analysis.sentences)} sentences")
     ents = Table("entity", "type", "mentions", "aliases", "descriptors", title="entities")
     for e in analysis.entities:
-        ents.add_row(f"{escape(e.name)}\n[dim]{e.key}[/dim]", e.type, str(e.mentions),
-                     escape("; ".join(e.aliases)), escape("; ".join(e.descriptors)))
+        ents.add_row(styled(e.name, "\n", (e.key, "dim")), e.type, str(e.mentions),
+                     "; ".join(e.aliases), "; ".join(e.descriptors))
     console.print(ents)
     quotes = Table("kind", "speaker", "quote", title=f"quotes ({len(analysis.quotes)})")
     for q in analysis.quotes:
-        speaker = escape(q.speaker or "-")
+        speaker = styled(q.speaker or "-")
         if q.speaker_type:
-            speaker += f" [dim]({q.speaker_type})[/dim]"
-        quotes.add_row(q.kind, speaker, escape(q.text[:200]))
+            speaker.append(f" ({q.speaker_type})", style="dim")
+        quotes.add_row(q.kind, speaker, q.text[:200])
     console.print(quotes)
     dates = Table("expression", "resolved", title=f"dates ({len(analysis.dates)})")
     for d in analysis.dates:
-        dates.add_row(escape(d.text), d.resolved or "-")
+        dates.add_row(d.text, d.resolved or "-")
     console.print(dates)

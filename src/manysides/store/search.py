@@ -3,19 +3,23 @@
 User input is never passed to the database's query language as is: it is split into words and
 ``"quoted phrases"`` (balanced double quotes), each quoted for the backend, all required (AND).
 Any other character (``(``, ``*``, ``:``, a lone ``"``, ``AND``/``OR``/``NOT`` as words) is
-just text, so no input can raise a syntax error.  Snippets mark matches with ``[`` and ``]``.
+just text, so no input can raise a syntax error.  A snippet is plain text with the offsets of
+its matches (``SearchHit.highlights``): the database marks them with two private-use characters,
+which are taken out, so brackets or any other text in an article stay text.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
 # Must stay identical to the expression indexed by migration 0002 (the planner matches it).
 PG_TSVECTOR = "to_tsvector('english'::regconfig, coalesce(title, '') || ' ' || text)"
-SNIPPET_START, SNIPPET_END, SNIPPET_ELLIPSIS = "[", "]", "…"
+# Unicode private-use code points: no text encoding gives them to news, and a stray one in an
+# article only shifts a highlight, it is never read as anything but a marker taken out.
+SNIPPET_START, SNIPPET_END, SNIPPET_ELLIPSIS = "\ue000", "\ue001", "…"
 SNIPPET_TOKENS = 24  # words in a snippet
 TITLE_WEIGHT = 4.0  # a match in the title counts this many times a match in the text (SQLite)
 MAX_TERMS = 32  # longer queries are cut (a pasted paragraph is not a search)
@@ -34,6 +38,25 @@ class SearchHit:
     outlet: str | None
     snippet: str
     rank: float
+    highlights: list[tuple[int, int]] = field(default_factory=list)  # [start, end) in snippet
+
+
+def split_marked(marked: str) -> tuple[str, list[tuple[int, int]]]:
+    """A snippet with match markers -> (plain text, [start, end) offsets of the matches)."""
+    plain: list[str] = []
+    spans: list[tuple[int, int]] = []
+    pos, start = 0, None
+    for ch in marked:
+        if ch == SNIPPET_START:
+            start = pos
+        elif ch == SNIPPET_END:
+            if start is not None and pos > start:
+                spans.append((start, pos))
+            start = None
+        else:
+            plain.append(ch)
+            pos += 1
+    return "".join(plain), spans
 
 
 def parse_query(query: str) -> list[list[str]]:
@@ -98,11 +121,12 @@ def search(
         raise NotImplementedError(f"full-text search on {conn.dialect.name}")
     params.update(limit=limit, s0=SNIPPET_START, s1=SNIPPET_END, ell=SNIPPET_ELLIPSIS)
     rows = conn.execute(sa.text(sql), params).all()
-    return [
-        SearchHit(article_id=r[0], story_id=r[1], title=r[2], outlet=r[3],
-                  snippet=r[4] or "", rank=float(r[5]))
-        for r in rows
-    ]
+    hits = []
+    for r in rows:
+        snippet, spans = split_marked(r[4] or "")
+        hits.append(SearchHit(article_id=r[0], story_id=r[1], title=r[2], outlet=r[3],
+                              snippet=snippet, rank=float(r[5]), highlights=spans))
+    return hits
 
 
 def rebuild(conn: sa.Connection) -> None:

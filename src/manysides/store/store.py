@@ -620,7 +620,7 @@ class Store:
 def _row_by_id_or_prefix(conn: sa.Connection, table: sa.Table, key: str) -> Any:
     """The row whose id is ``key``, else the only row whose id starts with it (4+ chars)."""
     row = conn.execute(sa.select(table).where(table.c.id == key)).mappings().first()
-    if row is None and len(key) >= 4:
+    if row is None and len(key) >= 4 and ord(key[-1]) < 0x10FFFF:
         # a range on the primary key, not LIKE: SQLite's LIKE would scan the whole table
         upper = key[:-1] + chr(ord(key[-1]) + 1)
         rows = conn.execute(

@@ -3,25 +3,40 @@
 Pages (server-rendered, readable with JavaScript off): ``/`` the story list with search,
 ``/stories/{id}`` a story.  JSON: ``/api/stories``, ``/api/stories/{id}``, ``/api/articles/{id}``,
 ``/api/search?q=``; documented at ``/openapi.json`` and ``/docs`` (Swagger UI served from the
-``swagger-ui-bundle`` package, never a CDN).  Every article text goes through Jinja2 autoescape,
-and pages carry a Content-Security-Policy that allows only this server's own script.
+``swagger-ui-bundle`` package, never a CDN: only the three files the page loads).  Every article
+text goes through Jinja2 autoescape.
+
+Defences (:class:`Guard`, in front of every route): a request whose ``Host`` header is not in
+the allow-list (loopback names by default: a page elsewhere cannot read this API through DNS
+rebinding) is refused with 400; every answer, ``/docs`` and errors included, carries the same
+security headers (a Content-Security-Policy that allows only this server's own scripts).  An id
+that is not an id answers 404; an HTML route answers its errors with an HTML page.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import FastAPI, HTTPException, Query, Request
-from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.exception_handlers import (
+    http_exception_handler,
+    request_validation_exception_handler,
+)
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from manysides.models import Article, Story, to_dict
 from manysides.report.render import environment
 from manysides.report.views import anchor, story_view
+from manysides.settings import DEFAULT_ALLOWED_HOSTS
 from manysides.store import Store
 from manysides.web.models import (
     ArticleOut,
@@ -42,10 +57,66 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline';
        "img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; "
        "frame-ancestors 'none'")
 STATIC = "/static"
+SECURITY_HEADERS = (
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+    (b"cross-origin-resource-policy", b"same-origin"),
+)
+SWAGGER_FILES = ("swagger-ui-bundle.js", "swagger-ui.css", "favicon-32x32.png")  # all /docs needs
+ID = re.compile(r"[A-Za-z0-9_-]{1,64}")  # story and article ids (and their prefixes)
+JSON_PATHS = ("/api/", "/openapi.json")  # routes that answer errors in JSON; the rest in HTML
 
 
-def create_app(store_url: str) -> FastAPI:
-    """The manysides web app over the store at ``store_url`` (read only)."""
+class Guard:
+    """ASGI middleware: refuse a ``Host`` not in ``allowed_hosts`` ("*" allows any), and add
+    :data:`SECURITY_HEADERS` to every response."""
+
+    def __init__(self, app: ASGIApp, *, allowed_hosts: Sequence[str]) -> None:
+        self.app = app
+        self.allowed = {h.lower() for h in allowed_hosts}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_secured(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                names = {name.lower() for name, _ in SECURITY_HEADERS}
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() not in names]
+                message = {**message, "headers": [*headers, *SECURITY_HEADERS]}
+            await send(message)
+
+        host = dict(scope.get("headers") or []).get(b"host", b"").decode("latin-1")
+        if "*" not in self.allowed and host_name(host) not in self.allowed:
+            log.warning("refused a request for host %r (not in the allowed hosts)", host[:100])
+            response = Response("Invalid host header", status_code=400, media_type="text/plain")
+            await response(scope, receive, send_secured)
+            return
+        await self.app(scope, receive, send_secured)
+
+
+def host_name(host: str) -> str:
+    """A ``Host`` header without its port, lower case: ``[::1]:8000`` -> ``[::1]``."""
+    host = host.strip().lower()
+    if host.startswith("["):
+        return host[:host.find("]") + 1] if "]" in host else host
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+
+
+def check_id(value: str, what: str) -> str:
+    """``value`` when it can be an id; else 404 (a malformed id names nothing)."""
+    if not ID.fullmatch(value):
+        raise HTTPException(404, f"no {what} with that id")
+    return value
+
+
+def create_app(store_url: str, *, allowed_hosts: Sequence[str] = DEFAULT_ALLOWED_HOSTS) -> FastAPI:
+    """The manysides web app over the store at ``store_url`` (read only), answering requests
+    for the hosts in ``allowed_hosts`` (add the server's name to serve beyond this machine)."""
     from importlib import resources
 
     store = Store(store_url)
@@ -60,29 +131,31 @@ def create_app(store_url: str) -> FastAPI:
     app.state.store = store
     static_dir = resources.files("manysides.web").joinpath("static")
     app.mount(STATIC, StaticFiles(directory=str(static_dir)), name="static")
+    app.add_middleware(Guard, allowed_hosts=tuple(allowed_hosts))
     swagger_dir = _swagger_dir()
-    if swagger_dir:
-        app.mount("/swagger", StaticFiles(directory=swagger_dir), name="swagger")
 
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next: Any) -> Response:
-        response = await call_next(request)
-        if not request.url.path.startswith(("/docs", "/swagger")):
-            response.headers["Content-Security-Policy"] = CSP
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer"
-        return response
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if request.url.path.startswith(JSON_PATHS):
+            return await http_exception_handler(request, exc)
+        return _error_page(exc.status_code, str(exc.detail))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        if request.url.path.startswith(JSON_PATHS):
+            return await request_validation_exception_handler(request, exc)
+        fields = ", ".join(str(e.get("loc", ["?"])[-1]) for e in exc.errors()) or "request"
+        return _error_page(422, f"invalid {fields}: {exc.errors()[0].get('msg', '')}"[:300])
 
     @app.get("/docs", include_in_schema=False)
     def docs() -> HTMLResponse:
-        if swagger_dir:
-            return get_swagger_ui_html(
-                openapi_url="/openapi.json", title="manysides API",
-                swagger_js_url="/swagger/swagger-ui-bundle.js",
-                swagger_css_url="/swagger/swagger-ui.css",
-                swagger_favicon_url="/swagger/favicon-32x32.png",
-            )
-        return get_swagger_ui_html(openapi_url="/openapi.json", title="manysides API")
+        return HTMLResponse(_render("docs.html", title="manysides API", swagger=bool(swagger_dir)))
+
+    @app.get("/swagger/{name}", include_in_schema=False)
+    def swagger_file(name: str) -> FileResponse:
+        if not swagger_dir or name not in SWAGGER_FILES:
+            raise HTTPException(404, "not found")
+        return FileResponse(Path(swagger_dir) / name)
 
     # -- pages ------------------------------------------------------------------------------
 
@@ -106,13 +179,13 @@ def create_app(store_url: str) -> FastAPI:
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
     def story_page(story_id: str) -> HTMLResponse:
-        story, articles = _load_story(store, story_id)
+        story, articles = _load_story(store, check_id(story_id, "story"))
         view = story_view(story, articles)
         return HTMLResponse(_render("story.html", title=f"{story.title}: manysides", view=view))
 
     @app.get("/articles/{article_id}", include_in_schema=False)
     def article_page(article_id: str) -> RedirectResponse:
-        article = store.get_article(article_id, with_analysis=False)
+        article = store.get_article(check_id(article_id, "article"), with_analysis=False)
         if article is None or not article.story_id:
             raise HTTPException(404, f"no article {article_id!r} in a story")
         return RedirectResponse(f"/stories/{article.story_id}#{anchor(article.id)}", 303)
@@ -131,7 +204,7 @@ def create_app(store_url: str) -> FastAPI:
              responses={404: {"model": ErrorOut}})
     def api_story(story_id: str) -> dict[str, Any]:
         """One story (id or unique id prefix) with claims, omissions, framing, summary, timeline."""
-        story = store.get_story(story_id)
+        story = store.get_story(check_id(story_id, "story"))
         if story is None:
             raise HTTPException(404, f"no story {story_id!r}")
         return to_dict(story)
@@ -140,7 +213,7 @@ def create_app(store_url: str) -> FastAPI:
              responses={404: {"model": ErrorOut}})
     def api_article(article_id: str) -> dict[str, Any]:
         """One article (id or unique id prefix) with its analysis."""
-        article = store.get_article(article_id)
+        article = store.get_article(check_id(article_id, "article"))
         if article is None:
             raise HTTPException(404, f"no article {article_id!r}")
         return _article_out(article)
@@ -161,11 +234,16 @@ def _render(name: str, **context: Any) -> str:
                                                    **context)
 
 
+def _error_page(status: int, message: str) -> HTMLResponse:
+    return HTMLResponse(_render("error.html", title=f"{status}: manysides", status=status,
+                                message=message), status_code=status)
+
+
 def _swagger_dir() -> str | None:
     try:
         import swagger_ui_bundle
     except ImportError:
-        log.info("swagger-ui-bundle is not installed: /docs loads Swagger UI from its CDN")
+        log.info("swagger-ui-bundle is not installed: /docs links to /openapi.json only")
         return None
     return str(swagger_ui_bundle.swagger_ui_path)
 
@@ -205,7 +283,8 @@ def _search(store: Store, query: str, limit: int) -> list[dict[str, Any]]:
         return []
     return [
         {"article_id": h.article_id, "story_id": h.story_id, "title": h.title,
-         "outlet": h.outlet, "snippet": h.snippet, "rank": float(h.rank)}
+         "outlet": h.outlet, "snippet": h.snippet, "rank": float(h.rank),
+         "highlights": [list(span) for span in h.highlights]}
         for h in search(query, limit)
     ]
 
@@ -227,22 +306,20 @@ def _search_stories(store: Store, query: str, *, limit: int) -> list[dict[str, A
         item = story.model_dump()
         item["hits"] = [{"outlet": h["outlet"] or "", "title": h["title"] or "",
                          "href": f"/stories/{story.id}#{anchor(h['article_id'])}",
-                         "parts": snippet_parts(h["snippet"])}
+                         "parts": snippet_parts(h["snippet"], h["highlights"])}
                         for h in hits if h["story_id"] == story.id][:3]
         items.append(item)
     return items
 
 
-def snippet_parts(snippet: str) -> list[tuple[str, bool]]:
-    """A search snippet as (text, is a match) runs, for escaping and marking in a template."""
-    try:
-        from manysides.store.search import SNIPPET_END, SNIPPET_START
-    except ImportError:
-        return [(snippet, False)]
-    regex = re.compile(re.escape(SNIPPET_START) + "(.*?)" + re.escape(SNIPPET_END), re.DOTALL)
+def snippet_parts(snippet: str, highlights: Sequence[Sequence[int]]) -> list[tuple[str, bool]]:
+    """A search snippet as (text, is a match) runs, from the matches' offsets, for escaping and
+    marking in a template."""
     parts, pos = [], 0
-    for m in regex.finditer(snippet):
-        parts += [(snippet[pos:m.start()], False), (m.group(1), True)]
-        pos = m.end()
+    for start, end in sorted(highlights):
+        if start < pos or end > len(snippet):
+            continue
+        parts += [(snippet[pos:start], False), (snippet[start:end], True)]
+        pos = end
     parts.append((snippet[pos:], False))
     return [(text, hit) for text, hit in parts if text]

@@ -144,6 +144,8 @@ class SearchHitOut(BaseModel):
     outlet: str | None = None
     snippet: str
     rank: float
+    highlights: list[list[int]] = Field(
+        default_factory=list, description="[start, end) offsets of the matches in snippet")
 
 
 class SearchResult(BaseModel):
