@@ -343,7 +343,7 @@ def _loaded_terms() -> Any:
     try:
         from manysides.compare import loaded_terms
     except ImportError:
-        from manysides.compare.lexicon import loaded_terms
+        from manysides.lexicons import loaded_terms
     return loaded_terms
 
 

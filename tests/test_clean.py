@@ -9,7 +9,7 @@ import pytest
 
 from manysides.clean import clean_text
 from manysides.clean.furniture import is_menu
-from manysides.ingest.meta import (
+from manysides.clean.meta import (
     dateline_agency,
     detect_language,
     normalise_date,

@@ -359,7 +359,7 @@ def test_loaded_terms_exported_for_reuse() -> None:
 
 def _flat(terms: list[str]) -> re.Pattern[str]:
     """The plain alternation ``TermMatcher`` used to compile (the reference for its trie)."""
-    from manysides.compare.lexicon import _term_pattern
+    from manysides.lexicons import _term_pattern
 
     unique = sorted({t.strip().lower() for t in terms if t.strip()}, key=lambda t: (-len(t), t))
     return re.compile("|".join(_term_pattern(t) for t in unique), re.IGNORECASE)
@@ -382,7 +382,7 @@ def _salad(terms: list[str], seed: int, n: int = 400) -> str:
 
 
 def test_term_matcher_trie_finds_what_the_flat_alternation_finds() -> None:
-    from manysides.compare.lexicon import TermMatcher, load_data
+    from manysides.lexicons import TermMatcher, load_data
 
     lists = [spec.get("terms", []) for spec in load_data("loaded_terms").values()]
     lists += [v for v in load_data("compare")["speakers"].values() if isinstance(v, list)]
@@ -402,7 +402,7 @@ def test_term_matcher_trie_on_random_small_lexicons() -> None:
     """Tiny alphabets make terms share prefixes, dashes and wildcards in every order."""
     import random
 
-    from manysides.compare.lexicon import TermMatcher
+    from manysides.lexicons import TermMatcher
 
     rng = random.Random(7)
     for _ in range(300):
@@ -415,7 +415,7 @@ def test_term_matcher_trie_on_random_small_lexicons() -> None:
 
 
 def test_literal_alternation_keeps_the_order_of_the_words() -> None:
-    from manysides.compare.lexicon import literal_alternation
+    from manysides.lexicons import literal_alternation
 
     words = ["United States", "Chinese", "China", "Chin", "Sino", "U.S.", "U.K.", "US", "C++",
              "Chin"]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from manysides import pipeline
+from manysides import contract, pipeline
 from manysides.cli import main
 from manysides.settings import Settings
 from manysides.store import Store
@@ -32,7 +32,7 @@ def seeds_document(seeds_dir: Path, tmp_path_factory: pytest.TempPathFactory) ->
 
 
 def test_analyze_json_follows_the_contract(seeds_document: dict) -> None:
-    assert seeds_document["schema_version"] == pipeline.SCHEMA_VERSION
+    assert seeds_document["schema_version"] == contract.SCHEMA_VERSION
     assert seeds_document["failed"] == []
     assert len(seeds_document["articles"]) == 5
     for article in seeds_document["articles"]:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from manysides.analyze.quantities import extract_quantities, parse_number
+from manysides.analyze.numbers import parse_number
+from manysides.analyze.quantities import extract_quantities
 from manysides.analyze.sentences import split_sentences
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from manysides.contract import document
 from manysides.models import (
     Article,
     ArticleAnalysis,
@@ -30,7 +31,7 @@ from manysides.models import (
     Story,
     Support,
 )
-from manysides.report import document, render, render_bundle, summarize, verify
+from manysides.report import render, render_bundle, summarize, verify
 from manysides.report.prepare import StoryText, strip_attribution_clutter
 from manysides.report.verify import EmbeddingSimilarity, Evidence, TokenOverlapSimilarity
 from manysides.settings import Settings
@@ -345,7 +346,7 @@ def test_json_report_validates_against_the_schema(summarized) -> None:
     del broken["stories"][0]["summary"][0]["citations"]
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(broken, schema)
-    assert document([story], articles)["articles"][0]["id"] == articles[0].id
+    assert document(articles, [story])["articles"][0]["id"] == articles[0].id
 
 
 # -- optional LLM rewrite through a fake OpenAI-compatible server -----------------------------

@@ -1,6 +1,6 @@
 """The ``manysides`` command line: one thin function per command (open the store, call, print).
 
-Commands that need no model import none (``manysides articles`` starts fast).  Data (titles,
+Models load only when a command analyses (``manysides articles`` loads none).  Data (titles,
 outlets, paths, reasons) is printed as text, never read as rich markup: both consoles have
 markup off, and styled words are :class:`rich.text.Text` spans (:func:`styled`).
 """
@@ -8,16 +8,37 @@ markup off, and styled words are :class:`rich.text.Text` spans (:func:`styled`).
 from __future__ import annotations
 
 import functools
+import json
 import logging
+import tempfile
 from collections.abc import Callable
+from importlib.resources import files
 from typing import Any
 
 import click
 from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 from rich.text import Text
 
+from manysides import pipeline
+from manysides.cluster import recluster as recluster_all
+from manysides.engine import get_engine
+from manysides.errors import InputError
+from manysides.ingest import count_files, ingest
+from manysides.pipeline import refresh_stories
+from manysides.report import render, render_bundle
+from manysides.settings import Settings
 from manysides.store import Store, default_db_url
+from manysides.watch import Watcher, parse_interval, read_feeds_file
+from manysides.web.app import create_app
 
 console = Console(markup=False, highlight=False)
 err_console = Console(stderr=True, markup=False, highlight=False)
@@ -110,8 +131,6 @@ class _StageProgress:
     """A rich progress bar per pipeline stage, fed by ``pipeline.run``'s progress callback."""
 
     def __init__(self) -> None:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
         self.bar = Progress(
             TextColumn("{task.description:>10}", markup=False), BarColumn(),
             MofNCompleteColumn(),
@@ -169,12 +188,6 @@ def analyze(
 
     Example: manysides analyze ../shared/seeds --json seeds.json --html seeds.html
     """
-    import json
-    import tempfile
-
-    from manysides import pipeline
-    from manysides.settings import Settings
-
     with tempfile.TemporaryDirectory(prefix="manysides-") as tmp:
         store = Store(db_url or f"sqlite:///{tmp}/analyze.db")
         with _StageProgress() as progress:
@@ -188,8 +201,6 @@ def analyze(
                 json.dump(doc, fh, ensure_ascii=False, indent=2)
             console.print(f"wrote {json_out}")
         if html_out:
-            from manysides.report import render_bundle
-
             articles = {a.id: a for a in store.iter_articles(ids=ids, with_analysis=True)}
             story_ids = dict.fromkeys(a.story_id for a in articles.values() if a.story_id)
             stories = [s for s in (store.get_story(i) for i in story_ids) if s]
@@ -210,11 +221,6 @@ def demo(db_url: str, serve: bool, port: int) -> None:
 
     Example: manysides demo --no-serve
     """
-    from importlib.resources import files
-
-    from manysides import pipeline
-    from manysides.settings import Settings
-
     sample = str(files("manysides") / "sample")
     store = Store(db_url)
     with _StageProgress() as progress:
@@ -233,9 +239,7 @@ def demo(db_url: str, serve: bool, port: int) -> None:
         stories.add_row(story.title[:60], str(len(story.articles)), ", ".join(story.outlets), span)
     console.print(stories)
     if serve:
-        import uvicorn
-
-        from manysides.web.app import create_app
+        import uvicorn  # the web server loads only for the commands that serve
 
         console.print(styled("Serving the web UI at ", (f"http://127.0.0.1:{port}/", "bold"),
                              " (Ctrl-C stops)"))
@@ -254,8 +258,6 @@ def report(db_url: str, story_id: str, fmt: str, out: str | None) -> None:
 
     Example: manysides report 3f2a9c1b --format html --out story.html
     """
-    from manysides.report import render
-
     store = Store(db_url)
     story = store.get_story(story_id)
     if story is None:
@@ -286,10 +288,7 @@ def serve(db_url: str, host: str, port: int, allow_hosts: tuple[str, ...]) -> No
 
     Example: manysides serve --db news.db --host 0.0.0.0 --allow-host news.example.lan
     """
-    import uvicorn
-
-    from manysides.settings import Settings
-    from manysides.web.app import create_app
+    import uvicorn  # the web server loads only for the commands that serve
 
     allowed = (*Settings().allowed_hosts, *allow_hosts)
     console.print(styled("Serving manysides at ", (f"http://{host}:{port}/", "bold"),
@@ -323,17 +322,6 @@ def ingest_command(
 
     Example: manysides ingest ../shared/seeds feed.xml https://example.org/a.html --db news.db
     """
-    from rich.progress import (
-        MofNCompleteColumn,
-        Progress,
-        SpinnerColumn,
-        TextColumn,
-        TimeRemainingColumn,
-    )
-
-    from manysides.ingest import count_files, ingest
-    from manysides.settings import Settings
-
     settings = Settings(max_file_bytes=max_bytes) if max_bytes else Settings()
     store = Store(db_url)
     total = count_files(inputs)
@@ -353,8 +341,6 @@ def ingest_command(
 
         if address and engine_name != "ray":
             raise click.UsageError("--address needs --engine ray")
-        from manysides.engine import get_engine
-
         with get_engine(engine_name, address=address) as engine:
             if engine_name == "local":  # the ingest stage as is, in this process
                 report = ingest(list(inputs), store, settings=settings, manifest=manifest,
@@ -465,15 +451,10 @@ def recluster(db_url: str, compare: bool) -> None:
 
     Example: manysides recluster --db news.db --no-compare
     """
-    from manysides.cluster import recluster as recluster_all
-    from manysides.settings import Settings
-
     store = Store(db_url)
     settings = Settings()
     story_ids = recluster_all(store, settings=settings)
     if compare and story_ids:
-        from manysides.pipeline import refresh_stories
-
         refresh_stories(store, story_ids, settings=settings)
     console.print(f"{len(story_ids)} stories from {store.count_articles()} articles")
     store.close()
@@ -501,10 +482,6 @@ def watch_command(
 
     Example: manysides watch feeds.txt --interval 10m --db news.db
     """
-    from manysides.errors import InputError
-    from manysides.settings import Settings
-    from manysides.watch import Watcher, parse_interval, read_feeds_file
-
     try:
         interval_s = parse_interval(interval)
         feeds = read_feeds_file(feeds_file)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import typing
 from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any, Literal, TypeVar
 
@@ -276,16 +277,12 @@ def from_dict(cls: type[T], data: dict[str, Any]) -> T:
 @functools.cache
 def _type_hints(cls: type) -> dict[str, Any]:
     """``typing.get_type_hints(cls)``, computed once per class (it dominates ``from_dict``)."""
-    import typing
-
     return typing.get_type_hints(cls)
 
 
 @functools.cache
 def _shape(hint: Any) -> tuple[Any, tuple[Any, ...], bool]:
     """(origin, args, is a dataclass) of a type hint, computed once per hint."""
-    import typing
-
     return typing.get_origin(hint), typing.get_args(hint), is_dataclass(hint)
 
 

@@ -14,7 +14,14 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from manysides import contract
+from manysides.analyze import analyze_pending, embed_sentences
+from manysides.analyze.dates import extract_dates
+from manysides.cluster import assign_stories
+from manysides.compare import compare_story
+from manysides.ingest import ingest
 from manysides.models import Article, Failure, Story, to_dict
+from manysides.report import summarize
 from manysides.settings import Settings
 from manysides.store import Store
 from manysides.workers import map_in_processes
@@ -23,8 +30,6 @@ if TYPE_CHECKING:
     import numpy as np
 
 log = logging.getLogger(__name__)
-
-SCHEMA_VERSION = "1.0"
 
 Progress = Callable[[str, int, int], None]
 """Progress callback: (stage name, done, total)."""
@@ -61,8 +66,6 @@ def run(
     Returns a ``RunResult``; bad inputs are in ``result.failed`` (also recorded in the store),
     never raised.  Re-running on the same inputs changes nothing.
     """
-    from manysides.ingest import ingest
-
     settings = settings or Settings()
     report = ingest(
         list(inputs), store, settings=settings, manifest=manifest,
@@ -87,9 +90,6 @@ def update(
 
     Returns (analysed article ids, touched story ids).
     """
-    from manysides.analyze import analyze_pending
-    from manysides.cluster import assign_stories
-
     settings = settings or Settings()
     analyzed = analyze_pending(
         store, settings=settings,
@@ -167,10 +167,6 @@ def compare_and_summarize(
     Sentences are embedded only in stories of two or more articles (claims are aligned
     across articles); a stored matrix is re-used when it still matches the sentences.
     """
-    from manysides.analyze import embed_sentences
-    from manysides.compare import compare_story
-    from manysides.report import summarize
-
     story, articles, vectors = task
     new: dict[str, np.ndarray] = {}
     if len(articles) > 1:
@@ -190,8 +186,6 @@ def _anchor_undated(store: Store, articles: list[Article], anchor: str | None) -
     """Resolve the relative dates of undated articles through the story's date anchor."""
     if not anchor:
         return
-    from manysides.analyze.dates import extract_dates
-
     for article in articles:
         if article.published or article.analysis is None:
             continue
@@ -201,46 +195,6 @@ def _anchor_undated(store: Store, articles: list[Article], anchor: str | None) -
         if [to_dict(d) for d in dates] != [to_dict(d) for d in article.analysis.dates]:
             article.analysis.dates = dates
             store.save_analysis(article.id, article.analysis)
-
-
-def article_json(article: Article) -> dict[str, Any]:
-    """One article in the JSON contract of ``manysides analyze --json``."""
-    out: dict[str, Any] = {
-        "id": article.id,
-        "source": article.source,
-        "outlet": article.outlet,
-        "title": article.title,
-        "section": article.section,
-        "url": article.url,
-        "published": article.published,
-        "updated": article.updated,
-        "language": article.language,
-        "text": article.text,
-        "removed": [to_dict(r) for r in article.removed],
-        "duplicate_of": article.duplicate_of,
-        "story_id": article.story_id,
-    }
-    analysis = article.analysis
-    out["entities"] = [
-        {"name": e.name, "type": e.type, "aliases": e.aliases, "mentions": e.mentions,
-         "descriptors": e.descriptors}
-        for e in (analysis.entities if analysis else [])
-    ]
-    out["quotes"] = [
-        {k: v for k, v in to_dict(q).items() if k != "sentence"}
-        for q in (analysis.quotes if analysis else [])
-    ]
-    out["dates"] = [
-        {k: v for k, v in to_dict(d).items() if k != "sentence"}
-        for d in (analysis.dates if analysis else [])
-    ]
-    out["quantities"] = [to_dict(q) for q in (analysis.quantities if analysis else [])]
-    return out
-
-
-def story_json(story: Story) -> dict[str, Any]:
-    """One story (with its comparison, summary and timeline) in the JSON contract."""
-    return to_dict(story)
 
 
 def analysis_json(
@@ -256,9 +210,4 @@ def analysis_json(
     articles = list(store.iter_articles(ids=article_ids, with_analysis=True))
     story_ids = list(dict.fromkeys(a.story_id for a in articles if a.story_id))
     stories = [s for s in (store.get_story(sid) for sid in story_ids) if s is not None]
-    return {
-        "schema_version": SCHEMA_VERSION,
-        "articles": [article_json(a) for a in articles],
-        "stories": [story_json(s) for s in stories],
-        "failed": [to_dict(f) for f in failed],
-    }
+    return contract.document(articles, stories, failed)

@@ -28,7 +28,11 @@ from typing import Any
 
 import httpx
 
+from manysides import pipeline
+from manysides.analyze import ANALYSIS_VERSION
 from manysides.errors import FetchError, InputError
+from manysides.ingest import sources, store_articles
+from manysides.ingest.feeds import parse_feed
 from manysides.ingest.fetch import Fetcher, is_web_url
 from manysides.models import Failure
 from manysides.settings import Settings
@@ -94,9 +98,7 @@ def read_feeds_file(path: str | Path) -> list[str]:
 def update_stories(store: Store, settings: Settings) -> list[str]:
     """Analyse pending articles, assign every analysed article without a story, refresh the
     stories touched (``manysides.pipeline.update``).  Returns the story ids touched."""
-    from manysides.pipeline import update
-
-    return update(store, settings=settings)[1]
+    return pipeline.update(store, settings=settings)[1]
 
 
 class Watcher:
@@ -164,13 +166,11 @@ class Watcher:
         return summary
 
     def _has_unassigned(self) -> bool:
-        return bool(self.store.article_ids_without_analysis(_analysis_version())
+        return bool(self.store.article_ids_without_analysis(ANALYSIS_VERSION)
                     or self.store.article_ids_without_story())
 
     def poll_feed(self, feed: str) -> FeedPoll:
         """Fetch ``feed`` (conditional GET), store the articles of its unseen items."""
-        from manysides.ingest.feeds import parse_feed
-
         state = self.store.feed_state(feed)
         try:
             fetched = self._fetch_feed(feed, state.etag if state else None,
@@ -216,8 +216,6 @@ class Watcher:
     def _store_item(self, reader: Any, outlet: str | None, feed: str, item: Any, key: str,
                     attempts: int, result: FeedPoll, local_links: bool) -> bool:
         """Read and store one item's article; record the item.  True: failed, to retry."""
-        from manysides.ingest import store_articles
-
         items = list(reader.read_feed_item(item, outlet, feed, local_links=local_links))
         report = store_articles(items, self.store)  # commits each article; records failures
         ids = report.new + [d for d, _ in report.duplicates] + report.existing
@@ -278,8 +276,6 @@ def _item_key(item: Any) -> str:
 def _item_reader(settings: Settings, fetcher: Fetcher,
                  feed_title: str | None) -> tuple[Any, str | None]:
     """The ingest stage's reader for feed items, fetching through the watcher's fetcher."""
-    from manysides.ingest import sources
-
     return sources.Reader(settings, {}, fetcher=fetcher), sources.feed_outlet(feed_title)
 
 
@@ -298,10 +294,6 @@ def _read_local_feed(
         raise InputError(f"cannot read feed file: {exc.strerror or exc}") from exc
 
 
-def _analysis_version() -> str:
-    from manysides.engine import analysis_version
-
-    return analysis_version()
 
 
 __all__ = [

@@ -14,12 +14,11 @@ import bisect
 import functools
 import logging
 import re
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from importlib import resources
 from typing import TYPE_CHECKING
 
+from manysides.datafiles import load_data
 from manysides.models import Entity, Mention, Sentence
 
 if TYPE_CHECKING:
@@ -72,9 +71,7 @@ class Rules:
 @functools.cache
 def load_rules() -> Rules:
     """Read ``data/attribution.toml`` once per process."""
-    data = tomllib.loads(
-        resources.files("manysides.data").joinpath("attribution.toml").read_text("utf-8")
-    )
+    data = load_data("attribution")
     cues, groups, sources, direct = data["cues"], data["groups"], data["sources"], data["direct"]
     words = sorted({*cues["speech"], *cues["as_saying"], *cues["reads"]} - set(cues["no_trigger"]),
                    key=len, reverse=True)

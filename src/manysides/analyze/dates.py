@@ -18,8 +18,9 @@ from datetime import date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from manysides.analyze.quantities import parse_number
+from manysides.analyze.numbers import parse_number
 from manysides.models import DateMention, Sentence
+from manysides.text import sentence_at
 
 log = logging.getLogger(__name__)
 
@@ -280,13 +281,6 @@ def _resolve_relative(rel: str, unit: str, anchor: date) -> str | None:
     return None
 
 
-def _sentence_of(sentences: list[Sentence], pos: int) -> Sentence | None:
-    for s in sentences:
-        if s.start <= pos < s.end:
-            return s
-    return None
-
-
 def _find(text: str) -> list[tuple[str, re.Match[str]]]:
     """All non-overlapping time expressions, earlier patterns winning ties."""
     found: list[tuple[str, re.Match[str]]] = []
@@ -331,7 +325,7 @@ def extract_dates(
     resolved_in_sentence: dict[int | None, list[tuple[int, str]]] = {}
     durations: list[tuple[re.Match[str], Sentence | None]] = []
     for kind, m in _find(text):
-        sent = _sentence_of(sentences, m.start())
+        sent = sentence_at(sentences, m.start())
         sent_start = sent.start if sent else max(0, text.rfind("\n", 0, m.start()) + 1)
         if kind == "duration":
             durations.append((m, sent))

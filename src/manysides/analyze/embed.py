@@ -65,6 +65,7 @@ def _find_file(spec: str, candidates: tuple[str, ...], what: str) -> Path:
 
 
 def _load_tokenizer(spec: str) -> tuple[Tokenizer, Path]:
+    # heavy: the model runtimes load only when a command embeds text
     from tokenizers import Tokenizer
     from tokenizers.implementations import BertWordPieceTokenizer
 
@@ -97,7 +98,7 @@ class Embedder:
         tokenizer_source: Path | None = None,
         cache_size: int = CACHE_SIZE,
     ) -> None:
-        import onnxruntime as ort
+        import onnxruntime as ort  # heavy: loads only when a command embeds text
 
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = threads or _default_threads()

@@ -26,14 +26,13 @@ import bisect
 import functools
 import logging
 import re
-import tomllib
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from importlib import resources
 
+from manysides.datafiles import load_data
 from manysides.models import ArticleAnalysis, Entity, Mention, Sentence
 
 log = logging.getLogger(__name__)
@@ -137,9 +136,7 @@ def slug(name: str) -> str:
 @functools.cache
 def knowledge() -> Knowledge:
     """Load ``entities.toml`` once per process."""
-    raw = tomllib.loads(
-        resources.files("manysides.data").joinpath("entities.toml").read_text("utf-8")
-    )
+    raw = load_data("entities")
     aliases: dict[str, tuple[str, str]] = {}
     for group in raw["alias"]:
         for form in [group["name"], *group["forms"]]:

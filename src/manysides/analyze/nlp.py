@@ -12,11 +12,12 @@ from __future__ import annotations
 import functools
 import logging
 from pathlib import Path
-
-import spacy
-from spacy.language import Language
+from typing import TYPE_CHECKING
 
 from manysides.errors import ModelError
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +34,8 @@ def load_spacy(name: str) -> Language:
     Cached: every call with the same name in a process returns the same ``Language``.
     Raises ``ModelError`` naming the pipeline and what to install when it cannot be loaded.
     """
+    import spacy  # heavy (about a second): only commands that analyse load it
+
     log.info("loading spaCy pipeline %s", name)
     path = Path(name).expanduser()
     target: str | Path = path if path.exists() else name

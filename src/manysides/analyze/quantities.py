@@ -11,25 +11,12 @@ from __future__ import annotations
 import logging
 import re
 
+from manysides.analyze.dates import date_spans
+from manysides.analyze.numbers import DIGITS, NUMBER_WORDS, SCALE, SCALE_WORDS, parse_number
 from manysides.models import Quantity, Sentence
+from manysides.text import sentence_index_at
 
 log = logging.getLogger(__name__)
-
-UNITS_WORDS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
-    "nineteen": 19,
-}
-TENS_WORDS = {
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
-    "eighty": 80, "ninety": 90,
-}
-SCALE_WORDS = {
-    "hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
-    "mln": 1e6, "bln": 1e9, "m": 1e6, "bn": 1e9, "tn": 1e12,
-}
-OTHER_WORDS = {"dozen": 12, "half": 0.5, "a dozen": 12, "a hundred": 100, "a thousand": 1000}
 
 # Currency symbols and names -> ISO code (unit of a money amount).
 CURRENCY_SYMBOLS = {"$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "¥": "CNY", "₽": "RUB",
@@ -53,19 +40,12 @@ said says say told according while when where whether because during including l
 """.split())
 MAX_UNIT_WORDS = 4
 
-_WORD_NUM = "|".join(sorted([*UNITS_WORDS, *TENS_WORDS], key=len, reverse=True))
-_SCALE = r"hundred|thousand|million|billion|trillion|mln|bln|bn|tn"
-_NUMBER_WORDS = (
-    rf"(?:(?:{_WORD_NUM})(?:[-\s](?:{_WORD_NUM}))?(?:\s+(?:{_SCALE}))?|a\s+dozen|dozens?"
-    rf"|(?:a|one)\s+(?:hundred|thousand|million|billion))"
-)
-_DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _CURRENCY = r"US\$|HK\$|A\$|C\$|[$€£¥₽₹]"
 
 QUANTITY_RE = re.compile(
     rf"(?<![\w/.\-–:])(?P<cur>{_CURRENCY})?\s?"
-    rf"(?P<num>{_DIGITS}|(?i:{_NUMBER_WORDS}))\b(?![:/]\d|[.,]\d)"
-    rf"(?:\s?(?P<scale>(?i:{_SCALE}))\b)?"
+    rf"(?P<num>{DIGITS}|(?i:{NUMBER_WORDS}))\b(?![:/]\d|[.,]\d)"
+    rf"(?:\s?(?P<scale>(?i:{SCALE}))\b)?"
     rf"(?:(?P<hyph>-)(?P<hunit>(?i:{'|'.join(sorted(TIME_UNITS))}|[a-z]+))(?![\w-])"
     rf"|\s?(?P<pct>%|percent\b|per\s+cent\b|percentage\s+points?\b)"
     rf"|(?P<tail>(?:\s+[a-zA-Z][\w-]*){{1,{MAX_UNIT_WORDS}}}))?",
@@ -73,41 +53,6 @@ QUANTITY_RE = re.compile(
 # Numbers that are not counts: clock times, years standing alone, designations.
 _YEAR_RE = re.compile(r"^(1[5-9]\d\d|20\d\d)$")
 _ORDINAL_AFTER = re.compile(r"^(st|nd|rd|th)\b")
-
-
-def parse_number(token: str) -> float | None:
-    """Number written in digits or words ("1,200", "4.5", "twenty-five", "a dozen") -> value."""
-    t = token.strip().lower().replace("–", "-")
-    if not t:
-        return None
-    if re.fullmatch(_DIGITS, t):
-        return float(t.replace(",", ""))
-    if t in OTHER_WORDS:
-        return float(OTHER_WORDS[t])
-    if t in ("dozens", "dozen"):
-        return 12.0
-    if t in ("a", "an"):
-        return 1.0
-    total = 0.0
-    current = 0.0
-    seen = False
-    for word in re.split(r"[\s-]+", t):
-        if word in ("a", "and"):
-            current = current or (1.0 if word == "a" else current)
-            continue
-        if word in UNITS_WORDS:
-            current += UNITS_WORDS[word]
-        elif word in TENS_WORDS:
-            current += TENS_WORDS[word]
-        elif word in SCALE_WORDS:
-            current = (current or 1.0) * SCALE_WORDS[word]
-            if SCALE_WORDS[word] >= 1e3:
-                total += current
-                current = 0.0
-        else:
-            return None
-        seen = True
-    return total + current if seen else None
 
 
 def _unit_from_tail(tail: str) -> str | None:
@@ -136,21 +81,12 @@ def _unit_from_tail(tail: str) -> str | None:
     return " ".join(words)
 
 
-def _sentence_index(sentences: list[Sentence], pos: int) -> int | None:
-    for s in sentences:
-        if s.start <= pos < s.end:
-            return s.index
-    return None
-
-
 def extract_quantities(text: str, sentences: list[Sentence]) -> list[Quantity]:
     """Numbers with units in ``text`` -> ``Quantity`` list (offsets into ``text``), in order.
 
     Years, dates, clock times and designations such as "S-400" are left out; a bare number
     with no unit is kept only when it is written in digits and is not a year.
     """
-    from manysides.analyze.dates import date_spans  # local: dates imports this module
-
     blocked = date_spans(text)
     out: list[Quantity] = []
     for m in QUANTITY_RE.finditer(text):
@@ -200,6 +136,6 @@ def extract_quantities(text: str, sentences: list[Sentence]) -> list[Quantity]:
             continue
         out.append(Quantity(
             text=text[start:end], value=value, unit=unit, start=start, end=end,
-            sentence=_sentence_index(sentences, start),
+            sentence=sentence_index_at(sentences, start),
         ))
     return out

@@ -32,7 +32,10 @@ from manysides.analyze.attribution import (
     load_rules,
     read_attributions,
 )
+from manysides.analyze.nlp import load_spacy
 from manysides.models import Entity, Mention, Quote, Sentence
+from manysides.settings import Settings
+from manysides.text import sentence_at, sentence_index_at
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -182,13 +185,6 @@ def _collapsed(text: str, sent: Sentence, spans: list[QuoteSpan]) -> str:
 # ---------------------------------------------------------------- putting it together
 
 
-def _sentence_index(sentences: list[Sentence], pos: int) -> int | None:
-    for s in sentences:
-        if s.start <= pos < s.end:
-            return s.index
-    return None
-
-
 def _direct_text(text: str, span: QuoteSpan) -> tuple[int, int]:
     """Content offsets of a quote, trimmed of spaces and a trailing comma inside the marks."""
     s, e = span.start, span.end
@@ -200,10 +196,8 @@ def _direct_text(text: str, span: QuoteSpan) -> tuple[int, int]:
 
 
 def _at_sentence_start(text: str, span: QuoteSpan, sentences: list[Sentence]) -> bool:
-    for s in sentences:
-        if s.start <= span.open < s.end:
-            return not text[s.start:span.open].strip(" \"'“‘(")
-    return False
+    s = sentence_at(sentences, span.open)
+    return s is not None and not text[s.start:span.open].strip(" \"'“‘(")
 
 
 def _adjacent(text: str, span: QuoteSpan, atts: list[Attribution]) -> Attribution | None:
@@ -259,9 +253,6 @@ def _read_attributions(text: str, sentences: list[Sentence], spans: list[QuoteSp
     if not cue_sents:
         return []
     if nlp is None:
-        from manysides.analyze.nlp import load_spacy
-        from manysides.settings import Settings
-
         nlp = load_spacy(Settings().spacy_model)
     if "parser" not in nlp.pipe_names:
         log.warning("spaCy pipeline has no parser: only quote-marked quotes are attributed")
@@ -328,7 +319,7 @@ def _quoted(text: str, sentences: list[Sentence], spans: list[QuoteSpan],
                                 descriptor=descriptors.get(speaker or ""),
                                 cue=":" if speaker and _colon_before(text, span) else None,
                                 medium=None, start=s, end=e,
-                                sentence=_sentence_index(sentences, s)))
+                                sentence=sentence_index_at(sentences, s)))
             continue
         previous = (span, att)
         quotes.append(_quote(text, s, e, "direct", att, descriptors, sentences))
@@ -350,7 +341,7 @@ def _sentence_subject(text: str, span: QuoteSpan, sentences: list[Sentence],
     named before it, not as a possessive; with no person there it stays the author's scare
     quote ("its “no limits” relations").  A quotation opening its own sentence gets none.
     """
-    sent = next((x for x in sentences if x.start <= span.open < x.end), None)
+    sent = sentence_at(sentences, span.open)
     if sent is None or not text[sent.start:span.open].strip():
         return None
     candidates = ctx.subjects if not partial else [
@@ -391,7 +382,7 @@ def _quote(text: str, s: int, e: int, kind: str, att: Attribution,
     return Quote(text=text[s:e], kind=kind, speaker=att.speaker,  # type: ignore[arg-type]
                  speaker_type=att.speaker_type, descriptor=desc,  # type: ignore[arg-type]
                  cue=att.cue, medium=att.medium, start=s, end=e,
-                 sentence=_sentence_index(sentences, s))
+                 sentence=sentence_index_at(sentences, s))
 
 
 def _paragraph_lead_in(text: str, sentences: list[Sentence], att: Attribution,
@@ -446,8 +437,8 @@ def _continuation(text: str, span: QuoteSpan, previous: tuple[QuoteSpan, Attribu
     for a in atts:
         if a is not prev_att and prev_span.close <= a.phrase[0] < span.open:
             return None  # someone else is attributed in between
-    last = _sentence_index(sentences, max(prev_span.close - 1, prev_att.phrase[1] - 1))
-    this = _sentence_index(sentences, span.open)
+    last = sentence_index_at(sentences, max(prev_span.close - 1, prev_att.phrase[1] - 1))
+    this = sentence_index_at(sentences, span.open)
     if last is None or this is None or this != last + 1:
         return None
     return prev_att

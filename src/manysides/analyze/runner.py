@@ -30,7 +30,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from manysides.analyze.embed import Embedder
+from manysides.analyze.dates import extract_dates
+from manysides.analyze.embed import Embedder, load_embedder
 from manysides.analyze.entities import (
     NameIndex,
     Span,
@@ -38,6 +39,9 @@ from manysides.analyze.entities import (
     link_surnames,
     resolve_entities,
 )
+from manysides.analyze.nlp import load_spacy, main_pass_disabled
+from manysides.analyze.quantities import extract_quantities
+from manysides.analyze.quotes import extract_quotes
 from manysides.analyze.sentences import split_sentences
 from manysides.errors import ModelError
 from manysides.models import Article, ArticleAnalysis, Failure, Sentence
@@ -113,12 +117,6 @@ def analyze_batch(articles: list[Article], *, settings: Settings) -> list[Result
 
 
 def _analyze_each(articles: list[Article], settings: Settings) -> list[Result]:
-    from manysides.analyze.dates import extract_dates
-    from manysides.analyze.embed import load_embedder
-    from manysides.analyze.nlp import load_spacy
-    from manysides.analyze.quantities import extract_quantities
-    from manysides.analyze.quotes import extract_quotes
-
     if not articles:
         return []
     nlp = load_spacy(settings.spacy_model)
@@ -153,8 +151,6 @@ def _analyze_each(articles: list[Article], settings: Settings) -> list[Result]:
 
 def _ner_spans(nlp: Language, paragraphs: list[list[tuple[int, str]]]) -> list[list[Span]]:
     """NER spans of each article (offsets into its text); repeated paragraphs run once."""
-    from manysides.analyze.nlp import main_pass_disabled
-
     todo = list(dict.fromkeys(p for paras in paragraphs for _, p in paras
                               if p not in _NER_CACHE))
     if todo:
@@ -207,8 +203,6 @@ def _with_vectors(
 
 def embed_sentences(analyses: list[ArticleAnalysis], *, settings: Settings) -> list[np.ndarray]:
     """Embeddings of every sentence of each analysis (``n x 384`` float32 each), in one run."""
-    from manysides.analyze.embed import load_embedder
-
     embedder = load_embedder(settings.embedding_model, settings.tokenizer)
     texts = [s.text for analysis in analyses for s in analysis.sentences]
     vectors = embedder.encode(texts)

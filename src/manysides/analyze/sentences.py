@@ -12,10 +12,9 @@ from __future__ import annotations
 import functools
 import logging
 import re
-import tomllib
 from dataclasses import dataclass
-from importlib import resources
 
+from manysides.datafiles import load_data
 from manysides.models import Sentence
 
 log = logging.getLogger(__name__)
@@ -35,9 +34,7 @@ class _Rules:
 
 @functools.cache
 def _rules() -> _Rules:
-    data = tomllib.loads(
-        resources.files("manysides.data").joinpath("sentences.toml").read_text("utf-8")
-    )
+    data = load_data("sentences")
     abbr = data["abbreviations"]
     return _Rules(
         never_final=frozenset(a.lower() for a in abbr["never_final"]),

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 
 from manysides.clean.furniture import classify_lines, is_menu, removed_lines
-from manysides.ingest.meta import dateline_agency, detect_language
+from manysides.clean.meta import dateline_agency, detect_language
 from manysides.models import RemovedLine
 from manysides.outlets import OutletProfile, detect_outlet
 

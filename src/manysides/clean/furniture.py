@@ -17,16 +17,15 @@ from __future__ import annotations
 import functools
 import logging
 import re
-import tomllib
 from dataclasses import dataclass, field
-from importlib import resources
 
-from manysides.ingest.meta import (
+from manysides.clean.meta import (
     is_sentence,
     parse_byline,
     parse_date_line,
     word_count,
 )
+from manysides.datafiles import load_data
 from manysides.models import RemovedLine
 from manysides.outlets import OutletProfile
 
@@ -79,9 +78,8 @@ class HeaderMeta:
 @functools.lru_cache(maxsize=1)
 def load_rules() -> tuple[Rule, ...]:
     """The generic furniture rules of ``data/furniture.toml``, in order, one regex per group."""
-    text = resources.files("manysides").joinpath("data/furniture.toml").read_text("utf-8")
     rules = []
-    for group in tomllib.loads(text).get("rule", []):
+    for group in load_data("furniture").get("rule", []):
         joined = "|".join(f"(?:{p})" for p in group["patterns"])
         rules.append(Rule(group["reason"], re.compile(joined, re.IGNORECASE),
                           bool(group.get("guard", True))))

@@ -21,15 +21,12 @@ import datetime as dt
 import functools
 import logging
 import re
-import tomllib
 from dataclasses import dataclass, field
-from importlib import resources
 from typing import Any
 
-import trafilatura
 from dateutil.parser import isoparse
-from trafilatura.settings import set_date_params
 
+from manysides.datafiles import load_data
 from manysides.errors import InputError
 from manysides.models import RemovedLine
 
@@ -81,8 +78,7 @@ class FurnitureRule:
 @functools.cache
 def load_furniture() -> tuple[FurnitureRule, ...]:
     """The furniture patterns of ``data/html_furniture.toml``, in file order."""
-    ref = resources.files("manysides") / "data" / "html_furniture.toml"
-    data = tomllib.loads(ref.read_text(encoding="utf-8"))
+    data = load_data("html_furniture")
     return tuple(
         FurnitureRule(group["reason"], re.compile(pattern, re.IGNORECASE),
                       bool(group.get("starts_list", False)))
@@ -118,6 +114,10 @@ def extract_html(html: str, url: str | None = None) -> ExtractedPage:
 
 def _extract(html: str, url: str | None) -> Any:
     """trafilatura's Document for the page: precision mode first, default mode as a fallback."""
+    # heavy (lxml, courlan, htmldate: about 0.2 s): loaded only when an HTML page is read
+    import trafilatura
+    from trafilatura.settings import set_date_params
+
     doc = None
     for favor_precision in (True, False):
         try:

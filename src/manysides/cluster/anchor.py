@@ -26,6 +26,7 @@ import re
 from collections import Counter
 from datetime import date
 
+from manysides.analyze.dates import extract_dates
 from manysides.cluster.features import published_day, text_day
 from manysides.models import Article
 
@@ -73,8 +74,6 @@ def choose_anchor(articles: list[Article]) -> str | None:
     candidates.update(d for d, _ in votes.most_common(MAX_CANDIDATES))
     if not votes:
         return date.fromordinal(first).isoformat()
-
-    from manysides.analyze.dates import extract_dates
 
     def score(candidate: int) -> tuple[int, int, int, int]:
         anchor = date.fromordinal(candidate).isoformat()

@@ -12,15 +12,16 @@ import functools
 import logging
 import math
 import re
-import tomllib
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from importlib import resources
 from typing import Any
 
 import numpy as np
 
+from manysides.analyze.entities import slug
+from manysides.datafiles import load_data
 from manysides.models import Article
+from manysides.outlets import load_profiles
 
 log = logging.getLogger(__name__)
 
@@ -31,16 +32,12 @@ _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 @functools.cache
 def load_config() -> dict[str, Any]:
     """The clustering settings in ``manysides/data/cluster.toml`` (read once per process)."""
-    with (resources.files("manysides") / "data" / "cluster.toml").open("rb") as fh:
-        return tomllib.load(fh)
+    return load_data("cluster")
 
 
 @functools.cache
 def outlet_keys() -> frozenset[str]:
     """Entity keys of news outlets ("told the Global Times"): sources, not actors of an event."""
-    from manysides.analyze.entities import slug
-    from manysides.outlets import load_profiles
-
     keys: set[str] = set()
     for profile in load_profiles():
         for name in (profile.name, *profile.aliases):

@@ -134,7 +134,7 @@ class StoryIndex:
     # -- updates ------------------------------------------------------------------------------
 
     def _ensure_hnsw(self, dim: int) -> None:
-        import hnswlib
+        import hnswlib  # heavy native module: loaded only when stories are assigned
 
         if self._hnsw is None:
             self.dim = dim
@@ -318,7 +318,7 @@ class StoryIndex:
     def load(cls, path: Path, store: Store) -> StoryIndex | None:
         """The graph saved at ``path`` (without suffix) reconciled with ``store``'s live
         stories, or None when the files are absent or unreadable."""
-        import hnswlib
+        import hnswlib  # heavy native module: loaded only when stories are assigned
 
         graph, meta = _file(path, ".hnsw"), _file(path, ".json")
         if not graph.exists() or not meta.exists():

@@ -20,7 +20,9 @@ from typing import Any
 import numpy as np
 
 from manysides.cluster.features import entity_weights, published_day, text_day
+from manysides.lexicons import loaded_terms
 from manysides.models import Article, Story
+from manysides.outlets import get_profile
 
 log = logging.getLogger(__name__)
 
@@ -76,19 +78,12 @@ def sort_key(published: str | None) -> datetime:
 def _title_adjust(member: MemberInfo, config: dict[str, Any]) -> float:
     if member.title_adjust is not None:
         return member.title_adjust
-    from manysides.outlets import get_profile
-
     tc = config["title"]
     adjust = 0.0
     profile = get_profile(member.outlet)
     if profile is not None and profile.kind == "wire":
         adjust += tc["wire_bonus"]
-    try:
-        from manysides.compare.lexicon import loaded_terms
-    except ImportError:  # the compare stage is optional for clustering
-        loaded_terms = None
-    if loaded_terms is not None:
-        adjust -= tc["loaded_penalty"] * min(3, len(loaded_terms(member.title or "")))
+    adjust -= tc["loaded_penalty"] * min(3, len(loaded_terms(member.title or "")))
     member.title_adjust = adjust
     return adjust
 

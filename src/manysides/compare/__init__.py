@@ -25,14 +25,15 @@ from typing import Any
 
 import numpy as np
 
+from manysides.analyze.embed import load_embedder
 from manysides.compare.claims import Unit, article_units
 from manysides.compare.conflicts import denial_pairs, find_conflict, number_pairs
 from manysides.compare.framing import article_loaded_terms, loaded_term_rates, sources_quoted
 from manysides.compare.grouping import group_units, score_matrix, secondary_support
 from manysides.compare.independence import Witnesses, contributing_wires, merge_verbatim
-from manysides.compare.lexicon import LoadedHit, lexicon_categories, loaded_terms
 from manysides.compare.naming import naming
 from manysides.compare.tone import tone
+from manysides.lexicons import LoadedHit, lexicon_categories, loaded_terms
 from manysides.models import Article, Claim, Story, Support
 from manysides.settings import Settings
 
@@ -72,8 +73,6 @@ def _embed_clauses(units: list[Unit], settings: Settings) -> bool:
     missing = list(dict.fromkeys(u.text for u in todo if (model, u.text) not in _clause_cache))
     if missing:
         try:
-            from manysides.analyze.embed import load_embedder
-
             embedder = load_embedder(settings.embedding_model, settings.tokenizer)
             vecs = embedder.encode(missing)
         except Exception as exc:  # no model: fall back to whole sentences and their vectors

@@ -20,7 +20,8 @@ from datetime import date
 
 import numpy as np
 
-from manysides.compare.lexicon import load_data, matcher
+from manysides.datafiles import load_data
+from manysides.lexicons import matcher
 from manysides.models import Article, Quote
 
 log = logging.getLogger(__name__)

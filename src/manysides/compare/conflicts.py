@@ -14,7 +14,8 @@ from typing import Any
 import numpy as np
 
 from manysides.compare.claims import Unit
-from manysides.compare.lexicon import load_data, matcher
+from manysides.datafiles import load_data
+from manysides.lexicons import matcher
 
 log = logging.getLogger(__name__)
 

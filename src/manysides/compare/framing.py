@@ -6,15 +6,17 @@ outlet and returned as plain JSON-ready dicts, so the numbers can be checked by 
 
 from __future__ import annotations
 
-import bisect
 import logging
 import re
 from collections import Counter, defaultdict
 from typing import Any
 
 from manysides.compare.claims import speaker_category
-from manysides.compare.lexicon import SCARE_QUOTE, load_data, loaded_terms, matcher
+from manysides.datafiles import load_data
+from manysides.lexicons import SCARE_QUOTE, loaded_terms, matcher
 from manysides.models import Article
+from manysides.outlets import get_profile
+from manysides.text import sentence_index_at
 
 log = logging.getLogger(__name__)
 
@@ -28,15 +30,6 @@ ISO_COUNTRIES = {
 def word_count(text: str) -> int:
     """Number of words in ``text``."""
     return len(_WORDS.findall(text))
-
-
-def _sentence_of(article: Article, offset: int) -> int | None:
-    sentences = article.analysis.sentences if article.analysis else []
-    starts = [s.start for s in sentences]
-    pos = bisect.bisect_right(starts, offset) - 1
-    if 0 <= pos < len(sentences) and offset < sentences[pos].end:
-        return sentences[pos].index
-    return None
 
 
 NAME_TYPES = {"ORG", "FAC", "LOC", "EVENT", "WORK_OF_ART", "LAW", "PRODUCT", "GPE"}
@@ -54,12 +47,13 @@ def article_loaded_terms(article: Article) -> list[dict[str, Any]]:
     if analysis:
         types = {e.key: e.type for e in analysis.entities}
         spans += [(m.start, m.end) for m in analysis.mentions if types.get(m.entity) in NAME_TYPES]
+    sentences = analysis.sentences if analysis else []
     hits = [
         {
             "article": article.id,
             "term": h.term,
             "category": h.category,
-            "sentence": _sentence_of(article, h.start),
+            "sentence": sentence_index_at(sentences, h.start),
         }
         for h in loaded_terms(article.text, spans)
     ]
@@ -70,9 +64,8 @@ def article_loaded_terms(article: Article) -> list[dict[str, Any]]:
                     "article": article.id,
                     "term": q.text,
                     "category": SCARE_QUOTE,
-                    "sentence": q.sentence if q.sentence is not None else _sentence_of(
-                        article, q.start
-                    ),
+                    "sentence": q.sentence if q.sentence is not None
+                    else sentence_index_at(sentences, q.start),
                 }
             )
     return hits
@@ -142,8 +135,6 @@ def _majority_country(descriptors: list[str]) -> str | None:
 
 def _outlet_country(outlet: str) -> str | None:
     try:
-        from manysides.outlets import get_profile
-
         profile = get_profile(outlet)
     except Exception:  # profiles are an aid only
         return None

@@ -22,8 +22,9 @@ from collections.abc import Iterable
 import numpy as np
 
 from manysides.compare.claims import Unit
-from manysides.compare.lexicon import load_data
+from manysides.datafiles import load_data
 from manysides.models import Article
+from manysides.outlets import load_profiles
 
 log = logging.getLogger(__name__)
 
@@ -46,8 +47,6 @@ def outlet_name(article: Article) -> str:
 @functools.cache
 def _profiles() -> dict[str, object]:
     try:
-        from manysides.outlets import load_profiles
-
         profiles = load_profiles()
     except Exception as exc:  # profiles are an aid; comparison works on names without them
         log.warning("outlet profiles unavailable (%s); outlets count by name", exc)

@@ -18,7 +18,8 @@ from collections import Counter, defaultdict
 from functools import lru_cache
 from typing import Any
 
-from manysides.compare.lexicon import literal_alternation, load_data
+from manysides.datafiles import load_data
+from manysides.lexicons import literal_alternation
 from manysides.models import Article
 
 log = logging.getLogger(__name__)

@@ -17,9 +17,10 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from manysides.engine import (
+from manysides.analyze import analyze_pending
+from manysides.engine.base import (
     AnalyzeFn,
-    ReadAndStore,
+    Engine,
     ReadFn,
     check_manifest,
     default_read_fn,
@@ -47,7 +48,7 @@ def _read_chunk(
     return list(read_fn(names, settings=settings, manifest=manifest))
 
 
-class LocalEngine(ReadAndStore):
+class LocalEngine(Engine):
     """Runs the stages in this process or a local process pool (``settings.workers``)."""
 
     name = "local"
@@ -55,12 +56,6 @@ class LocalEngine(ReadAndStore):
     def __init__(self, *, read_fn: ReadFn | None = None, analyze_fn: AnalyzeFn | None = None):
         self.read_fn = read_fn
         self.analyze_fn = analyze_fn
-
-    def __enter__(self) -> LocalEngine:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     def close(self) -> None:
         """Nothing to release: pools live only as long as one call."""
@@ -102,8 +97,6 @@ class LocalEngine(ReadAndStore):
     ) -> list[str]:
         """Analyse every stored article lacking an analysis; returns the ids analysed."""
         if self.analyze_fn is None:
-            from manysides.analyze import analyze_pending
-
             return analyze_pending(store, settings=settings, progress=progress)
         fn = self.analyze_fn
         batches = ((b, fn(b, settings=settings)) for b in pending_batches(store))

@@ -19,9 +19,9 @@ import pickle
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from manysides.engine import (
+from manysides.engine.base import (
     AnalyzeFn,
-    ReadAndStore,
+    Engine,
     ReadFn,
     check_manifest,
     default_analyze_fn,
@@ -90,7 +90,7 @@ class AnalyzeStage:
         return out
 
 
-class RayEngine(ReadAndStore):
+class RayEngine(Engine):
     """Runs the per-article stages on Ray (a local instance or a cluster at ``address``)."""
 
     name = "ray"
@@ -104,7 +104,7 @@ class RayEngine(ReadAndStore):
         analyze_fn: AnalyzeFn | None = None,
     ) -> None:
         try:
-            import ray
+            import ray  # optional and heavy: only the ray engine needs it
         except ImportError as exc:
             raise ManysidesError(
                 "the ray engine needs Ray: pip install 'manysides[ray]'"
@@ -127,12 +127,6 @@ class RayEngine(ReadAndStore):
         ctx.execution_options.preserve_order = True
         ctx.enable_progress_bars = False
         self.cpus = max(1, int(ray.available_resources().get("CPU", 1)))
-
-    def __enter__(self) -> RayEngine:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     def close(self) -> None:
         """Shut Ray down if this engine started it (a shared instance is left running)."""

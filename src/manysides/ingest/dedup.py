@@ -15,11 +15,14 @@ import zlib
 from collections import OrderedDict
 from collections.abc import Collection
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import MinHash
 
 from manysides.store import Store
+
+if TYPE_CHECKING:
+    from datasketch import MinHash
 
 NUM_PERM = 128
 BANDS = 16
@@ -57,6 +60,8 @@ def shingles(text: str, k: int = SHINGLE_WORDS) -> set[int]:
 
 @functools.lru_cache(maxsize=1)
 def _permutations() -> np.ndarray:
+    from datasketch import MinHash  # heavy (imports scipy): only when articles are stored
+
     return MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
 
 
@@ -66,6 +71,8 @@ def minhash(shingle_set: set[int] | frozenset[int]) -> MinHash:
     The shingles are already 32-bit hashes (stable across processes), so datasketch takes
     them as they are; its affine32 scheme mixes them with the MurmurHash3 finalizer.
     """
+    from datasketch import MinHash  # heavy (imports scipy): only when articles are stored
+
     m = MinHash(num_perm=NUM_PERM, seed=SEED, permutations=_permutations(), scheme=SCHEME,
                 hashfunc=int)
     if shingle_set:

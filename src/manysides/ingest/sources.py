@@ -31,10 +31,12 @@ from urllib.parse import unquote, urlsplit
 from charset_normalizer import from_bytes
 from charset_normalizer.md import mess_ratio
 
+from manysides.clean import clean_text
+from manysides.clean.html import extract_html
+from manysides.clean.meta import normalise_date
 from manysides.errors import FetchError, InputError
 from manysides.ingest.feeds import FeedItem, looks_like_feed, parse_feed
 from manysides.ingest.fetch import Fetcher, is_web_url
-from manysides.ingest.meta import normalise_date
 from manysides.models import Article, Failure, RemovedLine
 from manysides.outlets import OutletProfile, detect_outlet, get_profile, profile_for_url
 from manysides.settings import Settings
@@ -234,8 +236,6 @@ def build_article(
     ``extracted``: ``raw`` is text an HTML extractor produced (see ``clean_text``).
     Raises :class:`InputError` when no article text is left after cleaning.
     """
-    from manysides.clean import clean_text  # manysides.clean imports manysides.ingest.meta
-
     meta = meta or Overrides()
     profile = _resolve_profile(meta.outlet, meta.url, raw)
     result = clean_text(raw, profile=profile, title=meta.title, detect=False,
@@ -269,8 +269,6 @@ def build_html_article(
 ) -> Article:
     """An HTML page -> Article: extract the article (``clean.html.extract_html``), then run the
     text cleaner over it too; removed lines of both steps are kept."""
-    from manysides.clean.html import extract_html
-
     meta = meta or Overrides()
     page = extract_html(html, url=meta.url or url)
     profile = profile_for_url(meta.url or url) or get_profile(page.sitename)

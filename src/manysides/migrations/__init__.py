@@ -17,6 +17,13 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from manysides.store.schema import metadata
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +42,6 @@ def include_name(name: str | None, type_: str, _parent_names: Any) -> bool:
 
 def alembic_config(connection: sa.Connection | None = None) -> Any:
     """An ``alembic.config.Config`` for the packaged migrations, bound to ``connection``."""
-    from alembic.config import Config
-
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     if connection is not None:
@@ -47,8 +52,6 @@ def alembic_config(connection: sa.Connection | None = None) -> Any:
 @functools.cache
 def head_revision() -> str:
     """The newest revision id of the packaged migrations."""
-    from alembic.script import ScriptDirectory
-
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None
     return head
@@ -56,15 +59,11 @@ def head_revision() -> str:
 
 def current_revision(connection: sa.Connection) -> str | None:
     """The revision the database is at (``None``: never migrated)."""
-    from alembic.migration import MigrationContext
-
     return MigrationContext.configure(connection).get_current_revision()
 
 
 def upgrade(engine: sa.Engine) -> str:
     """Run ``alembic upgrade head`` on ``engine``'s database; returns the revision reached."""
-    from alembic import command
-
     head = head_revision()
     with engine.connect() as conn:
         if current_revision(conn) == head:
@@ -90,23 +89,8 @@ def upgrade(engine: sa.Engine) -> str:
 
 def schema_diff(engine: sa.Engine) -> list[Any]:
     """Differences between the database and ``schema.metadata`` (empty when they agree)."""
-    from alembic.autogenerate import compare_metadata
-    from alembic.migration import MigrationContext
-
-    from manysides.store.schema import metadata
-
     with engine.connect() as conn:
         context = MigrationContext.configure(
             conn, opts={"include_name": include_name, "compare_type": True}
         )
         return list(compare_metadata(context, metadata))
-
-
-if __name__ == "__main__":  # python -m manysides.migrations URL
-    import sys
-
-    from manysides.store import Store
-
-    logging.basicConfig(level=logging.INFO)
-    store = Store(sys.argv[1], create=False)
-    print(upgrade(store.engine))

@@ -17,7 +17,7 @@ from manysides.store.schema import metadata
 config = context.config
 connection = config.attributes.get("connection")
 if connection is None:  # `alembic` run from a shell: build an engine from sqlalchemy.url
-    import sqlalchemy as sa
+    import sqlalchemy as sa  # only when `alembic` runs from a shell
 
     engine = sa.create_engine(config.get_main_option("sqlalchemy.url") or "sqlite:///manysides.db")
     connection = engine.connect()

@@ -4,16 +4,14 @@
 ``render(story, articles, fmt)`` and ``render_bundle(stories, articles_by_id)`` write reports.
 """
 
-from manysides.report.render import FORMATS, SCHEMA_VERSION, document, render, render_bundle
+from manysides.report.render import FORMATS, render, render_bundle
 from manysides.report.summary import summarize
 from manysides.report.verify import Evidence, Verdict, verify
 
 __all__ = [
     "FORMATS",
-    "SCHEMA_VERSION",
     "Evidence",
     "Verdict",
-    "document",
     "render",
     "render_bundle",
     "summarize",

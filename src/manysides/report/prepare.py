@@ -19,6 +19,7 @@ from typing import Any
 
 from manysides.models import Article, DateMention, Sentence
 from manysides.report.verify import Evidence, rules
+from manysides.text import sentence_index_at
 
 log = logging.getLogger(__name__)
 
@@ -41,19 +42,6 @@ _YEAR = re.compile(r"\b\d{4}\b")
 _ENDS_WITH_ON = re.compile(r"(?:^|\s)on$")
 
 LoadedFn = Callable[..., list[Any]]
-
-
-def default_loaded_terms() -> LoadedFn | None:
-    """``manysides.compare.loaded_terms`` (the framing lexicon), or ``None`` if not installed."""
-    try:
-        from manysides.compare import loaded_terms
-    except ImportError:
-        try:
-            from manysides.compare.lexicon import loaded_terms
-        except ImportError:
-            log.warning("manysides.compare.loaded_terms is unavailable: no loaded-term check")
-            return None
-    return loaded_terms
 
 
 def quote_spans(text: str) -> list[tuple[int, int]]:
@@ -153,7 +141,8 @@ class StoryText:
         if analysis is not None:
             sentences = analysis.sentences
             for d in analysis.dates:
-                idx = d.sentence if d.sentence is not None else _sentence_at(sentences, d.start)
+                idx = d.sentence if d.sentence is not None \
+                    else sentence_index_at(sentences, d.start)
                 if idx is not None:
                     dates.setdefault(idx, []).append(d)
             entities = {e.key: e for e in analysis.entities}
@@ -306,13 +295,6 @@ def _weekday(mention: str) -> bool:
 def quotes_balanced(text: str) -> bool:
     """Whether every opening quotation mark in ``text`` is closed (no sentence cut mid-quote)."""
     return text.count("“") == text.count("”") and text.count('"') % 2 == 0
-
-
-def _sentence_at(sentences: Sequence[Sentence], offset: int) -> int | None:
-    for s in sentences:
-        if s.start <= offset < s.end:
-            return s.index
-    return None
 
 
 def strip_attribution_clutter(text: str) -> str:

@@ -14,16 +14,15 @@ import logging
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from importlib import resources
-from typing import Any
 
 import jinja2
 
-from manysides.models import Article, Failure, Story, to_dict
+from manysides import contract
+from manysides.models import Article, Failure, Story
 from manysides.report.views import outlet_colour, story_view
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = "1.0"
 FORMATS = ("md", "html", "json", "csv")
 CSV_COLUMNS = ("section", "index", "date", "status", "kind", "text", "outlets", "articles")
 
@@ -56,7 +55,7 @@ def render(story: Story, articles: Sequence[Article], fmt: str) -> str:
     if fmt == "html":
         return render_bundle([story], {a.id: a for a in articles}, fmt="html")
     if fmt == "json":
-        return json.dumps(document([story], articles), ensure_ascii=False, indent=2) + "\n"
+        return json.dumps(contract.document(articles, [story]), ensure_ascii=False, indent=2) + "\n"
     if fmt == "csv":
         return _csv(story, articles)
     raise ValueError(f"unknown report format {fmt!r} (choose from {', '.join(FORMATS)})")
@@ -87,20 +86,6 @@ def _bundle_title(stories: Sequence[Story]) -> str:
     if len(stories) == 1:
         return stories[0].title
     return f"manysides: {len(stories)} stories"
-
-
-def document(
-    stories: Sequence[Story], articles: Sequence[Article], failed: Sequence[Failure] = ()
-) -> dict[str, Any]:
-    """The JSON document of ``schema/analysis.schema.json`` for these stories and articles."""
-    from manysides.pipeline import article_json, story_json
-
-    return {
-        "schema_version": SCHEMA_VERSION,
-        "articles": [article_json(a) for a in articles],
-        "stories": [story_json(s) for s in stories],
-        "failed": [to_dict(f) for f in failed],
-    }
 
 
 def _outlet(a: Article | None) -> str:

@@ -16,16 +16,18 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from manysides.lexicons import loaded_terms
 from manysides.models import Article, Claim, Story, SummarySentence, Support
+from manysides.report.llm import LLMConfig, rewrite_summary
 from manysides.report.prepare import (
     LoadedFn,
     Prepared,
     StoryText,
-    default_loaded_terms,
     drop_adverbs,
     loaded_outside_quotes,
     quotes_balanced,
 )
+from manysides.report.timeline import build_timeline
 from manysides.report.verify import Evidence, Similarity, load_similarity, rules, verify
 from manysides.settings import Settings
 
@@ -56,13 +58,10 @@ def summarize(
     """Fill ``story.summary`` and ``story.timeline`` from its claims and its articles' analyses.
 
     ``similarity`` defaults to the sentence embedder (``load_similarity``); ``loaded`` to the
-    framing lexicon (``manysides.compare.loaded_terms``).  Returns the same ``story``.
+    framing lexicon (``manysides.lexicons.loaded_terms``).  Returns the same ``story``.
     """
-    from manysides.report.llm import LLMConfig, rewrite_summary
-    from manysides.report.timeline import build_timeline
-
     similarity = similarity or load_similarity(settings)
-    loaded = loaded if loaded is not None else default_loaded_terms()
+    loaded = loaded if loaded is not None else loaded_terms
     text = StoryText([a for a in articles if a.duplicate_of is None] or list(articles),
                      date_anchor=story.date_anchor)
     builder = SummaryBuilder(text, similarity, loaded)

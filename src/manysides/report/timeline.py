@@ -22,6 +22,7 @@ from manysides.report.prepare import (
     quotes_balanced,
 )
 from manysides.report.verify import Similarity, rules
+from manysides.text import sentence_index_at
 
 log = logging.getLogger(__name__)
 
@@ -47,8 +48,7 @@ def build_timeline(
                 continue
             index = d.sentence
             if index is None:
-                index = next((s.index for s in article.analysis.sentences
-                              if s.start <= d.start < s.end), None)
+                index = sentence_index_at(article.analysis.sentences, d.start)
             if index is None or (d.resolved, index) in seen:
                 continue
             seen.add((d.resolved, index))

@@ -13,15 +13,15 @@ from __future__ import annotations
 
 import logging
 import re
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from typing import Any, Protocol
 
 import numpy as np
 
+from manysides.analyze.embed import load_embedder
+from manysides.datafiles import load_data
 from manysides.errors import ModelError
 from manysides.settings import Settings
 
@@ -55,8 +55,7 @@ _NUMBER_WORD_RE = {w: re.compile(rf"\b{w}\b") for w in NUMBER_WORDS}
 @lru_cache(maxsize=1)
 def rules() -> dict[str, Any]:
     """The report rules (``src/manysides/data/report.toml``), read once."""
-    text = resources.files("manysides").joinpath("data/report.toml").read_text("utf-8")
-    return tomllib.loads(text)
+    return load_data("report")
 
 
 @dataclass
@@ -134,12 +133,6 @@ def load_similarity(settings: Settings) -> EmbeddingSimilarity:
 
     Raises ``ModelError`` when the embedder cannot be loaded (no silent fallback).
     """
-    try:
-        from manysides.analyze.embed import load_embedder
-    except ImportError as exc:
-        raise ModelError(
-            "the sentence embedder (manysides.analyze.embed) is not available"
-        ) from exc
     return EmbeddingSimilarity(load_embedder(settings.embedding_model, settings.tokenizer))
 
 

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from manysides.errors import StoreError
+from manysides.migrations import upgrade
 from manysides.models import (
     Article,
     ArticleAnalysis,
@@ -86,6 +87,8 @@ class Store:
 
     >>> store = Store("sqlite://")          # in memory
     >>> store = Store("sqlite:///news.db")  # a file
+    >>> with Store("news.db") as store:     # closed at the end of the block
+    ...     store.count_articles()
     """
 
     def __init__(self, url: str | None = None, *, create: bool = True) -> None:
@@ -118,8 +121,6 @@ class Store:
 
     def create(self) -> None:
         """Create or upgrade the schema: ``alembic upgrade head`` (idempotent, concurrency-safe)."""
-        from manysides.migrations import upgrade
-
         try:
             upgrade(self.engine)
         except sa.exc.SQLAlchemyError as exc:
@@ -143,7 +144,14 @@ class Store:
         return sa.engine.make_url(self.url).render_as_string(hide_password=True)
 
     def close(self) -> None:
+        """Release the database connections (the store is not used afterwards)."""
         self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     # -- articles ---------------------------------------------------------------------------
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
+from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -33,7 +34,8 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from manysides.models import Article, Story, to_dict
+from manysides import contract
+from manysides.models import Article, Story
 from manysides.report.render import environment
 from manysides.report.views import anchor, story_view
 from manysides.settings import DEFAULT_ALLOWED_HOSTS
@@ -117,14 +119,13 @@ def check_id(value: str, what: str) -> str:
 def create_app(store_url: str, *, allowed_hosts: Sequence[str] = DEFAULT_ALLOWED_HOSTS) -> FastAPI:
     """The manysides web app over the store at ``store_url`` (read only), answering requests
     for the hosts in ``allowed_hosts`` (add the server's name to serve beyond this machine)."""
-    from importlib import resources
-
     store = Store(store_url)
     app = FastAPI(
         title="manysides",
-        version="1.0",
+        version=contract.SCHEMA_VERSION,
         description="Many outlets, one story, every side laid next to the others. "
-                    "JSON shapes follow schema/analysis.schema.json (schema_version 1.0).",
+                    "JSON shapes follow schema/analysis.schema.json "
+                    f"(schema_version {contract.SCHEMA_VERSION}).",
         docs_url=None,
         redoc_url=None,
     )
@@ -207,7 +208,7 @@ def create_app(store_url: str, *, allowed_hosts: Sequence[str] = DEFAULT_ALLOWED
         story = store.get_story(check_id(story_id, "story"))
         if story is None:
             raise HTTPException(404, f"no story {story_id!r}")
-        return to_dict(story)
+        return contract.story_json(story)
 
     @app.get("/api/articles/{article_id}", response_model=ArticleOut, tags=["articles"],
              responses={404: {"model": ErrorOut}})
@@ -216,7 +217,7 @@ def create_app(store_url: str, *, allowed_hosts: Sequence[str] = DEFAULT_ALLOWED
         article = store.get_article(check_id(article_id, "article"))
         if article is None:
             raise HTTPException(404, f"no article {article_id!r}")
-        return _article_out(article)
+        return contract.article_json(article, with_sentences=True)
 
     @app.get("/api/search", response_model=SearchResult, tags=["search"])
     def api_search(q: str = Query(..., min_length=1, max_length=500),
@@ -241,7 +242,7 @@ def _error_page(status: int, message: str) -> HTMLResponse:
 
 def _swagger_dir() -> str | None:
     try:
-        import swagger_ui_bundle
+        import swagger_ui_bundle  # optional package: without it /docs has no Swagger UI
     except ImportError:
         log.info("swagger-ui-bundle is not installed: /docs links to /openapi.json only")
         return None
@@ -260,19 +261,6 @@ def _load_story(store: Store, story_id: str) -> tuple[Story, list[Article]]:
         raise HTTPException(404, f"no story {story_id!r}")
     articles = list(store.iter_articles(ids=story.articles, with_analysis=True))
     return story, articles
-
-
-def _article_out(a: Article) -> dict[str, Any]:
-    analysis = a.analysis
-    out = {k: getattr(a, k) for k in ("id", "source", "outlet", "title", "section", "url",
-                                      "published", "updated", "language", "text",
-                                      "duplicate_of", "story_id")}
-    out["removed"] = [to_dict(r) for r in a.removed]
-    out["entities"] = [to_dict(e) for e in analysis.entities] if analysis else []
-    out["quotes"] = [to_dict(q) for q in analysis.quotes] if analysis else []
-    out["dates"] = [to_dict(d) for d in analysis.dates] if analysis else []
-    out["sentences"] = [to_dict(s) for s in analysis.sentences] if analysis else []
-    return out
 
 
 def _search(store: Store, query: str, limit: int) -> list[dict[str, Any]]:

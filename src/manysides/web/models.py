@@ -1,7 +1,9 @@
 """Pydantic response models of the JSON API (they document ``/openapi.json`` and ``/docs``).
 
-They mirror ``schema/analysis.schema.json`` (schema_version 1.0): an article with its analysis,
-a story with its claims, omissions, framing, summary and timeline.
+They mirror ``schema/analysis.schema.json`` (``manysides.contract.SCHEMA_VERSION``): an article
+with its analysis, a story with its claims, omissions, framing, summary and timeline.  The JSON
+itself is written by ``manysides.contract``; ``tests/test_contract.py`` checks that these models
+have exactly its fields.
 """
 
 from __future__ import annotations
@@ -43,11 +45,21 @@ class DateOut(BaseModel):
     resolved: str | None = None
 
 
+class QuantityOut(BaseModel):
+    text: str
+    value: float
+    unit: str | None = None
+    start: int
+    end: int
+    sentence: int | None = None
+
+
 class SentenceOut(BaseModel):
     index: int
     start: int
     end: int
     text: str
+    paragraph: int = 0
 
 
 class ArticleOut(BaseModel):
@@ -69,6 +81,7 @@ class ArticleOut(BaseModel):
     entities: list[EntityOut] = []
     quotes: list[QuoteOut] = []
     dates: list[DateOut] = []
+    quantities: list[QuantityOut] = []
     sentences: list[SentenceOut] = []
 
 

@@ -10,14 +10,14 @@ from __future__ import annotations
 import functools
 import logging
 import re
-import tomllib
 from collections import Counter
 from datetime import datetime, timedelta, timezone
-from importlib import resources
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from dateutil import parser as date_parser
+
+from manysides.datafiles import load_data
 
 logger = logging.getLogger(__name__)
 
@@ -61,8 +61,7 @@ _AGENCY_NAMES = {
 
 @functools.lru_cache(maxsize=1)
 def _data() -> dict[str, Any]:
-    text = resources.files("manysides").joinpath("data/furniture.toml").read_text("utf-8")
-    return tomllib.loads(text)
+    return load_data("furniture")
 
 
 @functools.lru_cache(maxsize=1)

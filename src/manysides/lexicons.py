@@ -1,19 +1,19 @@
-"""Word lists of the compare stage (data files in ``manysides/data``) and the matchers on them.
+"""Word lists (data files in ``manysides/data``) and the matchers on them: part of the floor.
 
 ``loaded_terms(text)`` finds loaded language (pejorative labels, euphemisms, intensifiers,
-hedges, subjective adverbs, loaded verbs) in any text; the summary verifier and the evaluation
-reuse it.  ``TermMatcher`` turns a list of terms ("propagand*", "so-called") into one regex.
+hedges, subjective adverbs, loaded verbs) in any text: the compare stage's framing, the story
+titles of the cluster stage, the summary verifier and the evaluation use it.
+``TermMatcher`` turns a list of terms ("propagand*", "so-called") into one regex.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from importlib import resources
-from typing import Any
+
+from manysides.datafiles import load_data
 
 log = logging.getLogger(__name__)
 
@@ -29,14 +29,6 @@ class LoadedHit:
     category: str
     start: int
     end: int
-
-
-@cache
-def load_data(name: str) -> dict[str, Any]:
-    """The TOML file ``manysides/data/<name>.toml`` as a dict (read once per process)."""
-    ref = resources.files("manysides") / "data" / f"{name}.toml"
-    with ref.open("rb") as fh:
-        return tomllib.load(fh)
 
 
 HYPHEN = r"[-\u2010-\u2015]?"  # "-" in a term: any dash or none ("long-range", "longrange")
