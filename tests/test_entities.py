@@ -175,3 +175,26 @@ def test_seed_descriptors_from_appositions(seed_entities):
     assert "Song" in song.aliases
     shoigu = seed_entities["003"]["sergei-shoigu"]
     assert "Russian Defense Minister" in shoigu.descriptors
+
+
+def test_roles_names_and_relatives(nlp):
+    """A surname used throughout before a relative's full name stays its own person; the
+    former-office role noun and a hyphenated given name resolve; "the president" goes to
+    the president the article is about."""
+    text = (
+        "Mr. Halvorsen arrived in Oslo on Monday. Mr. Halvorsen met the mayor. "
+        "Mr. Halvorsen spoke for an hour. Later Ingrid Halvorsen, his wife, joined him.\n"
+        "Former FBI director Tom Brady Kessler testified on Tuesday. The former FBI director "
+        "said he kept notes.\n"
+        "President Moon Jae-in greeted the delegates.\n"
+        "President Arne Dahl thanked them. Dahl praised the talks. Dahl left early. "
+        "The president said it went well."
+    )
+    ents, mentions = resolve(nlp, text)
+    names = {e.name for e in ents.values() if e.type == "PERSON"}
+    assert "Ingrid Halvorsen" in names and "Halvorsen" in names
+    kessler = person_named(ents, "Kessler")
+    assert any(m.text == "The former FBI director" and m.entity == kessler.key for m in mentions)
+    assert "Moon Jae-in" in names
+    dahl = person_named(ents, "Dahl")
+    assert any(m.text == "The president" and m.entity == dahl.key for m in mentions)

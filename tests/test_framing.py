@@ -109,6 +109,28 @@ def test_naming_aligns_events_and_people_across_outlets() -> None:
     assert naming([a, b], outlets)[0]["kind"] in ("event", "relationship")
 
 
+def test_naming_joins_mentions_by_reference() -> None:
+    """A surname in one outlet joins the full name in another, nationalities join their
+    country, and each term keeps the title, "Mr." and "the" the outlet wrote."""
+    a = make_article("x", "Frontline", [
+        "President Ron Baxter of France toured the port.", "French workers cheered the visit.",
+        "The visit went well, the Avalon Party said."],
+        entities={"Ron Baxter": ("ron-baxter", "PERSON"), "France": ("france", "GPE"),
+                  "French": ("french", "NORP"), "Avalon Party": ("avalon-party", "ORG")})
+    b = make_article("y", "State Daily", [
+        "Mr. Baxter met dockers in France.", "The strike was over, the Avalon Party said."],
+        entities={"Baxter": ("baxter", "PERSON"), "France": ("france", "GPE"),
+                  "Avalon Party": ("avalon-party", "ORG")})
+    people = {r["entity"]: r["by_outlet"] for r in entity_referents(
+        [a, b], {"x": "Frontline", "y": "State Daily"})}
+    assert "baxter" not in people
+    assert people["ron-baxter"]["Frontline"] == [
+        {"term": "President Ron Baxter of France", "count": 1}]
+    assert people["ron-baxter"]["State Daily"] == [{"term": "Mr. Baxter", "count": 1}]
+    assert {t["term"] for t in people["france"]["Frontline"]} == {"France", "French workers"}
+    assert people["avalon-party"]["State Daily"] == [{"term": "the Avalon Party", "count": 1}]
+
+
 def test_naming_needs_two_outlets() -> None:
     a = make_article("x", "Frontline", ["The invasion of Ukraine goes on."], entities=PLACES)
     assert naming([a], {"x": "Frontline"}) == []

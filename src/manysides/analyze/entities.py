@@ -44,6 +44,13 @@ ENTITY_LABELS = frozenset(
 )
 MAX_NAME_TOKENS = 8
 LINK_WINDOW_DAYS = 7
+# A role noun held by several people of an article goes to the most named of them when it is
+# named at least this many times as often as the next ("the president" in a story of Trump
+# meeting Macron).
+ROLE_DOMINANCE = 3
+# A surname named this many times before a full name with that surname first appears is
+# someone else ("Mr. Trump" throughout, then "Melania Trump").
+OTHER_PERSON_USES = 3
 
 _APOS = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u201c": '"', "\u201d": '"'})
 _STRIP_CHARS = " \t\"'\u201c\u201d\u2018\u2019,;:!?()[]{}-\u2013\u2014*\u2022|/"
@@ -57,6 +64,7 @@ _APPOSITION = re.compile(
 _DASH_APPOSITION = re.compile(
     r"\s*[\u2013\u2014-]\s+((?:a|an|the)\s+[^\u2013\u2014\n]{3,160}?)\s*[\u2013\u2014]"
 )
+_HYPHEN_TAIL = re.compile(r"-[a-z]{1,4}\b")
 _CONNECTORS = frozenset({"of", "and", "for", "the"})
 
 
@@ -245,6 +253,8 @@ def clean_span(text: str, span: Span, kb: Knowledge | None = None) -> Span | Non
                 e = s + inner.start()
         if (s, e) == before:
             break
+    if span.label == "PERSON" and (tail := _HYPHEN_TAIL.match(text, e)):
+        e = tail.end()  # "Moon Jae" of "Moon Jae-in": the model stopped at the hyphen
     t = text[s:e]
     if len(t) < 2 or not any(c.isupper() for c in t) or not any(c.isalpha() for c in t):
         return None
@@ -363,6 +373,17 @@ def resolve_entities(
         if m and len(sp.text.split()) >= 2:
             acronyms[norm(m.group(1))] = sp.text
 
+    # "Mr. Trump" used again and again before "Melania Trump" is named: someone else.
+    first_full = {}
+    for sp in cleaned:
+        first_full.setdefault(norm(sp.text), sp.start)
+    before_full: Counter[tuple[str, str]] = Counter()
+    for sp in cleaned:
+        n = norm(sp.text)
+        for c in person_tokens.get(n, []) if " " not in n else []:
+            if sp.start < first_full.get(c, 0):
+                before_full[(n, c)] += 1
+
     groups: dict[str, _Group] = {}
     person_last_seen: dict[str, int] = {}
 
@@ -399,8 +420,8 @@ def resolve_entities(
         elif n in persons:
             group_for(persons[n], "PERSON").spans.append(sp)
             person_last_seen[n] = sp.start
-        elif len(n.split()) == 1 and n in person_tokens and n not in kb.demonyms:
-            cands = person_tokens[n]
+        elif len(n.split()) == 1 and n in person_tokens and n not in kb.demonyms and (
+                cands := [c for c in person_tokens[n] if before_full[(n, c)] < OTHER_PERSON_USES]):
             # prefer a surname (last-token) match, then the full form seen most recently
             last = [c for c in cands if c.split()[-1] == n] or cands
             seen = [c for c in last if c in person_last_seen]
@@ -588,6 +609,10 @@ def _resolve_roles(
             if countries:
                 exact = [g for g in cands if g.countries & countries]
                 cands = exact or [g for g in cands if not g.countries]
+            if len(cands) > 1:  # "the president": the one the article is about, if clear
+                ranked = sorted(cands, key=lambda g: -len(g.spans))
+                if len(ranked[0].spans) >= ROLE_DOMINANCE * len(ranked[1].spans):
+                    cands = ranked[:1]
             if len(cands) == 1:
                 cands[0].extra.append((phrase, s, e))
 

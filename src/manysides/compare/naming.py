@@ -18,13 +18,16 @@ from collections import Counter, defaultdict
 from functools import lru_cache
 from typing import Any
 
+from manysides.analyze.entities import knowledge, norm, slug
 from manysides.datafiles import load_data
 from manysides.lexicons import literal_alternation
 from manysides.models import Article
 
 log = logging.getLogger(__name__)
 
-PERSON_TYPES = ("PERSON", "ORG")
+# Entity types whose mentions make naming referents (people, organisations, countries,
+# nationalities and political groups).
+REFERENT_TYPES = ("PERSON", "ORG", "GPE", "NORP")
 MAX_LABEL_WORDS = 8
 PRONOUNS = {"he", "she", "him", "her", "his", "hers", "it", "its", "they", "them", "their",
             "we", "us", "our", "i", "me", "my", "who", "whom", "whose"}
@@ -33,6 +36,18 @@ _TOKEN = re.compile(r"[A-Za-z][\w.'\u2019-]*|\S")
 _PLACE_NAME = re.compile(r"[A-Z][\w.-]+(?: [A-Z][\w.-]+)?")
 _SPACES = re.compile(r"\s+")
 _ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+_THE_BEFORE = re.compile(r"(?:^|\s)the\s$", re.IGNORECASE)
+_INITIALS = re.compile(r"(?:[A-Z]\.)+")
+# Courtesy titles and short forms that stand before a name ("Mr. Trump", "Gov. Kasich").
+_PREFIXES = frozenset({"Mr.", "Mrs.", "Ms.", "Dr.", "Gov.", "Sen.", "Rep.", "Gen.", "Col.",
+                       "Adm.", "Lt.", "Sgt.", "Rev.", "Mr", "Mrs", "Ms", "Dr"})
+_POSSESSIVE = re.compile(r"['\u2019]s$")
+# "President Moon Jae-in of South Korea": the country after a titled name is part of its term.
+_OF_PLACE = re.compile(r" of (?:the )?(?P<place>[A-Z][\w.]*(?: [A-Z][\w.]*){0,2})")
+_GROUP_HEAD = re.compile(r"(?P<poss>['\u2019]s)? (?P<word>[a-z][a-z-]{2,})\b")
+_NOT_NOUN = re.compile(r"(?:ed|ly|ing)$|^(?:is|are|was|were|has|have|had|will|would|said|says|"
+                       r"can|could|may|might|must|should|did|does|do|also|not|who|which|that)$")
+_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 
 
 def _demonyms(name: str) -> list[str]:
@@ -197,7 +212,8 @@ def phrase_referents(
 
 
 def _label(text: str, start: int, titles: set[str], stop: set[str]) -> str:
-    """The label words right before a name ("dictator", "Chinese President")."""
+    """The label words right before a name ("dictator", "Chinese President", "Mr.")."""
+    kb = knowledge()
     tokens = [t.group(0) for t in _TOKEN.finditer(text[max(0, start - 120) : start])]
     words: list[str] = []
     for pos in range(len(tokens) - 1, -1, -1):
@@ -205,7 +221,11 @@ def _label(text: str, start: int, titles: set[str], stop: set[str]) -> str:
         lw = w.lower().strip(".")
         if len(words) >= MAX_LABEL_WORDS or not w[0].isalpha():
             break
-        if lw in titles or _DEMONYM.match(w) or w in ("U.S.", "US", "UK"):
+        if w.endswith(".") and not (w in _PREFIXES or _INITIALS.fullmatch(w)):
+            break  # "AP." ends the sentence before: no label
+        if lw in titles or _DEMONYM.match(w) or w in ("U.S.", "US", "UK") or w in _PREFIXES \
+                or (lw.split("-")[-1] in titles and lw.split("-")[0] in titles) \
+                or (w[0].isupper() and _POSSESSIVE.search(w) and kb.countries_in(w)):
             words.insert(0, w)
         elif words and w[0].isupper() and lw not in stop:
             words.insert(0, w)  # "Minister of National Defense": capitalised parts of a title
@@ -218,26 +238,95 @@ def _label(text: str, start: int, titles: set[str], stop: set[str]) -> str:
     return " ".join(words)
 
 
+def _term(text: str, start: int, mention: str, titles: set[str], stop: set[str],
+          places: set[int], *, group: bool = False) -> str:
+    """How the article names the referent at a mention: its label words, the name, the "the"
+    before them and a place after a titled name ("the former FBI director James Comey",
+    "Mr. Trump", "the DNC", "President Moon Jae-in of South Korea"; ``places`` are the
+    offsets where the article names a place); a role mention keeps its own article ("the
+    president").  A nationality or a country (``group``) takes the noun it qualifies ("the
+    Syrian regime", "Iran's leaders"): how an outlet labels a people or a government."""
+    if _ARTICLE.match(mention):
+        return _SPACES.sub(" ", mention)
+    head = _GROUP_HEAD.match(text, start + len(mention)) if group else None
+    if head and (head.group("poss") or not mention.endswith("s")) \
+            and not _NOT_NOUN.search(head.group("word")) and head.group("word") not in stop:
+        mention += head.group(0)  # "the Syrian regime", "Russian officials", "Iran's leaders"
+    label = _label(text, start, titles, stop)
+    term = f"{label} {mention}" if label else mention
+    place = _OF_PLACE.match(text, start + len(mention))
+    if label and place and place.start("place") in places:
+        term += place.group(0)
+    first = start - len(label) - (1 if label else 0)
+    if _THE_BEFORE.search(text[max(0, first - 4) : first]):
+        term = "the " + term
+    return _SPACES.sub(" ", term)
+
+
+def _referent_keys(articles: list[Article]) -> dict[str, str]:
+    """Entity key -> the key of its referent in the story.
+
+    A surname-only person ("Trump") joins the full name of the story ending in that surname
+    ("Donald Trump"; the most named when several do); a nationality ("Chinese", "Iranians")
+    joins its country where the story names the country.
+    """
+    kb = knowledge()
+    named: Counter[str] = Counter()
+    people: dict[str, str] = {}
+    places: set[str] = set()
+    nationalities: dict[str, str] = {}
+    for a in articles:
+        for e in a.analysis.entities if a.analysis else []:
+            named[e.key] += e.mentions
+            if e.type == "PERSON":
+                people[e.key] = e.name
+            elif e.type == "GPE":
+                places.add(e.key)
+            elif e.type == "NORP" and (country := kb.demonyms.get(norm(e.name))
+                                       or kb.demonyms.get(norm(e.name).removesuffix("s"))):
+                nationalities[e.key] = slug(country)
+    by_surname: dict[str, list[str]] = defaultdict(list)
+    for key, name in people.items():
+        words = [w for w in name.split() if w.strip(".").lower() not in _SUFFIXES]
+        if len(words) >= 2:
+            by_surname[norm(words[-1])].append(key)
+    out: dict[str, str] = {}
+    for key, name in people.items():
+        if len(name.split()) == 1 and by_surname.get(norm(name)):
+            out[key] = max(by_surname[norm(name)], key=lambda k: (named[k], k))
+    out.update({k: c for k, c in nationalities.items() if c in places})
+    return out
+
+
 def entity_referents(articles: list[Article], outlets: dict[str, str]) -> list[dict[str, Any]]:
-    """Persons and organisations named by 2+ outlets, with each outlet's label + name forms."""
+    """People, organisations, countries and groups named by 2+ outlets, with each outlet's
+    terms for them: every resolved mention (name, title, role noun, nationality) but pronouns,
+    joined by reference (``_referent_keys``), loaded labels ("dictator Xi Jinping") kept."""
     cfg = load_data("naming")["titles"]
     titles = {w.lower() for w in cfg["words"]}
     stop = {w.lower() for w in cfg["stop"]}
+    joined = _referent_keys(articles)
     table: dict[str, dict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
     names: dict[str, str] = {}
     for a in articles:
         if not a.analysis:
             continue
         ents = {e.key: e for e in a.analysis.entities}
+        places = {m.start for m in a.analysis.mentions
+                  if m.entity in ents and ents[m.entity].type == "GPE"}
+        for e in a.analysis.entities:
+            if e.type in REFERENT_TYPES and e.key not in joined:
+                names.setdefault(e.key, e.name)
         for m in a.analysis.mentions:
             ent = ents.get(m.entity)
-            if ent is None or ent.type not in PERSON_TYPES or m.text.lower() in PRONOUNS:
+            if ent is None or ent.type not in REFERENT_TYPES or m.text.lower() in PRONOUNS:
                 continue
-            label = _label(a.text, m.start, titles, stop)
-            name = _ARTICLE.sub("", m.text)
-            term = f"{label} {name}".strip() if label else name
-            table[m.entity][outlets[a.id]][term] += 1
-            names.setdefault(m.entity, ent.name)
+            key = joined.get(m.entity, m.entity)
+            group = ent.type == "NORP" or (
+                ent.type == "GPE" and a.text[m.end : m.end + 2] in ("'s", "\u2019s"))
+            term = _term(a.text, m.start, m.text, titles, stop, places, group=group)
+            table[key][outlets[a.id]][term] += 1
+            names.setdefault(key, ent.name)
     out = []
     for key, by_outlet in table.items():
         if len(by_outlet) < 2:
