@@ -44,9 +44,8 @@ _PREFIXES = frozenset({"Mr.", "Mrs.", "Ms.", "Dr.", "Gov.", "Sen.", "Rep.", "Gen
 _POSSESSIVE = re.compile(r"['\u2019]s$")
 # "President Moon Jae-in of South Korea": the country after a titled name is part of its term.
 _OF_PLACE = re.compile(r" of (?:the )?(?P<place>[A-Z][\w.]*(?: [A-Z][\w.]*){0,2})")
-_GROUP_HEAD = re.compile(r"(?P<poss>['\u2019]s)? (?P<word>[a-z][a-z-]{2,})\b")
-_NOT_NOUN = re.compile(r"(?:ed|ly|ing)$|^(?:is|are|was|were|has|have|had|will|would|said|says|"
-                       r"can|could|may|might|must|should|did|does|do|also|not|who|which|that)$")
+_GROUP_HEAD = re.compile(r" (?P<word>[a-z][a-z-]{2,})\b")
+_NOT_NOUN = re.compile(r"^(?:is|was|has|does|says|was|its|this|thus|always|perhaps)$")
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 
 
@@ -239,28 +238,40 @@ def _label(text: str, start: int, titles: set[str], stop: set[str]) -> str:
 
 
 def _term(text: str, start: int, mention: str, titles: set[str], stop: set[str],
-          places: set[int], *, group: bool = False) -> str:
+          places: set[int], kind: str = "PERSON") -> str:
     """How the article names the referent at a mention: its label words, the name, the "the"
     before them and a place after a titled name ("the former FBI director James Comey",
     "Mr. Trump", "the DNC", "President Moon Jae-in of South Korea"; ``places`` are the
     offsets where the article names a place); a role mention keeps its own article ("the
-    president").  A nationality or a country (``group``) takes the noun it qualifies ("the
-    Syrian regime", "Iran's leaders"): how an outlet labels a people or a government."""
+    president").  A nationality (``kind`` NORP) takes the noun it qualifies ("the Syrian regime",
+    "Russian officials"): how an outlet labels a people or a government."""
     if _ARTICLE.match(mention):
         return _SPACES.sub(" ", mention)
-    head = _GROUP_HEAD.match(text, start + len(mention)) if group else None
-    if head and (head.group("poss") or not mention.endswith("s")) \
-            and not _NOT_NOUN.search(head.group("word")) and head.group("word") not in stop:
-        mention += head.group(0)  # "the Syrian regime", "Russian officials", "Iran's leaders"
+    head = _GROUP_HEAD.match(text, start + len(mention)) if kind == "NORP" else None
+    if head and not mention.endswith("s") and _is_group_noun(head.group("word")):
+        mention += head.group(0)  # "the Syrian regime", "Russian officials"
     label = _label(text, start, titles, stop)
     term = f"{label} {mention}" if label else mention
     place = _OF_PLACE.match(text, start + len(mention))
     if label and place and place.start("place") in places:
         term += place.group(0)
     first = start - len(label) - (1 if label else 0)
-    if _THE_BEFORE.search(text[max(0, first - 4) : first]):
+    the = _THE_BEFORE.search(text[max(0, first - 4) : first])
+    if the and (label or " " in mention or kind != "GPE"):  # not "the China-Russia ..."
         term = "the " + term
     return _SPACES.sub(" ", term)
+
+
+def _is_group_noun(word: str) -> bool:
+    """A collective noun of ``naming.toml`` or a plural ("officials", not "invasion")."""
+    plural = word.endswith("s") and not word.endswith(("ss", "us", "is")) \
+        and not _NOT_NOUN.search(word)
+    return plural or word in _group_heads()
+
+
+@lru_cache(maxsize=1)
+def _group_heads() -> frozenset[str]:
+    return frozenset(load_data("naming")["groups"]["heads"])
 
 
 def _referent_keys(articles: list[Article]) -> dict[str, str]:
@@ -322,9 +333,7 @@ def entity_referents(articles: list[Article], outlets: dict[str, str]) -> list[d
             if ent is None or ent.type not in REFERENT_TYPES or m.text.lower() in PRONOUNS:
                 continue
             key = joined.get(m.entity, m.entity)
-            group = ent.type == "NORP" or (
-                ent.type == "GPE" and a.text[m.end : m.end + 2] in ("'s", "\u2019s"))
-            term = _term(a.text, m.start, m.text, titles, stop, places, group=group)
+            term = _term(a.text, m.start, m.text, titles, stop, places, ent.type)
             table[key][outlets[a.id]][term] += 1
             names.setdefault(key, ent.name)
     out = []
