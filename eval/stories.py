@@ -216,11 +216,13 @@ def arrival_batches(articles: list[Any]) -> list[list[str]]:
     return batches
 
 
-def assign_incrementally(store: Any) -> dict[str, str]:
-    """Assign stories batch by batch (``arrival_batches``) -> article id -> story id."""
+def assign_incrementally(store: Any, only: set[str] | None = None) -> dict[str, str]:
+    """Assign stories batch by batch (``arrival_batches``) -> article id -> story id.
+    With ``only``, just those articles are assigned (the others stay out of every story)."""
     from manysides.cluster import assign_stories
 
-    arts = [a for a in store.iter_articles() if a.duplicate_of is None]
+    arts = [a for a in store.iter_articles() if a.duplicate_of is None
+            and (only is None or a.id in only)]
     for batch in arrival_batches(arts):
         assign_stories(store, batch)
     return {a.id: a.story_id for a in store.iter_articles() if a.story_id}
@@ -246,31 +248,41 @@ class SetResult:
     seconds: float
 
 
-def evaluate(story_set: StorySet, cache: Path = CACHE) -> SetResult:
-    """Stories of ``story_set`` assigned incrementally, scored beside the TF-IDF baseline."""
-    truth = dict(enumerate(story_set.labels))
-    baseline = bcubed(truth, dict(enumerate(tfidf_clusters(story_set.baseline_texts))))
+def evaluate(
+    story_set: StorySet, cache: Path = CACHE, rows: set[int] | None = None
+) -> SetResult:
+    """Stories of ``story_set`` assigned incrementally, scored beside the TF-IDF baseline;
+    with ``rows``, only those rows (a held-out part) are assigned and scored."""
+    keep = sorted(rows) if rows is not None else list(range(len(story_set.rows)))
+    truth = {i: story_set.labels[i] for i in keep}
+    labels = tfidf_clusters([story_set.baseline_texts[i] for i in keep])
+    baseline = bcubed(truth, dict(zip(keep, labels, strict=True)))
     db = analysed_db(story_set, cache)
     started = time.perf_counter()
     with fresh_copy(db) as store:
-        pred = predicted(story_set, store, assign_incrementally(store))
+        by_row = row_articles(store)
+        only = None if rows is None else {
+            by_row[i].duplicate_of or by_row[i].id for i in keep if i in by_row}
+        pred = predicted(story_set, store, assign_incrementally(store, only))
+        pred = {i: p for i, p in pred.items() if i in truth}
     seconds = time.perf_counter() - started
     ours = bcubed(truth, pred)
-    return SetResult(story_set, ours, baseline, misses(story_set, pred), seconds)
+    return SetResult(story_set, ours, baseline, misses(story_set, pred, keep), seconds)
 
 
-def misses(story_set: StorySet, pred: dict[int, str]) -> list[str]:
+def misses(story_set: StorySet, pred: dict[int, str], rows: list[int]) -> list[str]:
     """Counts of gold stories split over several of ours and of our stories mixing gold ones."""
     ours_of: dict[str, set[str]] = {}
     gold_of: dict[str, set[str]] = {}
-    for row, label in enumerate(story_set.labels):
+    for row in rows:
+        label = story_set.labels[row]
         story = pred.get(row, f"single:{row}")
         ours_of.setdefault(label, set()).add(story)
         gold_of.setdefault(story, set()).add(label)
     split = sum(1 for s in ours_of.values() if len(s) > 1)
     mixed = [len(g) for g in gold_of.values() if len(g) > 1]
     stored = len(pred)
-    return [f"{story_set.name}: {stored}/{len(story_set.rows)} rows stored; "
+    return [f"{story_set.name}: {stored}/{len(rows)} rows stored; "
             f"{split}/{len(ours_of)} gold stories split; {len(mixed)} of our stories mix gold "
             f"stories (largest mixes {max(mixed, default=0)})"]
 
@@ -284,6 +296,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--shared", type=Path, default=REPO.parent / "shared")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    for quiet in ("alembic", "manysides"):
+        logging.getLogger(quiet).setLevel(logging.WARNING)
     for name in args.sets.split(","):
         res = evaluate(load(name, args.shared / "eval", args.limit))
         o, b = res.ours, res.baseline

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from manysides.cluster import assign_stories, choose_anchor, recluster, story_id_for, story_index
-from manysides.cluster.assign import MemberCache, score_candidates
+from manysides.cluster.assign import MemberCache, Query, candidate_features, term_stats
 from manysides.cluster.features import article_features, load_config
 from manysides.cluster.index import StoryIndex, index_path
 from manysides.cluster.story import MemberInfo
@@ -162,9 +162,10 @@ def test_candidates_come_from_the_index_not_all_stories(fresh_store: Store) -> N
     gathered |= index.sharing(list(feats.entities), per_key=config["candidates"]["per_entity"],
                               max_keys=config["candidates"]["entities"])
     assert len(gathered) <= config["candidates"]["ann_k"] + 1  # neighbours + by name, not 400
-    scored = score_candidates(feats, index, config)
+    stats = term_stats(fresh_store)
+    scored = candidate_features(Query.of(feats, stats), index, stats, config)
     assert 0 < len(scored) <= config["candidates"]["max_scored"]
-    assert scored[0][2] == story_id_for(old)
+    assert scored[0][0] == story_id_for(old)  # closest by centroid first
 
 
 def test_a_late_article_joins_its_expired_story(fresh_store: Store) -> None:

@@ -32,23 +32,34 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import weakref
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
 import numpy as np
 
+from manysides.cluster import lexical
 from manysides.cluster.anchor import choose_anchor
 from manysides.cluster.features import (
     ArticleFeatures,
     article_features,
     load_config,
+    load_model,
     published_day,
 )
 from manysides.cluster.index import StoryEntry, StoryIndex, reset_index, story_index
-from manysides.cluster.story import MemberInfo, build_story, member_info, sort_key
-from manysides.models import Article
+from manysides.cluster.lexical import TermStats, add_terms
+from manysides.cluster.story import (
+    MemberInfo,
+    build_story,
+    member_info,
+    sort_key,
+    story_profile,
+)
+from manysides.models import Article, Story
 from manysides.settings import Settings
 from manysides.store import Store
 
@@ -58,6 +69,9 @@ CHUNK = 256
 # Stories placed but not yet saved are held in the index whatever their age; a long run (a
 # re-clustering) saves them whenever this many are pending, so the index stays bounded.
 MAX_PENDING_STORIES = 4096
+# Stories of more articles than this are not checked for a split (the check compares every
+# pair of members).
+MAX_SPLIT_MEMBERS = 24
 
 
 def story_id_for(article_id: str) -> str:
@@ -79,60 +93,106 @@ def publication_order(articles: Iterable[Article]) -> list[str]:
     return [i for _, i in sorted(dated)] + undated
 
 
-def score_candidates(
-    feats: ArticleFeatures, index: StoryIndex, config: dict[str, Any]
-) -> list[tuple[float, float, str]]:
-    """(score, cosine, story id) of every admissible candidate story, best first.
+FEATURES = ("cosine", "entities", "rare_entities", "lexical", "same_days", "other_days", "gap")
+"""What an article is compared with a candidate story on (``pair_features``), in the order of
+the learned weights in ``data/story_model.toml``."""
+
+
+@dataclass
+class Query:
+    """An article (or a story, when two stories are compared) as assignment compares it."""
+
+    feats: ArticleFeatures
+    weights: np.ndarray  # tf-idf of ``feats.terms``
+    norm: float
+
+    @classmethod
+    def of(cls, feats: ArticleFeatures, stats: TermStats) -> Query:
+        """``feats`` with its tf-idf weights under ``stats``."""
+        weights = stats.weighted(feats.terms)
+        return cls(feats, weights, float(np.linalg.norm(weights)))
+
+
+def _share_of_days(days: dict[int, float], other: dict[int, float]) -> float:
+    """Share of the mentions in ``days`` that fall within a day of one in ``other``."""
+    total = sum(days.values())
+    near = sum(n for d, n in days.items() if d in other or d - 1 in other or d + 1 in other)
+    return near / total if total else 0.0
+
+
+def pair_features(
+    query: Query, entry: StoryEntry, cos: float, gap: int, index: StoryIndex,
+    stats: TermStats, gap_max: int,
+) -> np.ndarray:
+    """The ``FEATURES`` of an article (``query``) against one candidate story."""
+    feats = query.feats
+    total = sum(feats.entities.values())
+    shared = sum(w for k, w in feats.entities.items() if k in entry.keys)
+    rare = {k: w * index.rarity(k) for k, w in feats.entities.items()}
+    rare_total = sum(rare.values())
+    rare_shared = sum(w for k, w in rare.items() if k in entry.keys)
+    same = _share_of_days(feats.days, entry.days) if feats.days and entry.days else 0.0
+    other = 1.0 - same if feats.days and entry.days else 0.0
+    return np.array([
+        cos,
+        shared / total if total else 0.0,
+        rare_shared / rare_total if rare_total else 0.0,
+        lexical.cosine(feats.terms, query.weights, query.norm, entry.terms, stats),
+        same,
+        other,
+        gap / gap_max,
+    ], dtype=np.float64)
+
+
+def join_probability(features: np.ndarray, model: dict[str, Any]) -> float:
+    """The model's probability that the article belongs to the story (logistic regression)."""
+    z = float(np.dot(model["weights"], features)) + float(model["bias"])
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def candidate_features(
+    query: Query, index: StoryIndex, stats: TermStats, config: dict[str, Any],
+    *, exclude: str | None = None,
+) -> list[tuple[str, np.ndarray]]:
+    """(story id, ``FEATURES``) of every admissible candidate story.
 
     Candidates: the ANN neighbours and the stories naming the article's rarest entities.
-    Stories too far in time or sharing too few of the article's names are dropped; of the rest
-    only the ``max_scored`` closest by centroid are scored.
+    Stories more than ``max_gap_days`` away are dropped; of the rest only the ``max_scored``
+    closest by centroid are compared in full.
     """
-    sc, tc, cc = config["score"], config["time"], config["candidates"]
+    feats = query.feats
+    tc, cc = config["time"], config["candidates"]
     gap_max = tc["max_gap_days"]
     ids = set(index.nearest(feats.vector, cc["ann_k"]))
     ids |= index.sharing(list(feats.entities), per_key=cc["per_entity"],
                          max_keys=cc["entities"])
-    total = sum(feats.entities.values())
-    named = total >= sc["min_entity_weight"]
-    kept: list[tuple[StoryEntry, int, float]] = []
-    for sid in ids:
-        entry = index.entries[sid]
-        gap = entry.gap_days(feats.day)
-        if gap > gap_max:
-            continue
-        shared = sum(w for k, w in feats.entities.items() if k in entry.keys)
-        ent = shared / total if total else 0.0
-        if named and entry.keys and ent < sc["min_entity_share"]:
-            continue  # other people and places: another event, however alike the wording
-        kept.append((entry, gap, ent))
+    ids.discard(exclude or "")
+    kept = [(index.entries[sid], index.entries[sid].gap_days(feats.day)) for sid in sorted(ids)]
+    kept = [(e, g) for e, g in kept if g <= gap_max]
     if not kept:
         return []
-    cosines = np.stack([e.centroid for e, _, _ in kept]) @ feats.vector
+    cosines = np.stack([e.centroid for e, _ in kept]) @ feats.vector
     order = np.argsort(-cosines, kind="stable")[: cc["max_scored"]]
-    out: list[tuple[float, float, str]] = []
-    for i in order:
-        entry, gap, ent = kept[int(i)]
-        cos = float(cosines[int(i)])
-        score = sc["w_cosine"] * cos + sc["w_entities"] * ent - sc["time_penalty"] * gap / gap_max
-        out.append((score, cos, entry.id))
-    out.sort(key=lambda t: (-t[0], t[2]))
-    return out
+    return [(kept[int(i)][0].id,
+             pair_features(query, kept[int(i)][0], float(cosines[int(i)]), kept[int(i)][1],
+                           index, stats, gap_max))
+            for i in order]
 
 
-def best_story(feats: ArticleFeatures, index: StoryIndex, config: dict[str, Any]) -> str | None:
-    """The story ``feats`` should join, or None (it founds a new one)."""
-    sc = config["score"]
-    scored = score_candidates(feats, index, config)
-    log.debug("article %s: candidates %s", feats.id[:10],
-              [(round(s, 3), round(c, 3), sid[:8]) for s, c, sid in scored[:3]])
-    for score, cos, sid in scored:
-        if score >= sc["join_threshold"] and cos >= sc["min_cosine"]:
-            return sid
-        # candidates are sorted by score: the first failing the threshold ends the search
-        if score < sc["join_threshold"]:
-            break
-    return None
+def best_story(
+    query: Query, index: StoryIndex, stats: TermStats, config: dict[str, Any],
+    model: dict[str, Any], *, threshold: float | None = None, exclude: str | None = None,
+) -> tuple[str | None, float]:
+    """The story ``query`` should join (None: it founds a new one) and its probability."""
+    best: tuple[float, str] | None = None
+    for sid, row in candidate_features(query, index, stats, config, exclude=exclude):
+        p = join_probability(row, model)
+        if best is None or (p, sid) > best:
+            best = (p, sid)
+    limit = model["join_threshold"] if threshold is None else threshold
+    if best is None or best[0] < limit:
+        return None, best[0] if best else 0.0
+    return best[1], best[0]
 
 
 # The members of stories still in the index: a story receiving articles is a recent one, and
@@ -179,19 +239,41 @@ class MemberCache:
 
 
 _MEMBERS: weakref.WeakKeyDictionary[Store, MemberCache] = weakref.WeakKeyDictionary()
+_STATS: weakref.WeakKeyDictionary[Store, TermStats] = weakref.WeakKeyDictionary()
+
+
+def term_stats(store: Store) -> TermStats:
+    """The document frequencies of terms over ``store``'s clustered articles (cached)."""
+    stats = _STATS.get(store)
+    if stats is None:
+        stats = _STATS[store] = TermStats.from_bytes(store.get_state(lexical.STATE_NAME))
+    return stats
+
+
+def place(index: StoryIndex, sid: str, feats: ArticleFeatures) -> None:
+    """Put ``feats`` into story ``sid`` in the index (a new story if it holds none)."""
+    if sid in index.entries:
+        _absorb(index, sid, feats)
+        return
+    published = feats.published if feats.dated else None
+    index.upsert(sid, feats.vector, feats.entities, first_published=published,
+                 last_published=published, count=1, terms=feats.terms, days=feats.days)
 
 
 def assign_stories(
     store: Store, article_ids: list[str], *, settings: Settings | None = None
 ) -> list[str]:
-    """Put each given article (analysed, not a duplicate, not yet in a story) into a story.
+    """Put each given article (analysed, not a duplicate, not yet in a story) into a story,
+    then repair the stories touched (``split_story``, ``merge_stories``).
 
-    Returns the ids of the stories created or changed, in the order first touched.  Articles
-    without an analysis or a "doc" embedding are left out (logged), never an error.
+    Returns the ids of the stories created or changed, in the order first touched (a story
+    merged into another is left out; the one it went into is in).  Articles without an
+    analysis or a "doc" embedding are left out (logged), never an error.
     """
     del settings  # clustering has no user settings yet; thresholds live in cluster.toml
-    config = load_config()
+    config, model = load_config(), load_model()
     index = story_index(store)
+    stats = term_stats(store)
     cache = _MEMBERS.setdefault(store, MemberCache())
     wanted = list(dict.fromkeys(article_ids))
     light = [a for a in store.iter_articles(ids=wanted)
@@ -210,25 +292,27 @@ def assign_stories(
                 skipped += 1
                 continue
             feats = article_features(art, vectors[aid], config)
+            stats.add(feats.terms)
             index.cover(store, feats.day)
-            sid = best_story(feats, index, config)
-            if sid is None:
-                sid = story_id_for(aid)
-                index.upsert(sid, feats.vector, feats.entities,
-                             first_published=art.published if feats.dated else None,
-                             last_published=art.published if feats.dated else None, count=1)
-            else:
-                _absorb(index, sid, feats)
+            found, _ = best_story(Query.of(feats, stats), index, stats, config, model)
+            sid = found or story_id_for(aid)
+            place(index, sid, feats)
             cache.add(sid, member_info(art, config))
             pending.setdefault(sid, []).append(aid)
             touched[sid] = None
         if len(pending) >= MAX_PENDING_STORIES:
-            _save_touched(store, index, pending, cache, config)
+            touched.update(_save_touched(store, index, pending, cache, config, stats))
             pending = {}
         cache.forget(index.expire(keep=pending))
     if skipped:
         log.info("%d article(s) left out of clustering: no analysis or no doc embedding", skipped)
-    _save_touched(store, index, pending, cache, config)
+    touched.update(_save_touched(store, index, pending, cache, config, stats))
+    for gone, into in merge_stories(store, index, list(touched), cache, config, stats, model):
+        touched.pop(gone, None)
+        touched[into] = None
+    if stats.dirty:
+        store.put_state(lexical.STATE_NAME, stats.to_bytes())
+        stats.dirty = False
     cache.forget(index.expire())
     cache.trim()
     index.maybe_save()
@@ -241,13 +325,18 @@ def _save_touched(
     new_members: dict[str, list[str]],
     cache: MemberCache,
     config: dict[str, Any],
-) -> None:
-    """Rebuild each touched story from all its members, save it, refresh its index entry.
+    stats: TermStats,
+) -> dict[str, None]:
+    """Rebuild each touched story from all its members, split it when it holds two events
+    (``split_story``), save it, refresh its index entry; returns the ids of the stories split
+    off.
 
     Stories are done ``CHUNK`` at a time.  Analyses are loaded only for members not in
     ``cache`` and, for the date anchor, for the members of stories that mix dated and undated
     articles.
     """
+    model = load_model()
+    split_off: dict[str, None] = {}
     sids = list(new_members)
     for start in range(0, len(sids), CHUNK):
         batch = sids[start : start + CHUNK]
@@ -274,12 +363,147 @@ def _save_touched(
         for sid, story_infos in infos.items():
             if not story_infos:
                 continue
-            anchor = _anchor(story_infos, analysed)
-            story, centroid, keys = build_story(sid, story_infos, vectors, config,
-                                                previous=previous[sid], anchor=anchor)
-            store.save_story(story, centroid=centroid, entity_keys=list(keys))
-            index.upsert(sid, centroid, keys, first_published=story.first_published,
-                         last_published=story.last_published, count=len(story.articles))
+            parts = split_story(story_infos, vectors, index, stats, config, model)
+            if len(parts) > 1:
+                log.info("story %s holds %d events: split", sid[:10], len(parts))
+            for n, part in enumerate(parts):
+                part_id = sid if n == 0 else story_id_for(part[0].id)
+                if n:
+                    split_off[part_id] = None
+                    cache.forget([part_id])
+                    for m in part:
+                        cache.add(part_id, m)
+                        cached[sid].pop(m.id, None)
+                _save_one(store, index, part_id, part, vectors, config,
+                          previous[sid] if n == 0 else None, _anchor(part, analysed))
+    return split_off
+
+
+def _save_one(
+    store: Store, index: StoryIndex, sid: str, infos: list[MemberInfo],
+    vectors: dict[str, np.ndarray], config: dict[str, Any], previous: Story | None,
+    anchor: str | None,
+) -> None:
+    story, centroid, keys = build_story(sid, infos, vectors, config, previous=previous,
+                                        anchor=anchor)
+    terms, days = story_profile(infos)
+    store.save_story(story, centroid=centroid, entity_keys=list(keys),
+                     terms=lexical.to_bytes(terms),
+                     event_days={date.fromordinal(d).isoformat(): n for d, n in days.items()})
+    index.upsert(sid, centroid, keys, first_published=story.first_published,
+                 last_published=story.last_published, count=len(story.articles),
+                 terms=terms, days=days)
+
+
+def _member_entry(m: MemberInfo, vector: np.ndarray) -> StoryEntry:
+    """A one-article story made of member ``m`` (for comparing members with each other)."""
+    day = published_day(m.published) if m.dated else m.text_day
+    return StoryEntry(id=m.id, label=-1, centroid=vector, keys=m.entities, first_day=day,
+                      last_day=day, count=1, terms=m.terms, days=m.days)
+
+
+def _member_query(m: MemberInfo, vector: np.ndarray, stats: TermStats) -> Query:
+    day = published_day(m.published) if m.dated else m.text_day
+    feats = ArticleFeatures(id=m.id, vector=vector, entities=m.entities, day=day,
+                            dated=m.dated, published=m.published, terms=m.terms, days=m.days)
+    return Query.of(feats, stats)
+
+
+def split_story(
+    infos: list[MemberInfo], vectors: dict[str, np.ndarray], index: StoryIndex,
+    stats: TermStats, config: dict[str, Any], model: dict[str, Any],
+) -> list[list[MemberInfo]]:
+    """The story's members as one group, or as several when it holds several events.
+
+    Members are linked when the model, comparing the two articles alone, gives at least
+    ``split_link``; a story of at most ``MAX_SPLIT_MEMBERS`` splits into the connected groups
+    of two or more articles when there are several (an article linked to no one stays with
+    the group it is closest to).  Groups are ordered by their first member (publication
+    order): the first keeps the story's id.
+    """
+    ordered = sorted(infos, key=lambda m: (sort_key(m.published), m.id))
+    usable = [m for m in ordered if m.id in vectors]
+    if not 4 <= len(usable) <= MAX_SPLIT_MEMBERS:
+        return [ordered]
+    gap_max = config["time"]["max_gap_days"]
+    n = len(usable)
+    entries = [_member_entry(m, vectors[m.id]) for m in usable]
+    probs = np.zeros((n, n))
+    for i in range(n):
+        query = _member_query(usable[i], vectors[usable[i].id], stats)
+        for j in range(i + 1, n):
+            cos = float(entries[i].centroid @ entries[j].centroid)
+            gap = entries[j].gap_days(entries[i].first_day)
+            row = pair_features(query, entries[j], cos, gap, index, stats, gap_max)
+            probs[i, j] = probs[j, i] = join_probability(row, model)
+    group = list(range(n))
+
+    def root(i: int) -> int:
+        while group[i] != i:
+            group[i] = group[group[i]]
+            i = group[i]
+        return i
+
+    for i in range(n):
+        for j in range(i + 1, n):
+            if probs[i, j] >= model["split_link"]:
+                group[root(i)] = root(j)
+    comps: dict[int, list[int]] = {}
+    for i in range(n):
+        comps.setdefault(root(i), []).append(i)
+    big = [c for c in comps.values() if len(c) >= 2]
+    if len(big) < 2:
+        return [ordered]
+    parts = [list(c) for c in big]
+    for c in comps.values():
+        if len(c) == 1:
+            best = max(range(len(parts)), key=lambda k: float(probs[c[0], parts[k]].mean()))
+            parts[best].append(c[0])
+    groups = [[usable[i] for i in sorted(p)] for p in parts]
+    rest = [m for m in ordered if m.id not in vectors]
+    groups[0].extend(rest)
+    return sorted(groups, key=lambda g: (sort_key(g[0].published), g[0].id))
+
+
+def merge_stories(
+    store: Store, index: StoryIndex, story_ids: list[str], cache: MemberCache,
+    config: dict[str, Any], stats: TermStats, model: dict[str, Any],
+) -> list[tuple[str, str]]:
+    """Merge each of ``story_ids`` with the live story the model says is the same event (at
+    least ``merge_threshold``): the story with more articles (ties: the older) keeps its id,
+    the other's id redirects to it (``Store.merge_story``).  Returns (merged id, kept id)."""
+    merged: list[tuple[str, str]] = []
+    for sid in story_ids:
+        entry = index.entries.get(sid)
+        if entry is None:
+            continue
+        found, _ = best_story(_story_query(entry, stats), index, stats, config, model,
+                              threshold=model["merge_threshold"], exclude=sid)
+        if found is None:
+            continue
+        other = index.entries[found]
+        keep, gone = (other, entry) if _outranks(other, entry) else (entry, other)
+        log.info("stories %s and %s are one event: merged into %s", gone.id[:10],
+                 keep.id[:10], keep.id[:10])
+        store.merge_story(gone.id, keep.id)
+        index.remove(gone.id)
+        cache.forget([gone.id, keep.id])
+        _save_touched(store, index, {keep.id: []}, cache, config, stats)
+        merged.append((gone.id, keep.id))
+    return merged
+
+
+def _outranks(a: StoryEntry, b: StoryEntry) -> bool:
+    """Whether story ``a`` keeps its id when merged with ``b``: more articles, then older."""
+    return (a.count, -(a.first_day or 0), b.id) > (b.count, -(b.first_day or 0), a.id)
+
+
+def _story_query(entry: StoryEntry, stats: TermStats) -> Query:
+    """A story as the query side of a comparison (its centroid, names, words and days)."""
+    feats = ArticleFeatures(id=entry.id, vector=entry.centroid, entities=entry.keys,
+                            day=entry.last_day, dated=entry.last_day is not None,
+                            terms=entry.terms, days=entry.days)
+    return Query.of(feats, stats)
 
 
 def _is_mixed(infos: list[MemberInfo]) -> bool:
@@ -301,6 +525,9 @@ def _anchor(infos: list[MemberInfo], analysed: dict[str, Article]) -> str | None
 def _absorb(index: StoryIndex, sid: str, feats: ArticleFeatures) -> None:
     """Update a story's index entry at once for a joining article (exact rebuild follows)."""
     entry = index.entries[sid]
+    days = dict(entry.days)
+    for d, count in feats.days.items():
+        days[d] = days.get(d, 0.0) + count
     n = entry.count
     centroid = entry.centroid * n + feats.vector
     centroid /= max(float(np.linalg.norm(centroid)), 1e-12)
@@ -308,7 +535,8 @@ def _absorb(index: StoryIndex, sid: str, feats: ArticleFeatures) -> None:
     for key, w in feats.entities.items():
         keys[key] = keys.get(key, 0.0) + w
     first, last = _span_with(entry.first_day, entry.last_day, feats)
-    index.upsert(sid, centroid, keys, first_published=first, last_published=last, count=n + 1)
+    index.upsert(sid, centroid, keys, first_published=first, last_published=last, count=n + 1,
+                 terms=add_terms([entry.terms, feats.terms]), days=days)
 
 
 def _span_with(

@@ -1,9 +1,11 @@
-"""What the clusterer knows about one article: meaning, named entities, day.
+"""What the clusterer knows about one article: meaning, words, named entities, days.
 
 ``article_features(article, doc_vector, config)`` turns a stored, analysed article into an
-``ArticleFeatures``: the unit "doc" embedding (title + lead, from the analyze stage), the
-weights of its event-identifying named entities, and its day: the publication date, else an
+``ArticleFeatures``: the unit "doc" embedding (title + lead, from the analyze stage), the words
+of the whole article (``lexical.term_vector``), the weights of its event-identifying named
+entities, the days it reports (resolved dates) and its day: the publication date, else an
 estimate from dates written out in full in the text ("April 16, 2023"), else unknown.
+``load_model()`` reads the weights that combine them (``data/story_model.toml``).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from manysides.analyze.entities import slug
+from manysides.cluster.lexical import EMPTY, Terms, term_vector
 from manysides.datafiles import load_data
 from manysides.models import Article
 from manysides.outlets import load_profiles
@@ -33,6 +36,19 @@ _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 def load_config() -> dict[str, Any]:
     """The clustering settings in ``manysides/data/cluster.toml`` (read once per process)."""
     return load_data("cluster")
+
+
+@functools.cache
+def load_model() -> dict[str, Any]:
+    """The story-assignment model in ``manysides/data/story_model.toml``: feature names,
+    logistic-regression weights and bias, join and merge thresholds (plain numbers)."""
+    return load_data("story_model")
+
+
+@functools.cache
+def stopwords() -> frozenset[str]:
+    """Words left out of an article's term vector (``cluster.toml`` [lexical])."""
+    return frozenset(load_config()["lexical"]["stopwords"].split())
 
 
 @functools.cache
@@ -61,6 +77,8 @@ class ArticleFeatures:
     day: int | None = None
     dated: bool = False
     published: str | None = None
+    terms: Terms = EMPTY
+    days: dict[int, float] = field(default_factory=dict)  # reported day -> mentions
 
 
 def published_day(published: str | None) -> int | None:
@@ -147,4 +165,37 @@ def article_features(
         day=day,
         dated=dated,
         published=article.published,
+        terms=article_terms(article),
+        days=event_days(article, day),
     )
+
+
+def article_terms(article: Article) -> Terms:
+    """The term vector of the article's title and body."""
+    return term_vector(f"{article.title or ''}\n{article.text}", stopwords())
+
+
+EVENT_DAYS = 8
+_BEFORE_DAYS, _AFTER_DAYS = 60, 7
+
+
+def event_days(article: Article, day: int | None) -> dict[int, float]:
+    """The single days the article reports (resolved date mentions), most mentioned first.
+
+    With a known ``day`` (publication or estimate) only days from 60 days before it to a week
+    after count (a date of history or a schedule says little about which event it reports).
+    """
+    counts: dict[int, float] = {}
+    for mention in article.analysis.dates if article.analysis else []:
+        resolved = mention.resolved or ""
+        if not _DAY.match(resolved):
+            continue
+        try:
+            d = date.fromisoformat(resolved).toordinal()
+        except ValueError:
+            continue
+        if day is not None and not day - _BEFORE_DAYS <= d <= day + _AFTER_DAYS:
+            continue
+        counts[d] = counts.get(d, 0.0) + 1.0
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:EVENT_DAYS]
+    return dict(ranked)

@@ -37,6 +37,7 @@ from __future__ import annotations
 import atexit
 import json
 import logging
+import math
 import os
 import time
 import weakref
@@ -49,6 +50,7 @@ from typing import Any
 import numpy as np
 
 from manysides.cluster.features import load_config, published_day
+from manysides.cluster.lexical import EMPTY, Terms, from_bytes
 from manysides.store import Store, StoryRow
 
 log = logging.getLogger(__name__)
@@ -84,6 +86,8 @@ class StoryEntry:
     count: int = 0
     last_published: str | None = None
     indexed: np.ndarray | None = None  # the vector the HNSW graph holds for this story
+    terms: Terms = EMPTY  # word profile (``lexical``)
+    days: dict[int, float] = field(default_factory=dict)  # reported day -> mentions
 
     def gap_days(self, day: int | None) -> int:
         """Days between ``day`` and this story's span (0 inside it or when either is unknown)."""
@@ -164,8 +168,11 @@ class StoryIndex:
         first_published: str | None,
         last_published: str | None,
         count: int,
+        terms: Terms | None = None,
+        days: dict[int, float] | None = None,
     ) -> StoryEntry:
-        """Add a story or replace what the index holds about it."""
+        """Add a story or replace what the index holds about it (``terms`` and ``days`` are
+        kept when not given)."""
         vec = np.asarray(centroid, dtype=np.float32).reshape(-1)
         self._ensure_hnsw(vec.shape[0])
         entry = self.entries.get(story_id)
@@ -188,6 +195,10 @@ class StoryIndex:
         entry.last_day = published_day(last_published)
         entry.count = count
         entry.last_published = last_published
+        if terms is not None:
+            entry.terms = terms
+        if days is not None:
+            entry.days = dict(days)
         if entry.last_day is not None:
             self.newest_day = max(entry.last_day, self.newest_day or entry.last_day)
         self.dirty = True
@@ -197,7 +208,10 @@ class StoryIndex:
         if row.centroid is not None:
             self.upsert(row.id, row.centroid, dict.fromkeys(row.entity_keys, 1.0),
                         first_published=row.first_published,
-                        last_published=row.last_published, count=row.article_count)
+                        last_published=row.last_published, count=row.article_count,
+                        terms=from_bytes(row.terms),
+                        days={date.fromisoformat(d).toordinal(): n
+                              for d, n in row.event_days.items()})
 
     def _post(self, key: str, story_id: str) -> None:
         posting = self.postings.setdefault(key, [])
@@ -211,6 +225,23 @@ class StoryIndex:
             self.postings[key] = kept
         else:
             self.postings.pop(key, None)
+
+    def remove(self, story_id: str) -> None:
+        """Forget a story (merged into another)."""
+        entry = self.entries.pop(story_id, None)
+        if entry is None:
+            return
+        if entry.indexed is not None:
+            self._hnsw.mark_deleted(entry.label)
+            self._vacant += 1
+        del self.by_label[entry.label]
+        for key in entry.keys:
+            self._unpost(key, {story_id})
+        self.dirty = True
+
+    def rarity(self, key: str) -> float:
+        """ln((1 + live stories) / (1 + live stories naming ``key``)) + 1."""
+        return math.log((1 + len(self.entries)) / (1 + len(self.postings.get(key, ())))) + 1.0
 
     # -- the live window ----------------------------------------------------------------------
 

@@ -19,7 +19,14 @@ from typing import Any
 
 import numpy as np
 
-from manysides.cluster.features import entity_weights, published_day, text_day
+from manysides.cluster.features import (
+    article_terms,
+    entity_weights,
+    event_days,
+    published_day,
+    text_day,
+)
+from manysides.cluster.lexical import EMPTY, Terms, add_terms
 from manysides.lexicons import loaded_terms
 from manysides.models import Article, Story
 from manysides.outlets import get_profile
@@ -27,6 +34,7 @@ from manysides.outlets import get_profile
 log = logging.getLogger(__name__)
 
 TITLE_CANDIDATES = 3
+STORY_DAYS = 32  # reported days kept per story (the most mentioned)
 _NEVER = datetime.max.replace(tzinfo=UTC)
 
 
@@ -42,6 +50,8 @@ class MemberInfo:
     text_day: int | None = None
     fallback_title: str = ""
     title_adjust: float | None = None  # cached: wire bonus minus loaded-language penalty
+    terms: Terms = EMPTY
+    days: dict[int, float] = field(default_factory=dict)
 
     @property
     def dated(self) -> bool:
@@ -52,15 +62,29 @@ def member_info(article: Article, config: dict[str, Any]) -> MemberInfo:
     """The ``MemberInfo`` of an analysed article."""
     first = article.text.strip().split("\n", 1)[0]
     fallback = first if len(first) <= 120 else first[:117].rsplit(" ", 1)[0] + "..."
+    day = published_day(article.published)
+    day_text = None if article.published else text_day(article)
     return MemberInfo(
         id=article.id,
         title=article.title,
         outlet=article.outlet,
         published=article.published,
         entities=entity_weights(article, config),
-        text_day=None if article.published else text_day(article),
+        text_day=day_text,
         fallback_title=fallback,
+        terms=article_terms(article),
+        days=event_days(article, day if day is not None else day_text),
     )
+
+
+def story_profile(members: list[MemberInfo]) -> tuple[Terms, dict[int, float]]:
+    """A story's word profile (its members' term vectors summed) and the days they report."""
+    days: dict[int, float] = {}
+    for m in members:
+        for d, n in m.days.items():
+            days[d] = days.get(d, 0.0) + n
+    ranked = sorted(days.items(), key=lambda kv: (-kv[1], kv[0]))[:STORY_DAYS]
+    return add_terms([m.terms for m in members]), dict(ranked)
 
 
 def sort_key(published: str | None) -> datetime:

@@ -66,8 +66,30 @@ stories = sa.Table(
     sa.Column("outlets", sa.JSON, nullable=False, default=list),
     sa.Column("centroid", sa.LargeBinary),
     sa.Column("entity_keys", sa.JSON, nullable=False, default=list),
+    # The story's word profile (int32 term buckets then float16 weights) and the days its
+    # articles report ({ISO day: count}): what story assignment compares an article with.
+    sa.Column("terms", sa.LargeBinary),
+    sa.Column("event_days", sa.JSON),
     sa.Column("comparison", sa.JSON),
     sa.Column("updated_at", sa.String(40)),
+)
+
+# A story merged into another: its old id keeps working (web UI and JSON API redirect).
+story_redirects = sa.Table(
+    "story_redirects",
+    metadata,
+    sa.Column("old_id", sa.String(32), primary_key=True),
+    sa.Column("new_id", sa.String(32), nullable=False, index=True),
+    sa.Column("at", sa.String(40), nullable=False),
+)
+
+# Named blobs the clusterer keeps across runs (e.g. "term_df": document frequency per term).
+cluster_state = sa.Table(
+    "cluster_state",
+    metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("data", sa.LargeBinary, nullable=False),
+    sa.Column("updated_at", sa.String(40), nullable=False),
 )
 
 failures = sa.Table(

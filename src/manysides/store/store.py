@@ -7,7 +7,7 @@ import os
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import Enum
 from pathlib import Path
@@ -72,6 +72,8 @@ class StoryRow:
     first_published: str | None
     last_published: str | None
     article_count: int
+    terms: bytes | None = None  # the word profile, as ``save_story`` was given it
+    event_days: dict[str, float] = field(default_factory=dict)
 
 
 class AddResult(Enum):
@@ -343,10 +345,13 @@ class Store:
         *,
         centroid: np.ndarray | None = None,
         entity_keys: Iterable[str] | None = None,
+        terms: bytes | None = None,
+        event_days: dict[str, float] | None = None,
     ) -> None:
         """Insert or replace a story; sets ``story_id`` on its articles.
 
-        ``centroid`` and ``entity_keys`` are kept as stored when not given.
+        ``centroid``, ``entity_keys``, ``terms`` (the clusterer's word profile, opaque bytes)
+        and ``event_days`` are kept as stored when not given.
         """
         s = schema.stories
         a = schema.articles
@@ -366,6 +371,10 @@ class Store:
             row["centroid"] = np.asarray(centroid, dtype=np.float32).tobytes()
         if entity_keys is not None:
             row["entity_keys"] = list(entity_keys)
+        if terms is not None:
+            row["terms"] = terms
+        if event_days is not None:
+            row["event_days"] = dict(event_days)
         with self._begin() as conn:
             exists = conn.execute(sa.select(s.c.id).where(s.c.id == story.id)).first()
             if exists:
@@ -377,6 +386,43 @@ class Store:
                 conn.execute(
                     a.update().where(a.c.id.in_(story.articles)).values(story_id=story.id)
                 )
+
+    def merge_story(self, old_id: str, into_id: str) -> None:
+        """Fold story ``old_id`` into ``into_id``: its articles move there, its row goes, and
+        its id (and every id that redirected to it) redirects to ``into_id`` from now on."""
+        s, a, r = schema.stories, schema.articles, schema.story_redirects
+        with self._begin() as conn:
+            conn.execute(a.update().where(a.c.story_id == old_id).values(story_id=into_id))
+            conn.execute(s.delete().where(s.c.id == old_id))
+            conn.execute(r.update().where(r.c.new_id == old_id).values(new_id=into_id))
+            conn.execute(r.delete().where(r.c.old_id.in_([old_id, into_id])))
+            conn.execute(r.insert().values(old_id=old_id, new_id=into_id, at=_now()))
+
+    def story_redirect(self, story_id: str) -> str | None:
+        """The id a merged story's old id (or unique prefix of it) now redirects to, or None."""
+        r = schema.story_redirects
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(r.c.new_id).where(r.c.old_id == story_id)).first()
+            if row is None and len(story_id) >= 4:
+                upper = story_id[:-1] + chr(ord(story_id[-1]) + 1)
+                rows = conn.execute(sa.select(r.c.new_id).where(
+                    r.c.old_id >= story_id, r.c.old_id < upper).limit(2)).all()
+                row = rows[0] if len(rows) == 1 else None
+        return row[0] if row is not None else None
+
+    def get_state(self, name: str) -> bytes | None:
+        """A blob the clusterer saved under ``name`` (``put_state``), or None."""
+        c = schema.cluster_state
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(c.c.data).where(c.c.name == name)).first()
+        return bytes(row[0]) if row is not None else None
+
+    def put_state(self, name: str, data: bytes) -> None:
+        """Save (replace) the blob ``name``."""
+        c = schema.cluster_state
+        with self._begin() as conn:
+            conn.execute(c.delete().where(c.c.name == name))
+            conn.execute(c.insert().values(name=name, data=data, updated_at=_now()))
 
     def get_story(self, story_id: str) -> Story | None:
         """The story with this id (or unique id prefix), with its comparison, or ``None``."""
@@ -430,7 +476,7 @@ class Store:
         s = schema.stories
         q = sa.select(
             s.c.id, s.c.centroid, s.c.entity_keys, s.c.first_published, s.c.last_published,
-            s.c.article_count,
+            s.c.article_count, s.c.terms, s.c.event_days,
         ).order_by(s.c.id)
         dated = [s.c.last_published.is_not(None)]
         if last_from is not None:
@@ -453,6 +499,8 @@ class Store:
                 first_published=r[3],
                 last_published=r[4],
                 article_count=r[5],
+                terms=r[6],
+                event_days=dict(r[7] or {}),
             )
             for r in rows
         ]
@@ -477,6 +525,7 @@ class Store:
         with self._begin() as conn:
             conn.execute(schema.articles.update().values(story_id=None))
             conn.execute(schema.stories.delete())
+            conn.execute(schema.cluster_state.delete())
 
     # -- failures ---------------------------------------------------------------------------
 

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.exception_handlers import (
@@ -179,8 +179,12 @@ def create_app(store_url: str, *, allowed_hosts: Sequence[str] = DEFAULT_ALLOWED
         return HTMLResponse(html)
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
-    def story_page(story_id: str) -> HTMLResponse:
-        story, articles = _load_story(store, check_id(story_id, "story"))
+    def story_page(story_id: str) -> Response:
+        story_id = check_id(story_id, "story")
+        moved = _merged_into(store, story_id)
+        if moved is not None:
+            return RedirectResponse(f"/stories/{quote(moved)}", 301)
+        story, articles = _load_story(store, story_id)
         view = story_view(story, articles)
         return HTMLResponse(_render("story.html", title=f"{story.title}: manysides", view=view))
 
@@ -202,10 +206,16 @@ def create_app(store_url: str, *, allowed_hosts: Sequence[str] = DEFAULT_ALLOWED
                          limit=limit, more=len(stories) > limit)
 
     @app.get("/api/stories/{story_id}", response_model=StoryOut, tags=["stories"],
-             responses={404: {"model": ErrorOut}})
-    def api_story(story_id: str) -> dict[str, Any]:
-        """One story (id or unique id prefix) with claims, omissions, framing, summary, timeline."""
-        story = store.get_story(check_id(story_id, "story"))
+             responses={301: {"description": "the story was merged into the one named by "
+                                              "Location"}, 404: {"model": ErrorOut}})
+    def api_story(story_id: str) -> Any:
+        """One story (id or unique id prefix) with claims, omissions, framing, summary, timeline.
+        The id of a story merged into another redirects (301) to that one."""
+        story_id = check_id(story_id, "story")
+        moved = _merged_into(store, story_id)
+        if moved is not None:
+            return RedirectResponse(f"/api/stories/{quote(moved)}", 301)
+        story = store.get_story(story_id)
         if story is None:
             raise HTTPException(404, f"no story {story_id!r}")
         return contract.story_json(story)
@@ -253,6 +263,13 @@ def _list_item(s: Story) -> StoryListItem:
     return StoryListItem(id=s.id, title=s.title, outlets=list(s.outlets),
                          article_count=len(s.articles), first_published=s.first_published,
                          last_published=s.last_published, url=f"/stories/{s.id}")
+
+
+def _merged_into(store: Store, story_id: str) -> str | None:
+    """The story a merged story's id now names (None: the id is a story's, or unknown)."""
+    if store.get_story(story_id) is not None:
+        return None
+    return store.story_redirect(story_id)
 
 
 def _load_story(store: Store, story_id: str) -> tuple[Story, list[Article]]:

@@ -1,0 +1,117 @@
+"""The words of a whole article as a sparse vector, and the document frequencies behind idf.
+
+An article's words (title and body, lower-cased, stopwords of ``cluster.toml`` left out) are
+hashed into ``BUCKETS`` term buckets (CRC-32, the same in every process) and weighted by
+sublinear term frequency (1 + ln count): a ``Terms`` pair of sorted bucket ids and weights.  A
+story's profile is the sum of its members' vectors, cut to its ``PROFILE_TERMS`` heaviest
+buckets.  ``TermStats`` counts in how many articles each bucket occurs (kept in the store as
+the ``term_df`` state), which gives the idf that ``cosine`` weighs both sides by.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections import Counter
+
+import numpy as np
+
+BUCKETS = 1 << 18
+PROFILE_TERMS = 400
+STATE_NAME = "term_df"
+_TOKEN = re.compile(r"[a-z][a-z'-]{2,}")
+
+Terms = tuple[np.ndarray, np.ndarray]
+"""(sorted unique int32 bucket ids, float32 weights)."""
+
+EMPTY: Terms = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32))
+
+
+def term_vector(text: str, stopwords: frozenset[str]) -> Terms:
+    """The sublinear term frequencies of ``text``'s words, by bucket."""
+    counts = Counter(zlib.crc32(w.encode()) & (BUCKETS - 1)
+                     for w in _TOKEN.findall(text.lower()) if w not in stopwords)
+    if not counts:
+        return EMPTY
+    idx = np.fromiter(counts.keys(), dtype=np.int32, count=len(counts))
+    tf = 1.0 + np.log(np.fromiter(counts.values(), dtype=np.float32, count=len(counts)))
+    order = np.argsort(idx)
+    return idx[order], tf[order].astype(np.float32)
+
+
+def add_terms(parts: list[Terms], limit: int = PROFILE_TERMS) -> Terms:
+    """The sum of sparse vectors, cut to its ``limit`` heaviest buckets."""
+    parts = [p for p in parts if len(p[0])]
+    if not parts:
+        return EMPTY
+    idx = np.concatenate([p[0] for p in parts])
+    val = np.concatenate([p[1] for p in parts]).astype(np.float32)
+    uniq, inverse = np.unique(idx, return_inverse=True)
+    summed = np.zeros(len(uniq), dtype=np.float32)
+    np.add.at(summed, inverse, val)
+    if len(uniq) > limit:
+        keep = np.sort(np.argpartition(-summed, limit)[:limit])
+        uniq, summed = uniq[keep], summed[keep]
+    return uniq.astype(np.int32), summed
+
+
+def to_bytes(terms: Terms) -> bytes:
+    """A profile as stored: int32 bucket ids, then float16 weights."""
+    return terms[0].astype(np.int32).tobytes() + terms[1].astype(np.float16).tobytes()
+
+
+def from_bytes(data: bytes | None) -> Terms:
+    """The inverse of ``to_bytes`` (``EMPTY`` for None)."""
+    if not data:
+        return EMPTY
+    n = len(data) // 6
+    idx = np.frombuffer(data[: 4 * n], dtype=np.int32)
+    val = np.frombuffer(data[4 * n :], dtype=np.float16).astype(np.float32)
+    return idx, val
+
+
+class TermStats:
+    """Document frequency per term bucket over every article clustered so far."""
+
+    def __init__(self, df: np.ndarray | None = None, n: int = 0):
+        self.df = df if df is not None else np.zeros(BUCKETS, dtype=np.int32)
+        self.n = n
+        self.dirty = False
+
+    def add(self, terms: Terms) -> None:
+        """Count one more article with these terms."""
+        self.df[terms[0]] += 1
+        self.n += 1
+        self.dirty = True
+
+    def idf(self, idx: np.ndarray) -> np.ndarray:
+        """Smoothed idf of the given buckets: ln((1 + n) / (1 + df)) + 1."""
+        return np.log((1.0 + self.n) / (1.0 + self.df[idx])).astype(np.float32) + 1.0
+
+    def weighted(self, terms: Terms) -> np.ndarray:
+        """The tf-idf weights of ``terms`` (same order as its buckets)."""
+        return terms[1] * self.idf(terms[0])
+
+    def to_bytes(self) -> bytes:
+        """As stored: the article count (int64), then the frequencies (int32)."""
+        return np.int64(self.n).tobytes() + self.df.astype(np.int32).tobytes()
+
+    @classmethod
+    def from_bytes(cls, data: bytes | None) -> TermStats:
+        """The inverse of ``to_bytes``; empty stats for None or a blob of another size."""
+        if not data or len(data) != 8 + 4 * BUCKETS:
+            return cls()
+        n = int(np.frombuffer(data[:8], dtype=np.int64)[0])
+        return cls(np.frombuffer(data[8:], dtype=np.int32).copy(), n)
+
+
+def cosine(a: Terms, a_weights: np.ndarray, a_norm: float, b: Terms, stats: TermStats) -> float:
+    """tf-idf cosine of an article (its weights and norm precomputed) and a profile ``b``."""
+    if not len(a[0]) or not len(b[0]) or a_norm == 0:
+        return 0.0
+    _, ia, ib = np.intersect1d(a[0], b[0], assume_unique=True, return_indices=True)
+    if not len(ia):
+        return 0.0
+    bw = stats.weighted(b)
+    b_norm = float(np.linalg.norm(bw))
+    return float(a_weights[ia] @ bw[ib]) / (a_norm * b_norm) if b_norm else 0.0
