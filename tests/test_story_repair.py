@@ -95,7 +95,8 @@ def test_two_stories_of_one_event_merge_and_the_old_id_redirects(
     assert store.get_story(kept).articles == ["flood0", "flood1", "flood2", "flood3"]
     store.close()
 
-    client = TestClient(create_app(f"sqlite:///{tmp_path / 'merge.db'}"))
+    client = TestClient(create_app(f"sqlite:///{tmp_path / 'merge.db'}"),
+                        base_url="http://127.0.0.1")
     api = client.get(f"/api/stories/{gone}", follow_redirects=False)
     assert api.status_code == 301 and api.headers["location"] == f"/api/stories/{kept}"
     assert client.get(f"/api/stories/{gone}").json()["id"] == kept
