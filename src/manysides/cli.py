@@ -31,7 +31,7 @@ from rich.text import Text
 from manysides import pipeline
 from manysides.cluster import recluster as recluster_all
 from manysides.engine import get_engine
-from manysides.errors import InputError
+from manysides.errors import InputError, ManysidesError
 from manysides.ingest import count_files, ingest
 from manysides.pipeline import refresh_stories
 from manysides.report import render, render_bundle
@@ -65,7 +65,19 @@ def db_option(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-@click.group()
+class _Commands(click.Group):
+    """The command group: a ``ManysidesError`` becomes one line on stderr and its exit status
+    (2: usage or configuration, 1: a failed operation), never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ManysidesError as exc:
+            click.echo(f"Error: {exc.one_line()}", err=True)
+            ctx.exit(exc.exit_code)
+
+
+@click.group(cls=_Commands)
 @click.option("-v", "--verbose", is_flag=True, help="Log what each stage does.")
 @click.version_option(package_name="manysides")
 def main(verbose: bool) -> None:
@@ -84,21 +96,21 @@ def articles(db_url: str, limit: int | None) -> None:
 
     Example: manysides articles --db news.db --limit 20
     """
-    store = Store(db_url)
-    table = Table("id", "outlet", "published", "title", "words", "removed", "duplicate of")
-    for i, art in enumerate(store.iter_articles()):
-        if limit is not None and i >= limit:
-            break
-        table.add_row(
-            art.id[:10],
-            art.outlet or "-",
-            (art.published or "-")[:16],
-            (art.title or "-")[:70],
-            str(len(art.text.split())),
-            str(len(art.removed)),
-            (art.duplicate_of or "")[:10],
-        )
-    console.print(table)
+    with Store(db_url) as store:
+        table = Table("id", "outlet", "published", "title", "words", "removed", "duplicate of")
+        for i, art in enumerate(store.iter_articles()):
+            if limit is not None and i >= limit:
+                break
+            table.add_row(
+                art.id[:10],
+                art.outlet or "-",
+                (art.published or "-")[:16],
+                (art.title or "-")[:70],
+                str(len(art.text.split())),
+                str(len(art.removed)),
+                (art.duplicate_of or "")[:10],
+            )
+        console.print(table)
 
 
 @main.command()
@@ -109,22 +121,22 @@ def show(db_url: str, article_id: str) -> None:
 
     Example: manysides show 3f2a9c1b
     """
-    store = Store(db_url)
-    art = store.get_article(article_id)
-    if art is None:
-        raise click.ClickException(f"no article with id {article_id!r}")
-    for name in ("id", "source", "outlet", "title", "section", "byline", "url", "published",
-                 "updated", "language", "duplicate_of", "story_id"):
-        value = getattr(art, name)
-        if value:
-            console.print(styled((name, "bold"), f": {value}"))
-    console.rule("text")
-    console.print(art.text)
-    console.rule(f"removed ({len(art.removed)} lines)")
-    for r in art.removed:
-        console.print(styled((f"{r.reason:>12}", "dim"), "  ", r.line))
-    if art.analysis is not None:
-        _print_analysis(art.analysis)
+    with Store(db_url) as store:
+        art = store.get_article(article_id)
+        if art is None:
+            raise click.ClickException(f"no article with id {article_id!r}")
+        for name in ("id", "source", "outlet", "title", "section", "byline", "url", "published",
+                     "updated", "language", "duplicate_of", "story_id"):
+            value = getattr(art, name)
+            if value:
+                console.print(styled((name, "bold"), f": {value}"))
+        console.rule("text")
+        console.print(art.text)
+        console.rule(f"removed ({len(art.removed)} lines)")
+        for r in art.removed:
+            console.print(styled((f"{r.reason:>12}", "dim"), "  ", r.line))
+        if art.analysis is not None:
+            _print_analysis(art.analysis)
 
 
 class _StageProgress:
@@ -188,8 +200,8 @@ def analyze(
 
     Example: manysides analyze ../shared/seeds --json seeds.json --html seeds.html
     """
-    with tempfile.TemporaryDirectory(prefix="manysides-") as tmp:
-        store = Store(db_url or f"sqlite:///{tmp}/analyze.db")
+    with (tempfile.TemporaryDirectory(prefix="manysides-") as tmp,
+          Store(db_url or f"sqlite:///{tmp}/analyze.db") as store):
         with _StageProgress() as progress:
             result = pipeline.run(inputs, store, settings=Settings(), manifest=manifest,
                                   progress=progress)
@@ -207,7 +219,6 @@ def analyze(
             with open(html_out, "w", encoding="utf-8") as fh:
                 fh.write(render_bundle(stories, articles, fmt="html"))
             console.print(f"wrote {html_out}")
-        store.close()
     raise SystemExit(1 if result.failed else 0)
 
 
@@ -222,22 +233,23 @@ def demo(db_url: str, serve: bool, port: int) -> None:
     Example: manysides demo --no-serve
     """
     sample = str(files("manysides") / "sample")
-    store = Store(db_url)
-    with _StageProgress() as progress:
-        result = pipeline.run([sample], store, settings=Settings(), progress=progress)
-    _print_run_summary(result)
-
-    table = Table("outlet", "published", "title", "words kept", "lines removed",
-                  title="Articles")
-    for art in store.iter_articles(include_duplicates=False):
-        table.add_row(art.outlet or "-", (art.published or "-")[:16], (art.title or "-")[:60],
-                      str(len(art.text.split())), str(len(art.removed)))
-    console.print(table)
-    stories = Table("story", "articles", "outlets", "span", title="Stories")
-    for story in store.list_stories():
-        span = f"{(story.first_published or '?')[:10]} .. {(story.last_published or '?')[:10]}"
-        stories.add_row(story.title[:60], str(len(story.articles)), ", ".join(story.outlets), span)
-    console.print(stories)
+    with Store(db_url) as store:
+        with _StageProgress() as progress:
+            result = pipeline.run([sample], store, settings=Settings(), progress=progress)
+        _print_run_summary(result)
+        table = Table("outlet", "published", "title", "words kept", "lines removed",
+                      title="Articles")
+        for art in store.iter_articles(include_duplicates=False):
+            table.add_row(art.outlet or "-", (art.published or "-")[:16],
+                          (art.title or "-")[:60], str(len(art.text.split())),
+                          str(len(art.removed)))
+        console.print(table)
+        stories = Table("story", "articles", "outlets", "span", title="Stories")
+        for story in store.list_stories():
+            span = f"{(story.first_published or '?')[:10]} .. {(story.last_published or '?')[:10]}"
+            stories.add_row(story.title[:60], str(len(story.articles)),
+                            ", ".join(story.outlets), span)
+        console.print(stories)
     if serve:
         import uvicorn  # the web server loads only for the commands that serve
 
@@ -258,18 +270,18 @@ def report(db_url: str, story_id: str, fmt: str, out: str | None) -> None:
 
     Example: manysides report 3f2a9c1b --format html --out story.html
     """
-    store = Store(db_url)
-    story = store.get_story(story_id)
-    if story is None:
-        raise click.ClickException(f"no story with id {story_id!r} (see `manysides serve`)")
-    articles = list(store.iter_articles(ids=story.articles, with_analysis=True))
-    text = render(story, articles, fmt)
-    if out is None:
-        click.echo(text, nl=False)
-    else:
-        with open(out, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        err_console.print(f"wrote {out}")
+    with Store(db_url) as store:
+        story = store.get_story(story_id)
+        if story is None:
+            raise click.ClickException(f"no story with id {story_id!r} (see `manysides serve`)")
+        articles = list(store.iter_articles(ids=story.articles, with_analysis=True))
+        text = render(story, articles, fmt)
+        if out is None:
+            click.echo(text, nl=False)
+        else:
+            with open(out, "w", encoding="utf-8") as fh:
+                fh.write(text)
+            err_console.print(f"wrote {out}")
 
 
 @main.command()
@@ -322,13 +334,14 @@ def ingest_command(
 
     Example: manysides ingest ../shared/seeds feed.xml https://example.org/a.html --db news.db
     """
+    if address and engine_name != "ray":
+        raise click.UsageError("--address needs --engine ray")
     settings = Settings(max_file_bytes=max_bytes) if max_bytes else Settings()
-    store = Store(db_url)
     total = count_files(inputs)
     columns = [SpinnerColumn(), TextColumn("ingesting"), MofNCompleteColumn(),
                TimeRemainingColumn(),
                TextColumn("{task.fields[last]}", style="dim", markup=False)]
-    with Progress(*columns, console=err_console, transient=True) as bar:
+    with Store(db_url) as store, Progress(*columns, console=err_console, transient=True) as bar:
         task = bar.add_task("ingest", total=total, last="")
 
         def progress(message: str) -> None:
@@ -339,8 +352,6 @@ def ingest_command(
         def found_more(n: int) -> None:  # a feed's items: the total (and estimate) grows
             bar.update(task, total=(bar.tasks[0].total or 0) + n)
 
-        if address and engine_name != "ray":
-            raise click.UsageError("--address needs --engine ray")
         with get_engine(engine_name, address=address) as engine:
             if engine_name == "local":  # the ingest stage as is, in this process
                 report = ingest(list(inputs), store, settings=settings, manifest=manifest,
@@ -349,7 +360,6 @@ def ingest_command(
                 report = engine.ingest(list(inputs), store, settings=settings,
                                        manifest=manifest, progress=progress)
             analysed = engine.analyze(store, settings=settings) if run_analyze else None
-    store.close()
     if analysed is not None:
         console.print(styled("analysed ", (str(len(analysed)), "bold"),
                              f" ({engine_name} engine)"))
@@ -374,23 +384,22 @@ def stories(db_url: str, limit: int | None) -> None:
 
     Example: manysides stories --db news.db --limit 20
     """
-    store = Store(db_url)
-    table = Table("id", "title", "articles", "outlets", "first", "last",
-                  title="Stories (first/last: publication dates)")
-    table.columns[0].no_wrap = True
-    table.columns[1].ratio = 3
-    table.columns[3].ratio = 2
-    for found in store.list_stories(limit=limit):
-        table.add_row(
-            found.id[:10],
-            found.title[:90],
-            str(len(found.articles)),
-            ", ".join(found.outlets) or "-",
-            (found.first_published or "-")[:10],
-            (found.last_published or "-")[:10],
-        )
-    console.print(table)
-    store.close()
+    with Store(db_url) as store:
+        table = Table("id", "title", "articles", "outlets", "first", "last",
+                      title="Stories (first/last: publication dates)")
+        table.columns[0].no_wrap = True
+        table.columns[1].ratio = 3
+        table.columns[3].ratio = 2
+        for found in store.list_stories(limit=limit):
+            table.add_row(
+                found.id[:10],
+                found.title[:90],
+                str(len(found.articles)),
+                ", ".join(found.outlets) or "-",
+                (found.first_published or "-")[:10],
+                (found.last_published or "-")[:10],
+            )
+        console.print(table)
 
 
 @main.command()
@@ -404,42 +413,41 @@ def story(db_url: str, story_id: str, max_claims: int) -> None:
 
     Example: manysides story 3f2a9c1b --db news.db
     """
-    store = Store(db_url)
-    found = store.get_story(story_id)
-    if found is None:
-        store.close()
-        raise click.ClickException(f"no story with id {story_id!r}")
-    console.print(Text(found.title, style="bold"))
-    console.print(f"id: {found.id}", highlight=False)
-    span = f"{found.first_published or '?'} .. {found.last_published or '?'}"
-    console.print(f"published: {span}", highlight=False)
-    console.print(f"date anchor (for undated articles): {found.date_anchor or '-'}",
-                  highlight=False)
-    table = Table("article", "outlet", "published", "title", title="Articles")
-    table.columns[0].no_wrap = True
-    table.columns[3].ratio = 3
-    for art in store.iter_articles(ids=found.articles):
-        table.add_row(art.id[:10], art.outlet or "-", (art.published or "undated")[:16],
-                      (art.title or "-")[:90])
-    console.print(table)
-    if found.claims:
-        claims = Table("status", "kind", "outlets", "claim",
-                       title=f"Claims ({len(found.claims)}; first {max_claims})")
-        for claim in found.claims[:max_claims]:
-            claims.add_row(claim.status, claim.kind, ", ".join(claim.outlets), claim.text[:110])
-        console.print(claims)
-    if any(found.omissions.values()):
-        by_id = {c.id: c.text for c in found.claims}
-        console.rule("omissions (corroborated claims an outlet does not report)")
-        for outlet, ids in found.omissions.items():
-            if not ids:
-                continue
-            console.print(styled((outlet, "bold"), f" ({len(ids)})"))
-            for claim_id in ids[:10]:
-                console.print("  - " + by_id.get(claim_id, claim_id)[:110])
-    elif not found.claims:
-        console.print(Text("not compared yet (run: manysides recluster --compare)", style="dim"))
-    store.close()
+    with Store(db_url) as store:
+        found = store.get_story(story_id)
+        if found is None:
+            raise click.ClickException(f"no story with id {story_id!r}")
+        console.print(Text(found.title, style="bold"))
+        console.print(f"id: {found.id}", highlight=False)
+        span = f"{found.first_published or '?'} .. {found.last_published or '?'}"
+        console.print(f"published: {span}", highlight=False)
+        console.print(f"date anchor (for undated articles): {found.date_anchor or '-'}",
+                      highlight=False)
+        table = Table("article", "outlet", "published", "title", title="Articles")
+        table.columns[0].no_wrap = True
+        table.columns[3].ratio = 3
+        for art in store.iter_articles(ids=found.articles):
+            table.add_row(art.id[:10], art.outlet or "-", (art.published or "undated")[:16],
+                          (art.title or "-")[:90])
+        console.print(table)
+        if found.claims:
+            claims = Table("status", "kind", "outlets", "claim",
+                           title=f"Claims ({len(found.claims)}; first {max_claims})")
+            for claim in found.claims[:max_claims]:
+                claims.add_row(claim.status, claim.kind, ", ".join(claim.outlets), claim.text[:110])
+            console.print(claims)
+        if any(found.omissions.values()):
+            by_id = {c.id: c.text for c in found.claims}
+            console.rule("omissions (corroborated claims an outlet does not report)")
+            for outlet, ids in found.omissions.items():
+                if not ids:
+                    continue
+                console.print(styled((outlet, "bold"), f" ({len(ids)})"))
+                for claim_id in ids[:10]:
+                    console.print("  - " + by_id.get(claim_id, claim_id)[:110])
+        elif not found.claims:
+            console.print(Text("not compared yet (run: manysides recluster --compare)",
+                               style="dim"))
 
 
 @main.command()
@@ -451,13 +459,12 @@ def recluster(db_url: str, compare: bool) -> None:
 
     Example: manysides recluster --db news.db --no-compare
     """
-    store = Store(db_url)
-    settings = Settings()
-    story_ids = recluster_all(store, settings=settings)
-    if compare and story_ids:
-        refresh_stories(store, story_ids, settings=settings)
-    console.print(f"{len(story_ids)} stories from {store.count_articles()} articles")
-    store.close()
+    with Store(db_url) as store:
+        settings = Settings()
+        story_ids = recluster_all(store, settings=settings)
+        if compare and story_ids:
+            refresh_stories(store, story_ids, settings=settings)
+        console.print(f"{len(story_ids)} stories from {store.count_articles()} articles")
 
 
 # -- continuous feeds (manysides.watch) ---------------------------------------------------------
@@ -489,10 +496,9 @@ def watch_command(
         raise click.ClickException(str(exc)) from exc
     if not feeds:
         raise click.ClickException(f"{feeds_file} names no feeds")
-    store = Store(db_url)
     polls = 1 if once else max_polls
     try:
-        with Watcher(store, feeds, settings=Settings()) as watcher:
+        with Store(db_url) as store, Watcher(store, feeds, settings=Settings()) as watcher:
             for n, summary in enumerate(watcher.run(interval_s, max_polls=polls), 1):
                 for poll in summary.feeds:
                     if poll.status == "error":
@@ -507,8 +513,6 @@ def watch_command(
                 )
     except KeyboardInterrupt:
         err_console.print("stopped (every stored article is kept)")
-    finally:
-        store.close()
 
 
 def _print_analysis(analysis: Any) -> None:

@@ -30,7 +30,7 @@ from manysides.engine.base import (
     pending_batches,
     save_results,
 )
-from manysides.errors import ManysidesError
+from manysides.errors import ConfigError
 from manysides.models import Article, Failure
 from manysides.settings import Settings
 from manysides.store import Store
@@ -106,7 +106,7 @@ class RayEngine(Engine):
         try:
             import ray  # optional and heavy: only the ray engine needs it
         except ImportError as exc:
-            raise ManysidesError(
+            raise ConfigError(
                 "the ray engine needs Ray: pip install 'manysides[ray]'"
             ) from exc
         self._ray = ray

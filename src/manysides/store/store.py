@@ -127,7 +127,7 @@ class Store:
             upgrade(self.engine)
         except sa.exc.SQLAlchemyError as exc:
             raise StoreError(
-                f"cannot create or upgrade the database {self.safe_url}: {exc}"
+                f"cannot open the database {self.safe_url}: {_reason(exc)}"
             ) from exc
 
     @contextlib.contextmanager
@@ -788,3 +788,8 @@ def _story_from_row(row: Any, article_ids: list[str]) -> Story:
     for name in STORY_PAYLOAD_FIELDS:
         setattr(story, name, getattr(rebuilt, name))
     return story
+
+
+def _reason(exc: sa.exc.SQLAlchemyError) -> str:
+    """What the database driver said, without SQLAlchemy's statement and help link."""
+    return str(getattr(exc, "orig", None) or exc).splitlines()[0]
