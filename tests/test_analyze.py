@@ -190,6 +190,68 @@ def test_surnames_link_the_same_however_the_run_is_batched(monkeypatch):
     assert not keys & {"zoran-karic", "zofia-karic"}
 
 
+class _Killed(Exception):
+    """Stands in for a run killed between two batches."""
+
+
+def _add_strike(store, keys: list[str]) -> None:
+    for key in keys:
+        published, text = PORT_STRIKE[key]
+        store.add_article(Article(id=key, source=f"{key}.txt", text=text,
+                                  title=text.split("\n")[0], published=published,
+                                  ingested_at=f"2024-05-0{key[-1]}T00:00:00.000000+00:00"))
+
+
+def _keys(store) -> dict[str, list[str]]:
+    return {a.id: sorted(e.key for e in a.analysis.entities)
+            for a in store.iter_articles(with_analysis=True) if a.analysis}
+
+
+def test_resumed_analysis_links_surnames_as_an_uninterrupted_one(monkeypatch):
+    # Issue 15 item 8: a run killed before linking left its surname-only people unlinked, and
+    # the run resuming it linked only its own articles: other entity keys than one run gives.
+    from manysides.store import Store
+
+    monkeypatch.setattr(runner, "BATCH_SIZE", 1)
+    whole = Store.memory()
+    _add_strike(whole, ["k1", "k2"])
+    analyze_pending(whole, settings=SETTINGS)
+
+    resumed = Store.memory()
+    _add_strike(resumed, ["k1", "k2"])
+
+    def kill(handled: int) -> None:
+        if handled == 2:
+            raise _Killed
+
+    with pytest.raises(_Killed):
+        analyze_pending(resumed, settings=SETTINGS, progress=kill)
+    assert resumed.article_ids_awaiting_surnames() == ["k2"]
+    analyze_pending(resumed, settings=SETTINGS)  # nothing left to analyse: only the linking
+    assert _keys(resumed) == _keys(whole)
+    assert "zoran-karic" in _keys(whole)["k2"]
+    assert resumed.article_ids_awaiting_surnames() == []
+
+
+def test_surnames_link_to_stored_articles_and_quote_speakers_follow(monkeypatch):
+    # The full name is stored by an earlier run; the later article's "Karic" links to it, and
+    # its quote speaker (a display name, not a key) follows.
+    from manysides.store import Store
+
+    store = Store.memory()
+    _add_strike(store, ["k1"])
+    analyze_pending(store, settings=SETTINGS)
+    published, _ = PORT_STRIKE["k2"]
+    store.add_article(Article(
+        id="k9", source="k9.txt", published=published, title="Talks fail",
+        text="Talks fail\nThe talks in Ostrel failed on Tuesday. \u201cWe will not sign "
+             "anything tonight,\u201d Karic said."))
+    analyze_pending(store, settings=SETTINGS)
+    art = store.get_article("k9")
+    assert "zoran-karic" in {e.key for e in art.analysis.entities}
+    assert [q.speaker for q in art.analysis.quotes] == ["Zoran Karic"]
+
+
 def test_cli_show_prints_stored_analysis(tmp_path):
     from click.testing import CliRunner
 

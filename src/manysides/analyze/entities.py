@@ -649,6 +649,29 @@ def _add_pronouns(
 # -- across articles --------------------------------------------------------------------------
 
 
+# An indexed full person name: (name token, entity key, name, ISO day of the article or None).
+NameRow = tuple[str, str, str, str | None]
+
+
+def person_name_rows(analysis: ArticleAnalysis, published: str | None) -> list[NameRow]:
+    """The full person names (2+ words) of one analysed article, by first and last word."""
+    day = _day(published)
+    iso = day.isoformat() if day else None
+    rows: list[NameRow] = []
+    for ent in analysis.entities:
+        toks = ent.name.split()
+        if ent.type == "PERSON" and len(toks) >= 2:
+            rows += [(tok, ent.key, ent.name, iso) for tok in sorted({norm(toks[0]),
+                                                                       norm(toks[-1])})]
+    return rows
+
+
+def surname_tokens(analysis: ArticleAnalysis) -> set[str]:
+    """Tokens of the surname-only people of ``analysis`` ("Baxter"), empty if none."""
+    return {norm(e.name) for e in analysis.entities
+            if e.type == "PERSON" and len(e.name.split()) == 1}
+
+
 @dataclass
 class NameIndex:
     """Full person names seen in a run, by name token, with the dates of their articles."""
@@ -659,14 +682,13 @@ class NameIndex:
 
     def add(self, analysis: ArticleAnalysis, published: str | None) -> None:
         """Index the full person names of one analysed article."""
-        day = _day(published)
-        for ent in analysis.entities:
-            toks = ent.name.split()
-            if ent.type != "PERSON" or len(toks) < 2:
-                continue
-            for tok in {norm(toks[0]), norm(toks[-1])}:
-                entry = self.by_token[tok].setdefault(ent.key, (ent.name, []))
-                entry[1].append(day)
+        self.add_rows(person_name_rows(analysis, published))
+
+    def add_rows(self, rows: Iterable[NameRow]) -> None:
+        """Index rows of ``person_name_rows`` (one per article, token and name)."""
+        for tok, key, name, day in rows:
+            entry = self.by_token[tok].setdefault(key, (name, []))
+            entry[1].append(_day(day))
 
     def lookup(self, token: str, published: str | None) -> tuple[str, str] | None:
         """The unique (key, name) with this name token seen within the window, or None."""
@@ -703,7 +725,7 @@ def link_surnames(analysis: ArticleAnalysis, published: str | None, index: NameI
         if hit is None or hit[0] == ent.key:
             continue
         new_key, new_name = hit
-        old_key = ent.key
+        old_key, old_name = ent.key, ent.name
         target = by_key.get(new_key)
         if target is not None:  # the article already has the full name: merge into it
             target.aliases += [a for a in ent.aliases if a not in target.aliases]
@@ -716,9 +738,9 @@ def link_surnames(analysis: ArticleAnalysis, published: str | None, index: NameI
         for m in analysis.mentions:
             if m.entity == old_key:
                 m.entity = new_key
-        for q in analysis.quotes:
-            if q.speaker == old_key:
-                q.speaker = new_key
+        for q in analysis.quotes:  # quotes name their speaker by its display name
+            if q.speaker == old_name and q.speaker_type == "person":
+                q.speaker = new_name
         changed = True
     return changed
 

@@ -14,8 +14,10 @@ sentences are embedded only when a story of two or more articles needs them for 
 this stage's cost.
 
 Surname-only people are linked across articles once every article of the run is analysed
-(``AnalysisSaver.finish``), so the outcome does not depend on how the articles were batched or
-which worker finished first: the local and Ray engines store the same analyses.
+(``AnalysisSaver.finish``), against the full names of every stored article (the store keeps
+that index and which articles still wait), so the outcome does not depend on how the articles
+were batched, which worker finished first or whether an earlier run was killed before linking:
+the local and Ray engines, and a resumed run, store the same analyses.
 """
 
 from __future__ import annotations
@@ -37,7 +39,9 @@ from manysides.analyze.entities import (
     Span,
     link_across,
     link_surnames,
+    person_name_rows,
     resolve_entities,
+    surname_tokens,
 )
 from manysides.analyze.nlp import load_spacy, main_pass_disabled
 from manysides.analyze.quantities import extract_quantities
@@ -240,23 +244,23 @@ def analyze_each(articles: list[Article], *, settings: Settings) -> list[Result 
 
 
 class AnalysisSaver:
-    """Writes analysed batches to the store as they arrive, then links surnames across the run.
+    """Writes analysed batches to the store as they arrive, then links surnames.
 
     ``add(batch, outcome)`` saves each analysis with its vectors (a string outcome is recorded
-    as a ``Failure``) and indexes its full person names; ``finish()`` gives every
-    surname-only person the unique full name with that surname seen anywhere in the run
-    within a week (``link_surnames``), re-saves the analyses that changed and returns the ids
-    saved.  Indexing everything before linking makes the result independent of the batches'
-    order and make-up.
+    as a ``Failure``), its full person names (the store's name index) and, where it has
+    surname-only people, a mark that they wait to be linked - all in one transaction.
+    ``finish()`` gives every waiting surname-only person the unique full name with that
+    surname in any stored article within a week (``link_surnames``), re-saves the analyses
+    and clears their marks, and returns the ids saved.  Linking reads the stored state only,
+    so a run killed before ``finish`` is linked by the next one, with the same keys an
+    uninterrupted run gives, whatever the batches' order and make-up.
     """
 
     def __init__(self, store: Store, progress: Callable[[int], None] | None = None) -> None:
         self.store = store
         self.progress = progress
-        self.index = NameIndex()
         self.saved: list[str] = []
         self.handled = 0
-        self._surname_only: list[tuple[str, str | None]] = []
 
     def add(self, batch: list[Article], outcome: list[Result | str]) -> None:
         """Save one batch's outcome (in batch order)."""
@@ -266,24 +270,30 @@ class AnalysisSaver:
                                                   reason=f"analyze: {res}"))
                 continue
             analysis, vectors = res
-            self.index.add(analysis, art.published)
-            if any(e.type == "PERSON" and len(e.name.split()) == 1 for e in analysis.entities):
-                self._surname_only.append((art.id, art.published))
-            self.store.save_analysis(art.id, analysis, vectors)
+            self.store.save_analysis(
+                art.id, analysis, vectors,
+                person_names=person_name_rows(analysis, art.published),
+                surnames_pending=bool(surname_tokens(analysis)))
             self.saved.append(art.id)
         self.handled += len(batch)
         if self.progress is not None:
             self.progress(self.handled)
 
     def finish(self) -> list[str]:
-        """Link surname-only people to the run's full names; the ids saved, in order."""
-        for art_id, published in self._surname_only:
-            art = self.store.get_article(art_id)
-            if art is not None and art.analysis is not None and link_surnames(
-                art.analysis, published, self.index
-            ):
-                self.store.save_analysis(art_id, art.analysis)
-        self._surname_only = []
+        """Link the stored surname-only people waiting; the ids saved by this run, in order."""
+        waiting = self.store.article_ids_awaiting_surnames()
+        tokens: set[str] = set()
+        for art in self.store.iter_articles(ids=waiting, with_analysis=True):
+            tokens |= surname_tokens(art.analysis) if art.analysis else set()
+        index = NameIndex()
+        index.add_rows(self.store.person_names(tokens))
+        unchanged = []
+        for art in self.store.iter_articles(ids=waiting, with_analysis=True):
+            if art.analysis is not None and link_surnames(art.analysis, art.published, index):
+                self.store.save_analysis(art.id, art.analysis, surnames_pending=False)
+            else:
+                unchanged.append(art.id)
+        self.store.mark_surnames_linked(unchanged)
         return self.saved
 
 
@@ -308,8 +318,8 @@ def analyze_pending(
     left out; the others go on.
     """
     ids = store.article_ids_without_analysis(ANALYSIS_VERSION)
-    if not ids:
-        return []
+    if not ids:  # a killed run may have left surnames to link
+        return AnalysisSaver(store, progress).finish()
     workers = settings.workers or os.cpu_count() or 1
     workers = max(1, min(workers, (len(ids) + BATCH_SIZE - 1) // BATCH_SIZE))
     saver = AnalysisSaver(store, progress)

@@ -126,3 +126,24 @@ feed_items = sa.Table(
     sa.Column("seen_at", sa.String(40), nullable=False),
     sa.PrimaryKeyConstraint("feed_url", "item_key"),
 )
+
+# Surname linking across articles (``manysides.analyze.entities``): the full person names of
+# every analysed article by name token (first and last word), with the article's day, and the
+# articles whose surname-only people still wait to be linked (written with their analysis, so
+# a run killed before linking links them when the next one finishes).
+person_names = sa.Table(
+    "person_names",
+    metadata,
+    sa.Column("article_id", sa.String(32), sa.ForeignKey("articles.id"), nullable=False),
+    sa.Column("token", sa.Text, nullable=False, index=True),
+    sa.Column("entity_key", sa.Text, nullable=False),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("day", sa.String(10)),
+    sa.PrimaryKeyConstraint("article_id", "entity_key", "token"),
+)
+
+surname_links = sa.Table(
+    "surname_links",
+    metadata,
+    sa.Column("article_id", sa.String(32), sa.ForeignKey("articles.id"), primary_key=True),
+)

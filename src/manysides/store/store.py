@@ -37,6 +37,10 @@ SQLITE_BUSY_TIMEOUT_S = 30.0
 STORY_PAYLOAD_FIELDS = ("claims", "omissions", "framing", "summary", "timeline")
 
 
+# An indexed full person name: (name token, entity key, name, day of the article or None).
+PersonName = tuple[str, str, str, str | None]
+
+
 def default_db_url() -> str:
     """The database URL to use: ``$MANYSIDES_DB`` if set, else ``sqlite:///manysides.db``."""
     return os.environ.get("MANYSIDES_DB") or f"sqlite:///{DEFAULT_DB_FILE}"
@@ -301,14 +305,21 @@ class Store:
         article_id: str,
         analysis: ArticleAnalysis,
         vectors: dict[str, np.ndarray] | None = None,
+        *,
+        person_names: Sequence[PersonName] | None = None,
+        surnames_pending: bool | None = None,
     ) -> None:
         """Store an article's analysis and its embeddings by kind (``{"doc": d}``).
 
         Given ``vectors`` replace every embedding the article had (sentence vectors of an
-        older analysis would no longer match its sentences); ``None`` keeps them.
+        older analysis would no longer match its sentences); ``None`` keeps them.  In the same
+        transaction, for surname linking: ``person_names`` (token, entity key, name, day)
+        replace the article's indexed full names; ``surnames_pending`` True marks the article
+        as waiting to have its surname-only people linked, False as linked (None: unchanged).
         """
         t = schema.articles
         e = schema.embeddings
+        names, pending = schema.person_names, schema.surname_links
         with self._begin() as conn:
             conn.execute(
                 t.update()
@@ -318,6 +329,46 @@ class Store:
             if vectors is not None:
                 conn.execute(e.delete().where(e.c.article_id == article_id))
                 _write_vectors(conn, article_id, vectors)
+            if person_names is not None:
+                conn.execute(names.delete().where(names.c.article_id == article_id))
+                rows = [{"article_id": article_id, "token": tok, "entity_key": key,
+                         "name": name, "day": day}
+                        for tok, key, name, day in dict.fromkeys(person_names)]
+                if rows:
+                    conn.execute(names.insert(), rows)
+            if surnames_pending is not None:
+                conn.execute(pending.delete().where(pending.c.article_id == article_id))
+                if surnames_pending:
+                    conn.execute(pending.insert().values(article_id=article_id))
+
+    def person_names(self, tokens: Iterable[str]) -> list[PersonName]:
+        """Indexed full person names (token, entity key, name, day) having one of ``tokens``."""
+        wanted = sorted(set(tokens))
+        t = schema.person_names
+        out: list[PersonName] = []
+        with self.engine.connect() as conn:
+            for i in range(0, len(wanted), 500):
+                q = sa.select(t.c.token, t.c.entity_key, t.c.name, t.c.day).where(
+                    t.c.token.in_(wanted[i : i + 500])
+                ).order_by(t.c.token, t.c.entity_key, t.c.day)
+                out += [(r[0], r[1], r[2], r[3]) for r in conn.execute(q)]
+        return out
+
+    def mark_surnames_linked(self, article_ids: Iterable[str]) -> None:
+        """Clear the "surnames wait to be linked" mark of these articles."""
+        ids = list(article_ids)
+        t = schema.surname_links
+        with self._begin() as conn:
+            for i in range(0, len(ids), 500):
+                conn.execute(t.delete().where(t.c.article_id.in_(ids[i : i + 500])))
+
+    def article_ids_awaiting_surnames(self) -> list[str]:
+        """Ids of analysed articles whose surname-only people are not linked yet."""
+        a, t = schema.articles, schema.surname_links
+        q = sa.select(t.c.article_id).join(a, a.c.id == t.c.article_id).order_by(
+            a.c.ingested_at, a.c.id)
+        with self.engine.connect() as conn:
+            return [r[0] for r in conn.execute(q)]
 
     def save_vectors(self, article_id: str, vectors: dict[str, np.ndarray]) -> None:
         """Store (or replace) embeddings of an article by kind (``{"sentences": n x d}``)."""
