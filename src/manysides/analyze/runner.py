@@ -13,6 +13,12 @@ sentences are embedded only when a story of two or more articles needs them for 
 (``embed_sentences``): a story of one article has nothing to align, and embedding is most of
 this stage's cost.
 
+Bounded by design: sentences are at most ``MAX_SENTENCE_CHARS`` long (``split_sentences``),
+NER paragraphs at most ``MAX_PARAGRAPH_CHARS`` (and never over spaCy's ``max_length``); an
+article over ``settings.max_analysis_chars`` is refused with its reason, and a batch that runs
+past its time or memory budget is re-run article by article, each under its own budget, so
+the article at fault fails alone, named, with its reason (``analyze_each``).
+
 Surname-only people are linked across articles once every article of the run is analysed
 (``AnalysisSaver.finish``), against the full names of every stored article (the store keeps
 that index and which articles still wait), so the outcome does not depend on how the articles
@@ -25,8 +31,13 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import signal
+import sys
+import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -46,7 +57,7 @@ from manysides.analyze.entities import (
 from manysides.analyze.nlp import load_spacy, main_pass_disabled
 from manysides.analyze.quantities import extract_quantities
 from manysides.analyze.quotes import extract_quotes
-from manysides.analyze.sentences import split_sentences
+from manysides.analyze.sentences import MAX_SENTENCE_CHARS, split_sentences
 from manysides.errors import ModelError
 from manysides.models import Article, ArticleAnalysis, Failure, Sentence
 from manysides.settings import Settings
@@ -69,19 +80,71 @@ MAX_PARAGRAPH_CHARS = 100_000
 NER_CACHE_SIZE = 20_000  # paragraphs whose entity spans are kept per process
 _NER_CACHE: OrderedDict[str, list[tuple[str, str, int, int]]] = OrderedDict()
 _POOL_MIN_ARTICLES = 2 * BATCH_SIZE  # below this, a pool costs more than it saves
+BUDGET_PER_EXTRA_ARTICLE_S = 2.0  # a batch's time budget: one article's, plus this per other
+BUDGET_CHECK_S = 0.25  # how often the time and memory budget is checked
 
 Result = tuple[ArticleAnalysis, dict[str, np.ndarray]]
 
 
-def _paragraphs(text: str) -> list[tuple[int, str]]:
-    """Non-empty lines with their offsets; very long lines cut at a space (spaCy's max_length)."""
+class BudgetExceeded(BaseException):
+    """An analysis ran past its time or memory budget (raised inside it by a timer signal).
+
+    A ``BaseException``, like ``KeyboardInterrupt``: the extractors' ``except Exception``
+    (which keep an article going when one step fails) must not swallow it.
+    """
+
+
+@contextmanager
+def budget(seconds: float, memory_mb: int) -> Iterator[None]:
+    """Run the body under a time and memory budget: past ``seconds``, or once this process has
+    grown by over ``memory_mb`` MiB, :class:`BudgetExceeded` is raised inside it.
+
+    Checked every ``BUDGET_CHECK_S`` by ``SIGALRM``, so only in a main thread on POSIX (the CLI,
+    a pool worker); elsewhere the body runs unbounded (the limits on sentence and article
+    length still hold).
+    """
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal,
+                                                                               "setitimer"):
+        yield
+        return
+    start, base = time.monotonic(), _rss_mb()
+
+    def check(_signum: int, _frame: object) -> None:
+        grown = _rss_mb() - base
+        over = (f"analysis ran over its time budget of {seconds:g} s"
+                if time.monotonic() - start > seconds else
+                f"analysis grew memory by {grown:.0f} MiB, over its budget of {memory_mb} MiB"
+                if grown > memory_mb else None)
+        if over:
+            signal.setitimer(signal.ITIMER_REAL, 0)  # raised once
+            raise BudgetExceeded(over)
+
+    previous = signal.signal(signal.SIGALRM, check)
+    signal.setitimer(signal.ITIMER_REAL, BUDGET_CHECK_S, BUDGET_CHECK_S)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _rss_mb() -> float:
+    """This process's resident memory in MiB (Linux ``/proc``; 0 elsewhere: no memory check)."""
+    if not sys.platform.startswith("linux"):
+        return 0.0
+    with open("/proc/self/statm", "rb") as fh:
+        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def _paragraphs(text: str, limit: int = MAX_PARAGRAPH_CHARS) -> list[tuple[int, str]]:
+    """Non-empty lines with their offsets; lines over ``limit`` cut at a space."""
     out: list[tuple[int, str]] = []
     pos = 0
     for line in text.split("\n"):
         start = 0
-        while len(line) - start > MAX_PARAGRAPH_CHARS:
-            cut = line.rfind(" ", start, start + MAX_PARAGRAPH_CHARS)
-            cut = cut if cut > start else start + MAX_PARAGRAPH_CHARS
+        while len(line) - start > limit:
+            cut = line.rfind(" ", start, start + limit)
+            cut = cut if cut > start else start + limit
             if line[start:cut].strip():
                 out.append((pos + start, line[start:cut]))
             start = cut
@@ -125,9 +188,13 @@ def _analyze_each(articles: list[Article], settings: Settings) -> list[Result]:
         return []
     nlp = load_spacy(settings.spacy_model)
     embedder = load_embedder(settings.embedding_model, settings.tokenizer)
+    if nlp.max_length <= MAX_SENTENCE_CHARS:
+        raise ModelError(f"spaCy pipeline {settings.spacy_model!r} has max_length "
+                         f"{nlp.max_length}, below the longest sentence ({MAX_SENTENCE_CHARS})")
 
     sentences = [split_sentences(a.text) for a in articles]
-    paragraphs = [_paragraphs(a.text) for a in articles]
+    limit = min(MAX_PARAGRAPH_CHARS, nlp.max_length - 1)  # spaCy refuses longer texts
+    paragraphs = [_paragraphs(a.text, limit) for a in articles]
     spans = _ner_spans(nlp, paragraphs)
 
     analyses: list[ArticleAnalysis] = []
@@ -226,17 +293,32 @@ def analyze_each(articles: list[Article], *, settings: Settings) -> list[Result 
     """Each article's ``(analysis, vectors)``, or the reason (a string) its analysis failed.
 
     The engines' analyze step: no linking across articles (``AnalysisSaver`` does that once
-    the whole run is in).  If the batch fails, each article runs alone, so one bad article
-    costs only itself; a model that cannot load (``ModelError``) stops the run.
+    the whole run is in).  An article over ``settings.max_analysis_chars`` is refused.  The
+    batch runs under a time and memory budget (``budget``: one article's, plus
+    ``BUDGET_PER_EXTRA_ARTICLE_S`` per other article); if it fails or runs over, each article
+    runs alone under its own, so one bad article costs only itself; a model that cannot load
+    (``ModelError``) stops the run.
     """
+    if len(articles) == 1 and len(articles[0].text) > settings.max_analysis_chars:
+        log.warning("article %s: refused, %d characters", articles[0].id, len(articles[0].text))
+        return [f"article is {len(articles[0].text)} characters long, over the analysis limit "
+                f"of {settings.max_analysis_chars} (max_analysis_chars)"]
+    if len(articles) > 1 and any(len(a.text) > settings.max_analysis_chars for a in articles):
+        return [r for a in articles for r in analyze_each([a], settings=settings)]
+    load_spacy(settings.spacy_model)  # loading the models is not the articles' budget
+    load_embedder(settings.embedding_model, settings.tokenizer)
+    seconds = settings.article_time_budget_s + BUDGET_PER_EXTRA_ARTICLE_S * (len(articles) - 1)
     try:
-        return list(_analyze_each(articles, settings))
+        with budget(seconds, settings.article_memory_mb):
+            return list(_analyze_each(articles, settings))
     except ModelError:
         raise
-    except Exception as exc:
+    except (Exception, BudgetExceeded) as exc:
         if len(articles) == 1:
-            log.warning("article %s: analysis failed: %s", articles[0].id, exc, exc_info=True)
-            return [f"{type(exc).__name__}: {exc}"]
+            log.warning("article %s: analysis failed: %s", articles[0].id, exc,
+                        exc_info=not isinstance(exc, BudgetExceeded))
+            return [str(exc) if isinstance(exc, BudgetExceeded)
+                    else f"{type(exc).__name__}: {exc}"]
     out: list[Result | str] = []
     for art in articles:
         out += analyze_each([art], settings=settings)

@@ -5,6 +5,11 @@ sentence.  Within a line a rule-based splitter breaks after ``.``, ``!``, ``?`` 
 and brackets stay with the sentence), and not after abbreviations ("U.S. officials",
 "Apr. 17", "Mr. Li"), initials ("J. Smith") or before a lowercase word (``"Why?" he asked``).
 The rules are data: ``src/manysides/data/sentences.toml``.
+
+Bounded by design: a sentence is at most ``MAX_SENTENCE_CHARS`` long (a longer run, such as a
+page with no line breaks or no capitalised sentence starts, is cut at its last clause break or
+space within the limit), and the work per boundary looks back at most ``MAX_WORD_CHARS``, so
+splitting is linear in the text and no later step (the parser) sees an unbounded sentence.
 """
 
 from __future__ import annotations
@@ -23,6 +28,11 @@ log = logging.getLogger(__name__)
 _BOUNDARY = re.compile(r"[.!?\u2026]+[\"'\u201d\u2019)\]]*(?=\s+)")
 _WORD_BEFORE = re.compile(r"([\w.\-]+)$")
 _NEXT_WORD = re.compile(r"\s+([\"'\u201c\u2018(\[]*)(\S*)")
+# Where an over-long sentence is cut, best first: after clause punctuation, a comma, a space.
+_CUT_AT = (re.compile(r"[.!?;:\u2026][\"'\u201d\u2019)\]]*\s"), re.compile(r",\s"),
+           re.compile(r"\s"))
+MAX_SENTENCE_CHARS = 2000  # news sentences are far shorter; the parser's cost grows with length
+MAX_WORD_CHARS = 64  # how far back a boundary looks for the word before it (abbreviations)
 
 
 @dataclass(frozen=True)
@@ -81,7 +91,7 @@ def _split_line(line: str) -> list[tuple[int, int]]:
             start = m.end()
     spans.append((start, len(line)))
     stripped: list[tuple[int, int]] = []
-    for s, e in spans:
+    for s, e in (piece for span in spans for piece in _bounded(line, *span)):
         chunk = line[s:e]
         if not chunk.strip():
             continue
@@ -89,6 +99,26 @@ def _split_line(line: str) -> list[tuple[int, int]]:
         e -= len(chunk) - len(chunk.rstrip())
         stripped.append((s, e))
     return stripped
+
+
+def _bounded(line: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The span ``[start, end)`` cut into pieces of at most ``MAX_SENTENCE_CHARS``: each at the
+    last sentence or clause punctuation in the window, else the last comma, else the last
+    space, else (a run with no space at all) exactly at the limit."""
+    pieces: list[tuple[int, int]] = []
+    while end - start > MAX_SENTENCE_CHARS:
+        limit = start + MAX_SENTENCE_CHARS
+        cut = limit
+        for pattern in _CUT_AT:
+            found = [m.end() for m in pattern.finditer(line, start + MAX_SENTENCE_CHARS // 4,
+                                                       limit)]
+            if found:
+                cut = found[-1]
+                break
+        pieces.append((start, cut))
+        start = cut
+    pieces.append((start, end))
+    return pieces
 
 
 def _is_boundary(line: str, m: re.Match[str]) -> bool:
@@ -105,7 +135,7 @@ def _is_boundary(line: str, m: re.Match[str]) -> bool:
     punct = m.group(0)
     if not punct.startswith("."):
         return True  # ! and ? end a sentence before anything but a lowercase word
-    before = _WORD_BEFORE.search(line, 0, m.start())
+    before = _WORD_BEFORE.search(line, max(0, m.start() - MAX_WORD_CHARS), m.start())
     if before is None:
         return True
     token = before.group(1).lower().strip("-")
