@@ -322,7 +322,8 @@ def serve(db_url: str, host: str, port: int, allow_hosts: tuple[str, ...]) -> No
 @click.option("--address", default=None,
               help="Ray cluster to join with --engine ray (default: start a local Ray).")
 @click.option("--analyze", "run_analyze", is_flag=True,
-              help="Also analyse the new articles, on the same engine.")
+              help="Also analyse the new articles (on the same engine) and update their "
+                   "stories.")
 def ingest_command(
     db_url: str, inputs: tuple[str, ...], manifest: str | None, max_bytes: int | None,
     engine_name: str = "local", address: str | None = None, run_analyze: bool = False,
@@ -360,9 +361,13 @@ def ingest_command(
                 report = engine.ingest(list(inputs), store, settings=settings,
                                        manifest=manifest, progress=progress)
             analysed = engine.analyze(store, settings=settings) if run_analyze else None
+        if analysed is not None:  # then the stories: assign the new articles, compare
+            from manysides.pipeline import update
+
+            stories = update(store, settings=settings)[1]
     if analysed is not None:
         console.print(styled("analysed ", (str(len(analysed)), "bold"),
-                             f" ({engine_name} engine)"))
+                             f" ({engine_name} engine), stories updated {len(stories)}"))
     console.print(styled(
         "ingested ", (str(len(report.new)), "bold"), f", duplicates {len(report.duplicates)}, "
         f"already stored {len(report.existing)}, failed ", (str(len(report.failed)), "bold"),

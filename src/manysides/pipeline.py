@@ -8,6 +8,7 @@ Each stage module does the work; this module only orders the stages and keeps th
 from __future__ import annotations
 
 import functools
+import hashlib
 import logging
 import os
 from collections.abc import Callable, Iterable, Sequence
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
     import numpy as np
 
 log = logging.getLogger(__name__)
+
+COMPARE_VERSION = "1"  # bump when a change to compare/ or report/ should redo every story
 
 Progress = Callable[[str, int, int], None]
 """Progress callback: (stage name, done, total)."""
@@ -86,9 +89,10 @@ def update(
 ) -> tuple[list[str], list[str]]:
     """Analyse what is not yet analysed, assign every analysed article without a story (also
     those analysed by a run that stopped before assigning them: ``ingest --analyze``, a
-    kill), and refresh the stories touched.
+    kill), and refresh the stories touched and those whose comparison is missing or stale
+    (a run killed while comparing: ``stories_to_compare``).
 
-    Returns (analysed article ids, touched story ids).
+    Returns (analysed article ids, touched or repaired story ids).
     """
     settings = settings or Settings()
     analyzed = analyze_pending(
@@ -97,8 +101,28 @@ def update(
     )
     unassigned = store.article_ids_without_story()
     story_ids = assign_stories(store, unassigned, settings=settings) if unassigned else []
+    story_ids = list(dict.fromkeys([*story_ids, *stories_to_compare(store)]))
     refresh_stories(store, story_ids, settings=settings, progress=progress)
     return analyzed, story_ids
+
+
+def compared_mark(articles: Sequence[Article]) -> str:
+    """What a story's comparison was computed from: ``COMPARE_VERSION`` and a digest of its
+    analysed articles' ids and analysis versions (stored with the comparison)."""
+    members = sorted(f"{a.id}@{a.analysis.version}" for a in articles if a.analysis)
+    return _mark(members)
+
+
+def _mark(members: list[str]) -> str:
+    digest = hashlib.sha256(",".join(members).encode()).hexdigest()[:32]
+    return f"{COMPARE_VERSION}:{digest}"
+
+
+def stories_to_compare(store: Store) -> list[str]:
+    """Stories whose stored comparison is missing or was computed from other articles (or
+    other analyses, or an older ``COMPARE_VERSION``) than the story has now."""
+    return [story_id for story_id, mark, members in store.comparison_states()
+            if members and mark != _mark(sorted(f"{i}@{v}" for i, v in members))]
 
 
 POOL_MIN_STORIES = 16  # below this, starting worker processes costs more than it saves
@@ -118,19 +142,18 @@ def refresh_stories(
 
     Articles without a publication date get their relative dates re-resolved against the
     story's date anchor first.  Stories run on ``settings.workers`` processes when there are
-    enough of them; this process alone reads and writes the store.  Sentence vectors computed
-    for a story (``compare_and_summarize``) are stored for its next refresh.  Returns the
-    refreshed stories.
+    enough of them; this process alone reads and writes the store.  Each story is written in
+    one transaction with its ``compared_mark`` and the sentence vectors computed for it
+    (``compare_and_summarize``, kept for its next refresh).  Returns the refreshed stories.
     """
     settings = settings or Settings()
     ids = list(dict.fromkeys(story_ids))
     refreshed: list[Story] = []
 
-    def save(_task: StoryTask, result: tuple[Story, dict[str, np.ndarray]]) -> None:
+    def save(task: StoryTask, result: tuple[Story, dict[str, np.ndarray]]) -> None:
         story, new_vectors = result
-        for article_id, matrix in new_vectors.items():
-            store.save_vectors(article_id, {"sentences": matrix})
-        store.save_story(story)
+        store.save_story(story, compared=compared_mark(task[1]),
+                         vectors={aid: {"sentences": m} for aid, m in new_vectors.items()})
         refreshed.append(story)
         if progress:
             progress("stories", len(refreshed), len(ids))

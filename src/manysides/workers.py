@@ -3,7 +3,8 @@
 Workers are spawned (no forked copies of loaded models or threads), limited to one compute
 thread each, and fed at most ``2 x workers`` tasks at a time so memory stays bounded however
 long the task stream is.  Results come back to the calling process, which alone writes the
-store.
+store.  A worker dies with its parent (Linux ``PR_SET_PDEATHSIG``): a killed run leaves no
+worker computing on, holding its models' memory.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import gc
 import itertools
 import multiprocessing
 import os
+import signal
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -28,6 +30,30 @@ def set_worker_threads(threads: int) -> None:
     os.environ["MANYSIDES_ORT_THREADS"] = str(threads)
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[var] = str(threads)
+
+
+PR_SET_PDEATHSIG = 1  # prctl option (linux/prctl.h): a signal sent when the parent dies
+
+
+def die_with_parent(parent_pid: int) -> None:
+    """Have the kernel SIGKILL this process when its parent dies (Linux; elsewhere nothing).
+
+    If the parent ``parent_pid`` is already gone (it died while this process started), exit.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # not glibc: no parent-death signal
+        return
+    if os.getppid() != parent_pid:
+        os._exit(1)
+
+
+def start_worker(threads: int, parent_pid: int) -> None:
+    """A pool worker's initializer: die with the parent, limit the math libraries' threads."""
+    die_with_parent(parent_pid)
+    set_worker_threads(threads)
 
 
 def release_memory() -> None:
@@ -62,7 +88,8 @@ def map_in_processes(
     """
     ctx = multiprocessing.get_context("spawn")
     with cf.ProcessPoolExecutor(
-        max_workers=workers, mp_context=ctx, initializer=set_worker_threads, initargs=(1,)
+        max_workers=workers, mp_context=ctx, initializer=start_worker,
+        initargs=(1, os.getpid()),
     ) as pool:
         stream = iter(tasks)
         window: deque[tuple[cf.Future[R], T]] = deque(

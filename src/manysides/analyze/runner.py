@@ -32,9 +32,11 @@ import functools
 import logging
 import os
 import signal
+import socket
 import sys
 import threading
 import time
+import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -82,6 +84,7 @@ _NER_CACHE: OrderedDict[str, list[tuple[str, str, int, int]]] = OrderedDict()
 _POOL_MIN_ARTICLES = 2 * BATCH_SIZE  # below this, a pool costs more than it saves
 BUDGET_PER_EXTRA_ARTICLE_S = 2.0  # a batch's time budget: one article's, plus this per other
 BUDGET_CHECK_S = 0.25  # how often the time and memory budget is checked
+CLAIM_LEASE_S = 30 * 60.0  # a run's claim on a batch it analyses; a dead run's claims expire
 
 Result = tuple[ArticleAnalysis, dict[str, np.ndarray]]
 
@@ -379,9 +382,14 @@ class AnalysisSaver:
         return self.saved
 
 
-def _batches(store: Store, ids: list[str], size: int) -> Iterator[list[Article]]:
+def _batches(store: Store, ids: list[str], size: int, owner: str) -> Iterator[list[Article]]:
+    """Batches of the articles among ``ids`` that this run (``owner``) could claim: those
+    another run is analysing, or has analysed since ``ids`` was read, are skipped."""
     for i in range(0, len(ids), size):
-        yield list(store.iter_articles(ids=ids[i : i + size]))
+        mine = store.claim_pending_analysis(ids[i : i + size], ANALYSIS_VERSION, owner,
+                                            CLAIM_LEASE_S)
+        if mine:
+            yield list(store.iter_articles(ids=mine))
 
 
 def analyze_pending(
@@ -397,7 +405,8 @@ def analyze_pending(
     with the number of articles handled so far) and surname-only people are linked across
     the run at the end (``AnalysisSaver``).  Analyses already stored are re-used.  An
     article whose analysis fails is recorded as a ``Failure`` (its source and the reason) and
-    left out; the others go on.
+    left out; the others go on.  Each batch is claimed in the store before it is read
+    (``Store.claim_pending_analysis``), so concurrent runs on one store divide the work.
     """
     ids = store.article_ids_without_analysis(ANALYSIS_VERSION)
     if not ids:  # a killed run may have left surnames to link
@@ -405,12 +414,18 @@ def analyze_pending(
     workers = settings.workers or os.cpu_count() or 1
     workers = max(1, min(workers, (len(ids) + BATCH_SIZE - 1) // BATCH_SIZE))
     saver = AnalysisSaver(store, progress)
-    batches = _batches(store, ids, BATCH_SIZE)
+    owner = f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+    batches = _batches(store, ids, BATCH_SIZE, owner)
+
+    def save(batch: list[Article], outcome: list[Result | str]) -> None:
+        saver.add(batch, outcome)
+        store.release_claims([a.id for a in batch], owner)
+
     if workers == 1 or len(ids) < _POOL_MIN_ARTICLES:
         for batch in batches:
-            saver.add(batch, analyze_each(batch, settings=settings))
+            save(batch, analyze_each(batch, settings=settings))
     else:
         work = functools.partial(analyze_each, settings=replace(settings, workers=1))
         for batch, outcome in map_in_processes(work, batches, workers=workers):
-            saver.add(batch, outcome)
+            save(batch, outcome)
     return saver.finish()

@@ -31,7 +31,7 @@ from manysides.engine.base import (
 from manysides.models import Article, Failure
 from manysides.settings import Settings
 from manysides.store import Store
-from manysides.workers import set_worker_threads
+from manysides.workers import start_worker
 
 if TYPE_CHECKING:
     pass
@@ -78,7 +78,7 @@ class LocalEngine(Engine):
         worker_settings = replace(settings, workers=1)
         with cf.ProcessPoolExecutor(
             max_workers=min(workers, len(chunks)), mp_context=ctx,
-            initializer=set_worker_threads, initargs=(1,),
+            initializer=start_worker, initargs=(1, os.getpid()),
         ) as pool:
             todo = iter(chunks)
             window: deque[cf.Future] = deque(

@@ -61,6 +61,7 @@ def store_articles(
     *,
     progress: Callable[[str], None] | None = None,
     batch_size: int = BATCH_SIZE,
+    update_meta: bool = False,
 ) -> IngestReport:
     """Store articles (failures in the stream are recorded): a stored id is reported as
     existing and left alone, a near-duplicate is stored with ``duplicate_of`` its original.
@@ -69,6 +70,8 @@ def store_articles(
     stored articles sharing a MinHash band with any of them; each article is then committed
     on its own, so an interrupted run keeps what it stored.  ``ingested_at`` is set to the
     batch's store time (the same for every article of a batch, so reruns list them alike).
+    ``update_meta``: an article already stored takes this run's metadata where it differs
+    (``Store.update_article_meta``: a corrected manifest).
     """
     report = IngestReport()
     index = DedupIndex(store)
@@ -84,11 +87,11 @@ def store_articles(
                 continue
             batch.append(item)
             if len(batch) >= batch_size:
-                _store_batch(batch, store, index, report, progress)
+                _store_batch(batch, store, index, report, progress, update_meta)
                 batch = []
     finally:  # an error reading a later input must not lose the articles read before it
         if batch:
-            _store_batch(batch, store, index, report, progress)
+            _store_batch(batch, store, index, report, progress, update_meta)
     return report
 
 
@@ -98,6 +101,7 @@ def _store_batch(
     index: DedupIndex,
     report: IngestReport,
     progress: Callable[[str], None] | None,
+    update_meta: bool,
 ) -> None:
     sigs = [signature(article.text) for article in batch]
     stored = index.prefetch(sigs, {article.id for article in batch})
@@ -119,6 +123,10 @@ def _store_batch(
         to_add.append((article, sig.bands))
     # One transaction for the batch: a crash loses at most this batch, never half an article.
     added = iter(store.add_articles(to_add))
+    if update_meta:
+        existing = [a for a, is_added in zip(batch, adding, strict=True) if not is_added]
+        for article_id in store.update_article_meta(existing):
+            logger.info("%s: stored metadata updated from the manifest", article_id)
     for article, is_added in zip(batch, adding, strict=True):
         result = next(added) if is_added else AddResult.EXISTS
         if result is AddResult.EXISTS:
@@ -143,12 +151,13 @@ def ingest(
     """Read, clean and store every input (files, folders, URLs, feeds, JSONL).
 
     Returns an :class:`IngestReport`; each failure is also recorded in the store
-    (``store.record_failure``).  ``progress`` is called with one line per article or failure;
+    (``store.record_failure``).  With a ``manifest``, articles already stored take its
+    (corrected) metadata.  ``progress`` is called with one line per article or failure;
     ``on_more(n)`` when ``n`` more inputs are found (a feed's items).
     """
     report = store_articles(
         read_inputs(inputs, settings=settings, manifest=manifest, on_more=on_more), store,
-        progress=progress,
+        progress=progress, update_meta=manifest is not None,
     )
     logger.info(
         "ingest: %d new, %d already stored, %d near-duplicates, %d failed",

@@ -72,6 +72,8 @@ stories = sa.Table(
     sa.Column("event_days", sa.JSON),
     sa.Column("comparison", sa.JSON),
     sa.Column("updated_at", sa.String(40)),
+    # comparison version + digest of the analysed articles compared (migration 0006)
+    sa.Column("compared", sa.String(80)),
 )
 
 # A story merged into another: its old id keeps working (web UI and JSON API redirect).
@@ -146,4 +148,14 @@ surname_links = sa.Table(
     "surname_links",
     metadata,
     sa.Column("article_id", sa.String(32), sa.ForeignKey("articles.id"), primary_key=True),
+)
+
+
+# An article a run is analysing, until ``expires`` (epoch seconds): concurrent runs skip it.
+analysis_claims = sa.Table(
+    "analysis_claims",
+    metadata,
+    sa.Column("article_id", sa.String(32), primary_key=True),
+    sa.Column("owner", sa.String(80), nullable=False),
+    sa.Column("expires", sa.Float, nullable=False),
 )

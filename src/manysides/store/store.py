@@ -32,6 +32,8 @@ from manysides.store import schema
 from manysides.store import search as search_mod
 from manysides.store.search import SearchHit
 
+META_FIELDS = ("outlet", "url", "published", "title", "byline")  # what a manifest may correct
+
 DEFAULT_DB_FILE = "manysides.db"
 SQLITE_BUSY_TIMEOUT_S = 30.0
 STORY_PAYLOAD_FIELDS = ("claims", "omissions", "framing", "summary", "timeline")
@@ -215,6 +217,31 @@ class Store:
         except IntegrityError:
             return [self.add_article(article, bands) for article, bands in items]
 
+    def update_article_meta(self, articles: Sequence[Article]) -> list[str]:
+        """Replace the stored metadata (``META_FIELDS``) of these already stored articles with
+        theirs where theirs is set and differs (a corrected manifest); a story holding a
+        changed article is marked for comparing again.  Returns the ids changed."""
+        t = schema.articles
+        by_id = {a.id: a for a in articles}
+        changed: list[str] = []
+        with self._begin() as conn:
+            rows = conn.execute(sa.select(t.c.id, t.c.story_id, *(t.c[f] for f in META_FIELDS))
+                                .where(t.c.id.in_(list(by_id)))).mappings().all()
+            stories: set[str] = set()
+            for row in rows:
+                new = {f: getattr(by_id[row["id"]], f) for f in META_FIELDS}
+                values = {f: v for f, v in new.items() if v and v != row[f]}
+                if not values:
+                    continue
+                conn.execute(t.update().where(t.c.id == row["id"]).values(**values))
+                changed.append(row["id"])
+                if row["story_id"]:
+                    stories.add(row["story_id"])
+            if stories:
+                s = schema.stories
+                conn.execute(s.update().where(s.c.id.in_(sorted(stories))).values(compared=None))
+        return changed
+
     def has_article(self, article_id: str) -> bool:
         with self.engine.connect() as conn:
             q = sa.select(schema.articles.c.id).where(schema.articles.c.id == article_id)
@@ -370,6 +397,42 @@ class Store:
         with self.engine.connect() as conn:
             return [r[0] for r in conn.execute(q)]
 
+    def claim_pending_analysis(
+        self, article_ids: Sequence[str], version: str, owner: str, lease_s: float
+    ) -> list[str]:
+        """Claim for ``owner``, for ``lease_s`` seconds, the articles among ``article_ids`` that
+        still lack an analysis at ``version`` and that no other run holds (an expired claim
+        is taken over).  Returns the ids claimed, in order: concurrent runs divide the work."""
+        t = schema.articles
+        c = schema.analysis_claims
+        now = time.time()
+        claimed: list[str] = []
+        with self._begin() as conn:
+            pending = {r[0] for r in conn.execute(
+                sa.select(t.c.id).where(t.c.id.in_(list(article_ids)), sa.or_(
+                    t.c.analysis_version.is_(None), t.c.analysis_version != version)))}
+            conn.execute(c.delete().where(c.c.article_id.in_(list(pending)), c.c.expires < now))
+            for article_id in article_ids:
+                if article_id not in pending:
+                    continue
+                try:
+                    with conn.begin_nested():
+                        conn.execute(c.insert().values(article_id=article_id, owner=owner,
+                                                       expires=now + lease_s))
+                    claimed.append(article_id)
+                except IntegrityError:  # another run holds it
+                    continue
+        return claimed
+
+    def release_claims(self, article_ids: Iterable[str], owner: str) -> None:
+        """Drop ``owner``'s claims on these articles (their analyses are saved, or failed)."""
+        c = schema.analysis_claims
+        ids = list(article_ids)
+        with self._begin() as conn:
+            for i in range(0, len(ids), 500):
+                conn.execute(c.delete().where(c.c.article_id.in_(ids[i:i + 500]),
+                                              c.c.owner == owner))
+
     def save_vectors(self, article_id: str, vectors: dict[str, np.ndarray]) -> None:
         """Store (or replace) embeddings of an article by kind (``{"sentences": n x d}``)."""
         with self._begin() as conn:
@@ -398,11 +461,16 @@ class Store:
         entity_keys: Iterable[str] | None = None,
         terms: bytes | None = None,
         event_days: dict[str, float] | None = None,
+        compared: str | None = None,
+        vectors: dict[str, dict[str, np.ndarray]] | None = None,
     ) -> None:
         """Insert or replace a story; sets ``story_id`` on its articles.
 
         ``centroid``, ``entity_keys``, ``terms`` (the clusterer's word profile, opaque bytes)
-        and ``event_days`` are kept as stored when not given.
+        and ``event_days`` are kept as stored when not given.  ``compared`` marks the
+        comparison as done (``comparison_states``), and ``vectors`` (article id -> {kind:
+        matrix}) are the embeddings computed for it: both are written in the story's
+        transaction, so a kill leaves the old story or the new one, never half of it.
         """
         s = schema.stories
         a = schema.articles
@@ -426,7 +494,11 @@ class Store:
             row["terms"] = terms
         if event_days is not None:
             row["event_days"] = dict(event_days)
+        if compared is not None:
+            row["compared"] = compared
         with self._begin() as conn:
+            for article_id, by_kind in (vectors or {}).items():
+                _write_vectors(conn, article_id, by_kind)
             exists = conn.execute(sa.select(s.c.id).where(s.c.id == story.id)).first()
             if exists:
                 conn.execute(s.update().where(s.c.id == story.id).values(**row))
@@ -455,7 +527,7 @@ class Store:
         with self.engine.connect() as conn:
             row = conn.execute(sa.select(r.c.new_id).where(r.c.old_id == story_id)).first()
             if row is None and len(story_id) >= 4:
-                upper = story_id[:-1] + chr(ord(story_id[-1]) + 1)
+                upper = story_id[:-1] + chr(min(ord(story_id[-1]) + 1, 0x10FFFF))
                 rows = conn.execute(sa.select(r.c.new_id).where(
                     r.c.old_id >= story_id, r.c.old_id < upper).limit(2)).all()
                 row = rows[0] if len(rows) == 1 else None
@@ -474,6 +546,22 @@ class Store:
         with self._begin() as conn:
             conn.execute(c.delete().where(c.c.name == name))
             conn.execute(c.insert().values(name=name, data=data, updated_at=_now()))
+
+    def comparison_states(self) -> list[tuple[str, str | None, list[tuple[str, str]]]]:
+        """Every story's (id, ``compared`` mark, [(article id, analysis version)] of its
+        analysed articles, by id): what a run checks to find comparisons missing or stale."""
+        s = schema.stories
+        a = schema.articles
+        with self.engine.connect() as conn:
+            marks = {r[0]: r[1] for r in conn.execute(sa.select(s.c.id, s.c.compared))}
+            members: dict[str, list[tuple[str, str]]] = {sid: [] for sid in marks}
+            q = (sa.select(a.c.story_id, a.c.id, a.c.analysis_version)
+                 .where(a.c.story_id.is_not(None), a.c.analysis_version.is_not(None))
+                 .order_by(a.c.id))
+            for story_id, article_id, version in conn.execute(q):
+                if story_id in members:
+                    members[story_id].append((article_id, version))
+        return [(sid, marks[sid], members[sid]) for sid in sorted(marks)]
 
     def get_story(self, story_id: str) -> Story | None:
         """The story with this id (or unique id prefix), with its comparison, or ``None``."""
