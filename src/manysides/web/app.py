@@ -321,7 +321,7 @@ def snippet_parts(snippet: str, highlights: Sequence[Sequence[int]]) -> list[tup
     """A search snippet as (text, is a match) runs, from the matches' offsets, for escaping and
     marking in a template."""
     parts, pos = [], 0
-    for start, end in sorted(highlights):
+    for start, end in sorted((int(a), int(b)) for a, b in highlights):
         if start < pos or end > len(snippet):
             continue
         parts += [(snippet[pos:start], False), (snippet[start:end], True)]
