@@ -126,7 +126,7 @@ def test_pre_migration_database_is_stamped_and_upgraded(db_url: str) -> None:
     v1 = sa.MetaData()
     for name in ("articles", "article_bands", "embeddings", "stories", "failures"):
         schema.metadata.tables[name].to_metadata(v1)
-    for column in ("terms", "event_days"):  # stories columns added by migration 0004
+    for column in ("terms", "event_days", "compared"):  # stories columns of migrations 0004+
         v1.tables["stories"]._columns.remove(v1.tables["stories"].c[column])
     v1.tables["articles"].indexes.discard(
         next(i for i in v1.tables["articles"].indexes if i.name == "ix_articles_ingested_at")

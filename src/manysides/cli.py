@@ -362,9 +362,7 @@ def ingest_command(
                                        manifest=manifest, progress=progress)
             analysed = engine.analyze(store, settings=settings) if run_analyze else None
         if analysed is not None:  # then the stories: assign the new articles, compare
-            from manysides.pipeline import update
-
-            stories = update(store, settings=settings)[1]
+            stories = pipeline.update(store, settings=settings)[1]
     if analysed is not None:
         console.print(styled("analysed ", (str(len(analysed)), "bold"),
                              f" ({engine_name} engine), stories updated {len(stories)}"))
