@@ -32,8 +32,11 @@ from manysides.models import (
     Article,
     ArticleAnalysis,
     Claim,
+    Conflict,
+    ConflictSide,
     DateMention,
     Entity,
+    Framing,
     Mention,
     Quote,
     RemovedLine,
@@ -42,6 +45,7 @@ from manysides.models import (
     SummarySentence,
     Support,
     TimelineEvent,
+    from_dict,
 )
 from manysides.store import Store
 
@@ -112,13 +116,10 @@ def make_story(rng: random.Random, sid: int, articles: list[Article]) -> Story:
     claims[4].status = "contested"
     claims[4].support.append(Support(ids[1], 5))
     claims[4].outlets.append(outlets[1])
-    claims[4].conflict = {"type": "number", "sides": [
-        {"outlets": [outlets[0]], "value": 40,
-         "support": [{"article": claims[4].support[0].article,
-                      "sentence": claims[4].support[0].sentence}]},
-        {"outlets": [outlets[1]], "value": 45,
-         "support": [{"article": ids[1], "sentence": 5}]}]}
-    framing = {
+    claims[4].conflict = Conflict("number", sides=[
+        ConflictSide([outlets[0]], 40, [claims[4].support[0]]),
+        ConflictSide([outlets[1]], 45, [Support(ids[1], 5)])])
+    framing = from_dict(Framing, {
         "naming": [{"referent": p, "kind": "entity", "by_outlet": {
             o: [{"term": p, "count": 3}, {"term": p.split()[-1], "count": 2}] for o in outlets}}
             for p in PEOPLE[:3]],
@@ -133,7 +134,7 @@ def make_story(rng: random.Random, sid: int, articles: list[Article]) -> Story:
         "tone": {p.lower(): {"name": p, "by_outlet": {o: {"mean": rng.uniform(-0.5, 0.5),
                                                            "n": 5} for o in outlets}}
                  for p in PEOPLE[:3]},
-    }
+    })
     summary = [SummarySentence(cl.text, list(dict.fromkeys(s.article for s in cl.support)),
                                cl.status, list(cl.support)) for cl in claims[:6]]
     timeline = [TimelineEvent("2024-03-11", claims[0].text, ids, list(claims[0].support))]

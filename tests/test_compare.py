@@ -193,7 +193,7 @@ def test_corroboration_counts_outlets_not_articles(embedder) -> None:
     assert claim.status == "corroborated"
     assert claim.outlets == ["Caldera Post", "Meridian Wire"]
     assert claim.kind == "fact"
-    assert story.framing["witnesses"][claim.id] == [["Caldera Post"], ["Meridian Wire"]]
+    assert story.framing.witnesses[claim.id] == [["Caldera Post"], ["Meridian Wire"]]
     filler = claim_with(story, "a1", 1)
     assert filler.status == "single_source" and filler.id != claim.id
     assert story.omissions["Meridian Wire"] == []
@@ -221,7 +221,7 @@ def test_outlets_of_one_owner_count_once(embedder, monkeypatch) -> None:
     claim = claim_with(story, "n", 0)
     assert claim.outlets == ["North Gazette", "South Gazette"]
     assert claim.status == "single_source"  # one owner: one witness
-    assert story.framing["witnesses"][claim.id] == [["North Gazette", "South Gazette"]]
+    assert story.framing.witnesses[claim.id] == [["North Gazette", "South Gazette"]]
 
 
 def test_wire_copy_counts_as_the_wire(embedder) -> None:
@@ -269,10 +269,10 @@ def test_number_disagreement_is_contested(embedder) -> None:
     story = run_story(articles, embedder)
     claim = claim_with(story, "m", 0)
     assert claim.status == "contested"
-    assert claim.conflict["type"] == "number"
-    sides = {s["value"]: s["outlets"] for s in claim.conflict["sides"]}
+    assert claim.conflict.type == "number"
+    sides = {s.value: s.outlets for s in claim.conflict.sides}
     assert sides == {14: ["Meridian Wire"], 3: ["National Courier"]}
-    assert all(s["support"] for s in claim.conflict["sides"])
+    assert all(s.support for s in claim.conflict.sides)
 
 
 def test_same_number_is_not_contested(embedder) -> None:
@@ -297,8 +297,8 @@ def test_negation_disagreement_is_contested(embedder) -> None:
     ]
     claim = claim_with(run_story(articles, embedder), "x", 0)
     assert claim.status == "contested"
-    assert claim.conflict["type"] == "negation"
-    sides = {s["value"]: s["outlets"] for s in claim.conflict["sides"]}
+    assert claim.conflict.type == "negation"
+    sides = {s.value: s.outlets for s in claim.conflict.sides}
     assert sides == {"denies": ["Caldera Post"], "affirms": ["Liberty Frontline"]}
 
 
@@ -345,7 +345,7 @@ def test_missing_vectors_and_empty_story(embedder, caplog) -> None:
     empty = compare_story(Story(id="x", title="t", articles=[], outlets=[]), [], {},
                           settings=SETTINGS)
     assert empty.claims == [] and empty.omissions == {}
-    assert empty.framing["naming"] == [] and empty.framing["tone"] == {}
+    assert empty.framing.naming == [] and empty.framing.tone == {}
 
 
 def test_loaded_terms_exported_for_reuse() -> None:
@@ -504,7 +504,7 @@ def test_seeds_meeting_with_putin_corroborated_by_three_outlets(seed_story) -> N
              and every_outlet_says(c, articles, r"Putin", r"\b(met|talks|welcomed)\b")]
     assert found, "Li meeting Putin in Moscow on Sunday should be corroborated by 3 outlets"
     # Global Times counts once although three of its articles are in the story
-    assert len(story.framing["witnesses"][found[0].id]) == 3
+    assert len(story.framing.witnesses[found[0].id]) == 3
 
 
 def test_seeds_first_trip_and_sanctions_corroborated(seed_story) -> None:
@@ -535,14 +535,14 @@ def test_seeds_single_source_claims(seed_story) -> None:
 def test_seeds_weapons_denial_is_contested(seed_story) -> None:
     story, articles, _, _ = seed_story
     claims = [c for c in _claims_about(story, articles, r"weapons")
-              if c.conflict and c.conflict["type"] == "negation"]
+              if c.conflict and c.conflict.type == "negation"]
     assert claims, "'did not provide weapons' against 'accusations of shipping weapons'"
-    sides = {s["value"]: s for s in claims[0].conflict["sides"]}
+    sides = {s.value: s for s in claims[0].conflict.sides}
     assert claims[0].status == "contested"
-    assert sides["affirms"]["outlets"] == ["Breitbart"]
-    assert "Global Times" in sides["denies"]["outlets"]
-    denied = " ".join(articles[x["article"]].analysis.sentences[x["sentence"]].text
-                      for x in sides["denies"]["support"])
+    assert sides["affirms"].outlets == ["Breitbart"]
+    assert "Global Times" in sides["denies"].outlets
+    denied = " ".join(articles[x.article].analysis.sentences[x.sentence].text
+                      for x in sides["denies"].support)
     assert "did not provide weapons" in denied
 
 
@@ -585,23 +585,23 @@ def _sample_story(prefix: str) -> Story:
 
 def test_sample_number_contradiction_is_contested() -> None:
     story = _sample_story("tessel-pipeline")
-    numbers = [c for c in story.claims if c.conflict and c.conflict["type"] == "number"]
+    numbers = [c for c in story.claims if c.conflict and c.conflict.type == "number"]
     assert numbers, "the outlets give different figures; one must show as contested"
     for claim in numbers:
         assert claim.status == "contested"
-        values = [s["value"] for s in claim.conflict["sides"]]
+        values = [s.value for s in claim.conflict.sides]
         assert len(set(map(str, values))) == len(values) >= 2
-        outlets = [tuple(s["outlets"]) for s in claim.conflict["sides"]]
+        outlets = [tuple(s.outlets) for s in claim.conflict.sides]
         assert len(set(outlets)) == len(outlets)
-    capacity = [c for c in numbers if c.conflict["unit"] == "metre"]
-    assert capacity and {s["value"] for s in capacity[0].conflict["sides"]} == {12e9, 10e9}
+    capacity = [c for c in numbers if c.conflict.unit == "metre"]
+    assert capacity and {s.value for s in capacity[0].conflict.sides} == {12e9, 10e9}
 
 
 def test_sample_death_toll_is_contested() -> None:
     story = _sample_story("orven-dam")
-    deaths = [c for c in story.claims if c.conflict and c.conflict["type"] == "number"
-              and c.conflict["unit"] == "people"]
+    deaths = [c for c in story.claims if c.conflict and c.conflict.type == "number"
+              and c.conflict.unit == "people"]
     assert deaths
-    sides = deaths[0].conflict["sides"]
+    sides = deaths[0].conflict.sides
     assert len(sides) >= 3  # three outlets, three death tolls
-    assert len({s["value"] for s in sides}) == len(sides)
+    assert len({s.value for s in sides}) == len(sides)

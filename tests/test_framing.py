@@ -21,7 +21,7 @@ from manysides.compare.framing import (
 )
 from manysides.compare.naming import entity_referents, naming, phrase_referents
 from manysides.compare.tone import bootstrap, compound, tone
-from manysides.models import Entity, Quote
+from manysides.models import Entity, NamingTerm, Quote
 from test_compare import make_article, seed_story  # noqa: F401  (a fixture)
 
 PLACES = {
@@ -66,8 +66,8 @@ def test_loaded_terms_avoids_names_and_quotes() -> None:
         "Soldiers of the People's Liberation Army marched past the propaganda posters."],
         entities={"People's Liberation Army": ("pla", "ORG")})
     hits = article_loaded_terms(article)
-    assert [h["term"] for h in hits] == ["propaganda"]
-    assert hits[0]["sentence"] == 0 and hits[0]["article"] == "a"
+    assert [h.term for h in hits] == ["propaganda"]
+    assert hits[0].sentence == 0 and hits[0].article == "a"
 
 
 def test_scare_quotes_and_rates() -> None:
@@ -78,7 +78,7 @@ def test_scare_quotes_and_rates() -> None:
         text="peace plan", kind="scare", speaker=None, speaker_type=None, descriptor=None,
         cue=None, medium=None, start=start, end=start + 12, sentence=0))
     hits = article_loaded_terms(article)
-    assert {(h["term"], h["category"]) for h in hits} == {
+    assert {(h.term, h.category) for h in hits} == {
         ("regime", "pejorative"), ("peace plan", "scare_quote")}
     rates = loaded_term_rates([article], {"b": "Frontline"}, hits)
     words = rates["by_article"]["b"]["words"]
@@ -96,17 +96,17 @@ def test_naming_aligns_events_and_people_across_outlets() -> None:
         "China has a neutral position on the Ukraine crisis, President Xi Jinping said.",
         "Russia and China want the crisis solved."], entities=PLACES)
     outlets = {"x": "Frontline", "y": "State Daily"}
-    events = {r["referent"]: r for r in phrase_referents([a, b], outlets)}
+    events = {r.referent: r for r in phrase_referents([a, b], outlets)}
     war = events["event: Ukraine"]
-    assert {t["term"] for t in war["by_outlet"]["Frontline"]} == {
+    assert {t.term for t in war.by_outlet["Frontline"]} == {
         "Russian invasion of Ukraine", "invasion"}
-    assert war["by_outlet"]["State Daily"][0] == {"term": "Ukraine crisis", "count": 1}
-    assert war["heads"]["Frontline"] == {"invasion": 2}
-    people = {r["entity"]: r for r in entity_referents([a, b], outlets)}
-    xi = people["xi-jinping"]["by_outlet"]
-    assert xi["Frontline"] == [{"term": "dictator Xi Jinping", "count": 1}]
-    assert xi["State Daily"] == [{"term": "President Xi Jinping", "count": 1}]
-    assert naming([a, b], outlets)[0]["kind"] in ("event", "relationship")
+    assert war.by_outlet["State Daily"][0] == NamingTerm("Ukraine crisis", 1)
+    assert war.heads is not None and war.heads["Frontline"] == {"invasion": 2}
+    people = {r.entity: r for r in entity_referents([a, b], outlets)}
+    xi = people["xi-jinping"].by_outlet
+    assert xi["Frontline"] == [NamingTerm("dictator Xi Jinping", 1)]
+    assert xi["State Daily"] == [NamingTerm("President Xi Jinping", 1)]
+    assert naming([a, b], outlets)[0].kind in ("event", "relationship")
 
 
 def test_naming_joins_mentions_by_reference() -> None:
@@ -121,14 +121,14 @@ def test_naming_joins_mentions_by_reference() -> None:
         "Mr. Baxter met dockers in France.", "The strike was over, the Avalon Party said."],
         entities={"Baxter": ("baxter", "PERSON"), "France": ("france", "GPE"),
                   "Avalon Party": ("avalon-party", "ORG")})
-    people = {r["entity"]: r["by_outlet"] for r in entity_referents(
+    people = {r.entity: r.by_outlet for r in entity_referents(
         [a, b], {"x": "Frontline", "y": "State Daily"})}
     assert "baxter" not in people
     assert people["ron-baxter"]["Frontline"] == [
-        {"term": "President Ron Baxter of France", "count": 1}]
-    assert people["ron-baxter"]["State Daily"] == [{"term": "Mr. Baxter", "count": 1}]
-    assert {t["term"] for t in people["france"]["Frontline"]} == {"France", "French workers"}
-    assert people["avalon-party"]["State Daily"] == [{"term": "the Avalon Party", "count": 1}]
+        NamingTerm("President Ron Baxter of France", 1)]
+    assert people["ron-baxter"]["State Daily"] == [NamingTerm("Mr. Baxter", 1)]
+    assert {t.term for t in people["france"]["Frontline"]} == {"France", "French workers"}
+    assert people["avalon-party"]["State Daily"] == [NamingTerm("the Avalon Party", 1)]
 
 
 def test_naming_needs_two_outlets() -> None:
@@ -195,22 +195,22 @@ def test_tone_per_entity_and_outlet() -> None:
 def test_seeds_framing(seed_story) -> None:  # noqa: F811
     story, articles, _, _ = seed_story
     framing = story.framing
-    naming_by = {r["referent"]: r for r in framing["naming"]}
+    naming_by = {r.referent: r for r in framing.naming}
     war = naming_by["event: Ukraine"]
-    assert "invasion" in war["heads"]["Breitbart"]
-    assert any(t["term"] == "Ukraine crisis" for t in war["by_outlet"]["Global Times"])
-    assert "invasion" not in war["heads"]["Global Times"]
-    xi = next(r for r in framing["naming"] if r.get("entity") == "xi-jinping")
-    assert any(t["term"] == "dictator Xi Jinping" for t in xi["by_outlet"]["Breitbart"])
-    assert all("dictator" not in t["term"] for t in xi["by_outlet"]["Global Times"])
+    assert "invasion" in war.heads["Breitbart"]
+    assert any(t.term == "Ukraine crisis" for t in war.by_outlet["Global Times"])
+    assert "invasion" not in war.heads["Global Times"]
+    xi = next(r for r in framing.naming if r.entity == "xi-jinping")
+    assert any(t.term == "dictator Xi Jinping" for t in xi.by_outlet["Breitbart"])
+    assert all("dictator" not in t.term for t in xi.by_outlet["Global Times"])
 
-    hits = framing["loaded_terms"]
-    breitbart = {h["term"] for h in hits if articles[h["article"]].outlet == "Breitbart"}
+    hits = framing.loaded_terms
+    breitbart = {h.term for h in hits if articles[h.article].outlet == "Breitbart"}
     assert {"dictator", "propaganda", "ominously"} <= breitbart
-    rates = framing["loaded_term_rates"]["by_outlet"]
+    rates = framing.loaded_term_rates["by_outlet"]
     assert rates["Breitbart"]["per_1000"] > rates["Global Times"]["per_1000"]
 
-    quoted = framing["sources_quoted"]
+    quoted = framing.sources_quoted
     gt = quoted["Global Times"]["by_category"]
     expert_share = sum(gt.get(c, {}).get("share", 0) for c in ("analyst", "unnamed"))
     assert expert_share > 0.5
@@ -222,7 +222,7 @@ def test_seeds_framing(seed_story) -> None:  # noqa: F811
                     for c in ("official", "foreign_government"))
     assert officials > 0.5
 
-    tone_ = framing["tone"]
+    tone_ = framing.tone
     assert tone_ and all(v["by_outlet"] for v in tone_.values())
     for entity in tone_.values():
         for figure in entity["by_outlet"].values():

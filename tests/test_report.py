@@ -22,6 +22,8 @@ from manysides.models import (
     Article,
     ArticleAnalysis,
     Claim,
+    Conflict,
+    ConflictSide,
     DateMention,
     Entity,
     Mention,
@@ -129,11 +131,9 @@ def make_story() -> tuple[Story, list[Article]]:
         Claim("c2", "The two sides signed agreements.", "contested", "fact",
               ["Harbor Times", "Northern Ledger"],
               [Support("aaaa1111", 3), Support("bbbb2222", 1)],
-              conflict={"type": "number", "sides": [
-                  {"outlets": ["Harbor Times"], "value": 4,
-                   "support": [{"article": "aaaa1111", "sentence": 3}]},
-                  {"outlets": ["Northern Ledger"], "value": 3,
-                   "support": [{"article": "bbbb2222", "sentence": 1}]}]}),
+              conflict=Conflict("number", sides=[
+                  ConflictSide(["Harbor Times"], 4, [Support("aaaa1111", 3)]),
+                  ConflictSide(["Northern Ledger"], 3, [Support("bbbb2222", 1)])])),
         Claim("c3", "The meeting lasted two hours.", "single_source", "fact", ["Daily Gazette"],
               [Support("cccc3333", 1)]),
         Claim("c4", "Critics called the partnership a photo opportunity.", "single_source",

@@ -159,6 +159,31 @@ class Support:
     sentence: int
 
 
+OMIT_IF_NONE = {"omit_if_none": True}
+"""Field metadata: ``to_dict`` leaves the field out while it is ``None`` (an optional key)."""
+
+
+@dataclass
+class ConflictSide:
+    """One side of a contradiction: the outlets that hold ``value`` and where they state it."""
+
+    outlets: list[str]
+    value: Any  # a number, a list of numbers, a date, a name, "affirms"/"denies"
+    support: list[Support] = field(default_factory=list)
+
+
+@dataclass
+class Conflict:
+    """What the outlets of a contested claim disagree on (``type``: number, date, name,
+    negation), side by side.  ``unit``: what a disputed number counts; ``entity_type``: the
+    kind of name in a name conflict."""
+
+    type: str
+    unit: str | None = field(default=None, metadata=OMIT_IF_NONE)
+    entity_type: str | None = field(default=None, metadata=OMIT_IF_NONE)
+    sides: list[ConflictSide] = field(default_factory=list)
+
+
 @dataclass
 class Claim:
     """A group of sentences across articles that state the same thing."""
@@ -169,7 +194,7 @@ class Claim:
     kind: ClaimKind
     outlets: list[str]
     support: list[Support]
-    conflict: dict[str, Any] | None = None
+    conflict: Conflict | None = None
 
 
 @dataclass
@@ -195,6 +220,57 @@ class TimelineEvent:
 
 
 @dataclass
+class NamingTerm:
+    """One way an outlet names a referent, and how often it does."""
+
+    term: str
+    count: int
+
+
+@dataclass
+class Naming:
+    """How each outlet names one referent (an event, a relationship, a person or group).
+
+    ``entity``: the entity key of a named referent; ``heads``: the head nouns of a phrase
+    referent per outlet ("visit", "trip").
+    """
+
+    referent: str
+    kind: str
+    entity: str | None = field(default=None, metadata=OMIT_IF_NONE)
+    by_outlet: dict[str, list[NamingTerm]] = field(default_factory=dict)
+    heads: dict[str, dict[str, int]] | None = field(default=None, metadata=OMIT_IF_NONE)
+
+
+@dataclass
+class LoadedTerm:
+    """A loaded word (or scare quote) in one article, with the sentence it is in."""
+
+    article: str
+    term: str
+    category: str
+    sentence: int | None
+
+
+@dataclass
+class Framing:
+    """How the outlets of a story frame it (the compare stage's ``framing``).
+
+    ``loaded_term_rates``, ``sources_quoted`` and ``tone`` are per-outlet tables (see
+    ``schema/analysis.schema.json``); ``witnesses``: claim id -> the independent witness groups
+    (outlets) behind it; ``wire_credits``: article id -> the wire agencies it credits.
+    """
+
+    naming: list[Naming] = field(default_factory=list)
+    loaded_terms: list[LoadedTerm] = field(default_factory=list)
+    loaded_term_rates: dict[str, Any] = field(default_factory=dict)
+    sources_quoted: dict[str, Any] = field(default_factory=dict)
+    tone: dict[str, Any] = field(default_factory=dict)
+    witnesses: dict[str, list[list[str]]] = field(default_factory=dict)
+    wire_credits: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass
 class Story:
     """Articles about one real-world event, and the comparison of how outlets report it."""
 
@@ -207,7 +283,7 @@ class Story:
     date_anchor: str | None = None
     claims: list[Claim] = field(default_factory=list)
     omissions: dict[str, list[str]] = field(default_factory=dict)
-    framing: dict[str, Any] = field(default_factory=dict)
+    framing: Framing = field(default_factory=Framing)
     summary: list[SummarySentence] = field(default_factory=list)
     timeline: list[TimelineEvent] = field(default_factory=list)
 
@@ -215,7 +291,8 @@ class Story:
 def to_dict(obj: Any) -> dict[str, Any]:
     """Dataclass -> plain JSON-ready dict (nested dataclasses included).
 
-    The same result as ``dataclasses.asdict``, several times faster: strings and numbers are
+    The same result as ``dataclasses.asdict`` (less the optional fields that are ``None``, see
+    ``OMIT_IF_NONE``), several times faster: strings and numbers are
     shared instead of passed through ``copy.deepcopy`` and each class's fields are looked up
     once.
     """
@@ -235,6 +312,12 @@ def _field_names(cls: type) -> tuple[str, ...] | None:
     return tuple(f.name for f in fields(cls))
 
 
+@functools.cache
+def _optional_names(cls: type) -> frozenset[str]:
+    """The fields of a dataclass type that ``to_dict`` leaves out while ``None``."""
+    return frozenset(f.name for f in fields(cls) if f.metadata.get("omit_if_none"))
+
+
 def _plain(obj: Any) -> Any:
     """``dataclasses._asdict_inner`` with fast paths for the common types."""
     cls = type(obj)
@@ -250,8 +333,11 @@ def _plain(obj: Any) -> Any:
     names = _field_names(cls)
     if names is not None:
         out = {}
+        optional = _optional_names(cls)
         for name in names:
             v = getattr(obj, name)
+            if v is None and name in optional:
+                continue
             out[name] = v if type(v) in _ATOMIC else _plain(v)
         return out
     if isinstance(obj, tuple) and hasattr(obj, "_fields"):  # a named tuple

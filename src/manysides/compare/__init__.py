@@ -34,7 +34,7 @@ from manysides.compare.independence import Witnesses, contributing_wires, merge_
 from manysides.compare.naming import naming
 from manysides.compare.tone import tone
 from manysides.lexicons import LoadedHit, lexicon_categories, loaded_terms
-from manysides.models import Article, Claim, Story, Support
+from manysides.models import Article, Claim, Framing, Story, Support
 from manysides.settings import Settings
 
 __all__ = ["LoadedHit", "compare_story", "lexicon_categories", "loaded_terms"]
@@ -254,17 +254,15 @@ def compare_story(
     story.claims = claims
     story.omissions = omissions(story_outlets, claims)
     hits = [h for a in usable for h in article_loaded_terms(a)]
-    story.framing = {
-        "naming": naming(usable, outlets_by_article),
-        "loaded_terms": hits,
-        "loaded_term_rates": loaded_term_rates(usable, outlets_by_article, hits),
-        "sources_quoted": sources_quoted(usable, outlets_by_article),
-        "tone": tone(usable, outlets_by_article),
-        "witnesses": witnesses,
-        "wire_credits": {
-            a.id: wires for a in usable if (wires := contributing_wires(a))
-        },
-    }
+    story.framing = Framing(
+        naming=naming(usable, outlets_by_article),
+        loaded_terms=hits,
+        loaded_term_rates=loaded_term_rates(usable, outlets_by_article, hits),
+        sources_quoted=sources_quoted(usable, outlets_by_article),
+        tone=tone(usable, outlets_by_article),
+        witnesses=witnesses,
+        wire_credits={a.id: wires for a in usable if (wires := contributing_wires(a))},
+    )
     elapsed = time.perf_counter() - started
     log.info(
         "story %s: %d claims from %d articles in %.2fs", story.id, len(claims), len(usable), elapsed

@@ -1,7 +1,7 @@
 """Contradictions inside a claim group: a number, a date, a name, or a negation disagrees.
 
 Every check compares *independent* witnesses only (two sentences of one outlet never contest
-each other) and returns ``{"type", "sides": [{"outlets", "value", "support"}]}`` or ``None``.
+each other) and returns a :class:`~manysides.models.Conflict` (type, sides) or ``None``.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import numpy as np
 from manysides.compare.claims import Unit
 from manysides.datafiles import load_data
 from manysides.lexicons import matcher
+from manysides.models import Conflict, ConflictSide, Support
 
 log = logging.getLogger(__name__)
 
@@ -25,12 +26,12 @@ NEGATION_MIN_COSINE = 0.5  # ... for one to deny what the other affirms
 NAME_TYPES = ("PERSON", "ORG")
 
 
-def _side(units: list[Unit], members: list[int], value: Any) -> dict[str, Any]:
-    return {
-        "outlets": sorted({units[i].outlet for i in members}),
-        "value": value,
-        "support": [{"article": units[i].article, "sentence": units[i].sentence} for i in members],
-    }
+def _side(units: list[Unit], members: list[int], value: Any) -> ConflictSide:
+    return ConflictSide(
+        outlets=sorted({units[i].outlet for i in members}),
+        value=value,
+        support=[Support(units[i].article, units[i].sentence) for i in members],
+    )
 
 
 def _split_witnesses(
@@ -49,7 +50,7 @@ def _split_witnesses(
 
 def number_conflict(
     units: list[Unit], group: list[int], witness: Callable[[int], str]
-) -> dict[str, Any] | None:
+) -> Conflict | None:
     """Numbers of the same unit (e.g. "people", "aircraft") that differ between witnesses."""
     by_unit: dict[str, dict[int, set[float]]] = defaultdict(dict)
     for i in group:
@@ -70,19 +71,19 @@ def number_conflict(
             continue
         kept = _split_witnesses(dict(sides), witness)
         if kept:
-            return {
-                "type": "number",
-                "unit": unit,
-                "sides": [
+            return Conflict(
+                type="number",
+                unit=unit,
+                sides=[
                     _side(units, m, v[0] if len(v) == 1 else list(v)) for v, m in kept.items()
                 ],
-            }
+            )
     return None
 
 
 def date_conflict(
     units: list[Unit], group: list[int], witness: Callable[[int], str], scores: np.ndarray
-) -> dict[str, Any] | None:
+) -> Conflict | None:
     """Resolved day-dates that do not overlap between witnesses of near-paraphrases."""
     days = {i: {d for d in units[i].dates if len(d) == 10} for i in group}
     dated = [i for i in group if len(days[i]) == 1]
@@ -102,7 +103,7 @@ def date_conflict(
                     sides[min(days[b])].append(i)
             kept = _split_witnesses(dict(sides), witness)
             if kept:
-                return {"type": "date", "sides": [_side(units, m, v) for v, m in kept.items()]}
+                return Conflict("date", sides=[_side(units, m, v) for v, m in kept.items()])
     return None
 
 
@@ -115,7 +116,7 @@ def name_conflict(
     group: list[int],
     witness: Callable[[int], str],
     names: dict[str, str],
-) -> dict[str, Any] | None:
+) -> Conflict | None:
     """Near-paraphrases that name a different person/organisation/place in the same slot."""
     for a in group:
         for b in group:
@@ -133,20 +134,20 @@ def name_conflict(
                     na, nb = names.get(ka, ka), names.get(kb, kb)
                     if _squash(na) in _squash(ub.text) or _squash(nb) in _squash(ua.text):
                         continue
-                    return {
-                        "type": "name",
-                        "entity_type": etype,
-                        "sides": [
+                    return Conflict(
+                        type="name",
+                        entity_type=etype,
+                        sides=[
                             _side(units, [a], names.get(ka, ka)),
                             _side(units, [b], names.get(kb, kb)),
                         ],
-                    }
+                    )
     return None
 
 
 def negation_conflict(
     units: list[Unit], group: list[int], witness: Callable[[int], str]
-) -> dict[str, Any] | None:
+) -> Conflict | None:
     """One witness negates what another affirms (the negation governs a shared content word)."""
     negated = [i for i in group if units[i].negated]
     affirmed = [i for i in group if not units[i].negated]
@@ -178,7 +179,7 @@ def negation_conflict(
     kept = _split_witnesses({"denies": real_neg, "affirms": real_aff}, witness)
     if not kept:
         return None
-    return {"type": "negation", "sides": [_side(units, m, v) for v, m in kept.items()]}
+    return Conflict("negation", sides=[_side(units, m, v) for v, m in kept.items()])
 
 
 CROSS_NEGATION_SCORE = 0.55  # a denial and an assertion this alike are one disputed claim
@@ -269,7 +270,7 @@ def find_conflict(
     witness: Callable[[int], str],
     scores: np.ndarray,
     names: dict[str, str],
-) -> dict[str, Any] | None:
+) -> Conflict | None:
     """The first contradiction found in a group (number, date, name, negation), or ``None``."""
     if len({witness(i) for i in group}) < 2:
         return None

@@ -14,7 +14,7 @@ from typing import Any
 from manysides.compare.claims import speaker_category
 from manysides.datafiles import load_data
 from manysides.lexicons import SCARE_QUOTE, loaded_terms, matcher
-from manysides.models import Article
+from manysides.models import Article, LoadedTerm
 from manysides.outlets import get_profile
 from manysides.text import sentence_index_at
 
@@ -35,7 +35,7 @@ def word_count(text: str) -> int:
 NAME_TYPES = {"ORG", "FAC", "LOC", "EVENT", "WORK_OF_ART", "LAW", "PRODUCT", "GPE"}
 
 
-def article_loaded_terms(article: Article) -> list[dict[str, Any]]:
+def article_loaded_terms(article: Article) -> list[LoadedTerm]:
     """Loaded-term hits of one article (direct quotes excluded; scare quotes included).
 
     Words inside the name of an organisation, place or work ("People's Liberation Army",
@@ -49,35 +49,24 @@ def article_loaded_terms(article: Article) -> list[dict[str, Any]]:
         spans += [(m.start, m.end) for m in analysis.mentions if types.get(m.entity) in NAME_TYPES]
     sentences = analysis.sentences if analysis else []
     hits = [
-        {
-            "article": article.id,
-            "term": h.term,
-            "category": h.category,
-            "sentence": sentence_index_at(sentences, h.start),
-        }
+        LoadedTerm(article.id, h.term, h.category, sentence_index_at(sentences, h.start))
         for h in loaded_terms(article.text, spans)
     ]
     for q in quotes:
         if q.kind == "scare":
-            hits.append(
-                {
-                    "article": article.id,
-                    "term": q.text,
-                    "category": SCARE_QUOTE,
-                    "sentence": q.sentence if q.sentence is not None
-                    else sentence_index_at(sentences, q.start),
-                }
-            )
+            sentence = q.sentence if q.sentence is not None \
+                else sentence_index_at(sentences, q.start)
+            hits.append(LoadedTerm(article.id, q.text, SCARE_QUOTE, sentence))
     return hits
 
 
 def loaded_term_rates(
-    articles: list[Article], outlets: dict[str, str], hits: list[dict[str, Any]]
+    articles: list[Article], outlets: dict[str, str], hits: list[LoadedTerm]
 ) -> dict[str, Any]:
     """Hits per 1,000 words by article and by outlet, overall and per category."""
     per_article: dict[str, Counter[str]] = defaultdict(Counter)
     for h in hits:
-        per_article[h["article"]][h["category"]] += 1
+        per_article[h.article][h.category] += 1
     by_article: dict[str, Any] = {}
     outlet_words: Counter[str] = Counter()
     outlet_hits: dict[str, Counter[str]] = defaultdict(Counter)

@@ -16,12 +16,11 @@ import logging
 import re
 from collections import Counter, defaultdict
 from functools import lru_cache
-from typing import Any
 
 from manysides.analyze.entities import knowledge, norm, slug
 from manysides.datafiles import load_data
 from manysides.lexicons import literal_alternation
-from manysides.models import Article
+from manysides.models import Article, Naming, NamingTerm
 
 log = logging.getLogger(__name__)
 
@@ -127,7 +126,7 @@ def _form_regex(form: str) -> re.Pattern[str]:
 
 def phrase_referents(
     articles: list[Article], outlets: dict[str, str]
-) -> list[dict[str, Any]]:
+) -> list[Naming]:
     """Event and relationship referents with each outlet's terms (see module docstring)."""
     places = _places(articles)
     if not places:
@@ -193,21 +192,13 @@ def phrase_referents(
     for (kind, label), by_outlet in table.items():
         if len(by_outlet) < 2:
             continue
-        out.append(
-            {
-                "referent": label,
-                "kind": kind,
-                "by_outlet": {
-                    o: [{"term": t, "count": n} for t, n in terms.most_common()]
-                    for o, terms in sorted(by_outlet.items())
-                },
-                "heads": {
-                    o: dict(h.most_common()) for o, h in sorted(heads_of[(kind, label)].items())
-                },
-            }
-        )
-    out.sort(key=lambda r: -sum(sum(t["count"] for t in v) for v in r["by_outlet"].values()))
-    return out
+        out.append(Naming(
+            referent=label,
+            kind=kind,
+            by_outlet=_terms_by_outlet(by_outlet),
+            heads={o: dict(h.most_common()) for o, h in sorted(heads_of[(kind, label)].items())},
+        ))
+    return _most_named_first(out)
 
 
 def _label(text: str, start: int, titles: set[str], stop: set[str]) -> str:
@@ -309,7 +300,7 @@ def _referent_keys(articles: list[Article]) -> dict[str, str]:
     return out
 
 
-def entity_referents(articles: list[Article], outlets: dict[str, str]) -> list[dict[str, Any]]:
+def entity_referents(articles: list[Article], outlets: dict[str, str]) -> list[Naming]:
     """People, organisations, countries and groups named by 2+ outlets, with each outlet's
     terms for them: every resolved mention (name, title, role noun, nationality) but pronouns,
     joined by reference (``_referent_keys``), loaded labels ("dictator Xi Jinping") kept."""
@@ -340,21 +331,22 @@ def entity_referents(articles: list[Article], outlets: dict[str, str]) -> list[d
     for key, by_outlet in table.items():
         if len(by_outlet) < 2:
             continue
-        out.append(
-            {
-                "referent": f"{names[key]}",
-                "kind": "entity",
-                "entity": key,
-                "by_outlet": {
-                    o: [{"term": t, "count": n} for t, n in terms.most_common()]
-                    for o, terms in sorted(by_outlet.items())
-                },
-            }
-        )
-    out.sort(key=lambda r: -sum(sum(t["count"] for t in v) for v in r["by_outlet"].values()))
-    return out
+        out.append(Naming(referent=f"{names[key]}", kind="entity", entity=key,
+                          by_outlet=_terms_by_outlet(by_outlet)))
+    return _most_named_first(out)
 
 
-def naming(articles: list[Article], outlets: dict[str, str]) -> list[dict[str, Any]]:
+def _terms_by_outlet(by_outlet: dict[str, Counter[str]]) -> dict[str, list[NamingTerm]]:
+    """Each outlet's terms for a referent, most used first (outlets in name order)."""
+    return {o: [NamingTerm(t, n) for t, n in terms.most_common()]
+            for o, terms in sorted(by_outlet.items())}
+
+
+def _most_named_first(referents: list[Naming]) -> list[Naming]:
+    """``referents`` sorted by how often they are named in all (stable on ties)."""
+    return sorted(referents, key=lambda r: -sum(t.count for v in r.by_outlet.values() for t in v))
+
+
+def naming(articles: list[Article], outlets: dict[str, str]) -> list[Naming]:
     """All naming referents: events and relationships first, then persons/organisations."""
     return phrase_referents(articles, outlets) + entity_referents(articles, outlets)

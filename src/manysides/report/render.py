@@ -129,11 +129,10 @@ def _markdown(story: Story, articles: Sequence[Article]) -> str:
         lines += ["", "## Contradictions", ""]
         for c in contested:
             lines.append(f"- {_md_escape(c.text)}")
-            for side in (c.conflict or {}).get("sides", []):
-                ids = [s["article"] for s in side.get("support", [])]
-                value = side.get("value")
-                lines.append(f"  - {_md_escape(', '.join(side.get('outlets', [])))}: "
-                             f"{_md_escape(str(value))} {refs(ids)}")
+            for side in c.conflict.sides if c.conflict else []:
+                ids = [s.article for s in side.support]
+                lines.append(f"  - {_md_escape(', '.join(side.outlets))}: "
+                             f"{_md_escape(str(side.value))} {refs(ids)}")
     if story.claims:
         lines += ["", "## Claims", "", "| claim | status | outlets | sources |",
                   "|---|---|---|---|"]

@@ -89,7 +89,6 @@ class SummaryBuilder:
     def build(self, claims: Sequence[Claim]) -> list[SummarySentence]:
         """The summary sentences for ``claims`` (corroborated, contested, single-source)."""
         chosen: list[tuple[SummarySentence, str]] = []  # (sentence, text used for de-duplication)
-        by_id = {c.id: c for c in claims}
         corroborated = [c for c in claims if c.status == "corroborated" and self._supports(c)]
         corroborated.sort(key=lambda c: -len({s.article for s in c.support}))
         corroborated = corroborated[: int(self.cfg["max_corroborated"])]
@@ -101,9 +100,8 @@ class SummaryBuilder:
         for claim in sorted((c for c in claims if c.status == "contested"), key=self._time_key):
             if claim.id in done or contested >= int(self.cfg["max_contested"]):
                 continue
-            other = _other_claim(claim, by_id)
-            done.update({claim.id, other.id if other else ""})
-            if self._add(chosen, self._contested(claim, other)):
+            done.add(claim.id)
+            if self._add(chosen, self._contested(claim)):
                 contested += 1
         singles = [c for c in claims if c.status == "single_source" and self._supports(c)]
         singles.sort(key=self._notability, reverse=True)
@@ -143,8 +141,8 @@ class SummaryBuilder:
         text = f"Only {outlet} reports that {_lower_first(part.text)}"
         return _sentence(text, claim.status, part.evidence), part.text
 
-    def _contested(self, claim: Claim, other: Claim | None) -> tuple[SummarySentence, str] | None:
-        sides = _sides(claim, other, self.text)
+    def _contested(self, claim: Claim) -> tuple[SummarySentence, str] | None:
+        sides = _sides(claim, self.text)
         if len(sides) < 2:
             return None
         parts: list[tuple[str, Part]] = []
@@ -274,31 +272,11 @@ def _lower_first(text: str) -> str:
     return text
 
 
-def _other_claim(claim: Claim, by_id: dict[str, Claim]) -> Claim | None:
-    """The claim on the other side of a contest, when the conflict names one."""
-    conflict = claim.conflict or {}
-    for key in ("with", "claim", "other", "claims", "against"):
-        value = conflict.get(key)
-        ids = value if isinstance(value, list) else [value]
-        for cid in ids:
-            if isinstance(cid, str) and cid in by_id and cid != claim.id:
-                return by_id[cid]
-    return None
-
-
-def _sides(
-    claim: Claim, other: Claim | None, text: StoryText
-) -> list[tuple[list[str], list[Support]]]:
+def _sides(claim: Claim, text: StoryText) -> list[tuple[list[str], list[Support]]]:
     """The sides of a contest: (outlets, their supporting sentences), largest side first."""
-    conflict = claim.conflict or {}
     groups: list[list[Support]] = []
-    if isinstance(conflict.get("sides"), list):
-        for side in conflict["sides"]:
-            raw = side.get("support", []) if isinstance(side, dict) else []
-            groups.append([s if isinstance(s, Support)
-                           else Support(s["article"], int(s["sentence"])) for s in raw])
-    elif other is not None:
-        groups = [list(claim.support), list(other.support)]
+    if claim.conflict is not None:
+        groups = [list(side.support) for side in claim.conflict.sides]
     else:  # one claim whose outlets disagree: one side per outlet
         per_outlet: dict[str, list[Support]] = {}
         for s in claim.support:

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from manysides.models import Article, Story, Support
+from manysides.models import Article, Framing, Story, Support
 
 # Outlet badge colours: 12 hues readable with white text (WCAG AA on the badge).
 PALETTE = ("#1f5f99", "#a3361f", "#2e7d32", "#6a3d9a", "#8a5a00", "#00727a",
@@ -132,13 +132,8 @@ def story_view(story: Story, articles: Sequence[Article], *, href_prefix: str = 
         view.sources.append(Citation(numbers[a.id], a.id, _outlet(a), outlet_colour(_outlet(a)),
                                      f"{href_prefix}#{anchor(a.id)}", None, a.title or a.source))
 
-    def cite(s: Support | dict[str, Any] | str) -> Citation:
-        if isinstance(s, str):
-            art_id, idx = s, None
-        elif isinstance(s, dict):
-            art_id, idx = s["article"], int(s["sentence"])
-        else:
-            art_id, idx = s.article, s.sentence
+    def cite(s: Support | str) -> Citation:
+        art_id, idx = (s, None) if isinstance(s, str) else (s.article, s.sentence)
         a = by_id.get(art_id)
         n = numbers.setdefault(art_id, len(numbers) + 1)
         href = f"{href_prefix}#{anchor(art_id, idx)}"
@@ -171,11 +166,11 @@ def _claims(view: StoryView, story: Story, by_id: dict[str, Article], outlets: l
             else:  # {claim id: [outlets]}
                 omitted[key].add(str(v))
     for claim in story.claims:
-        sides = (claim.conflict or {}).get("sides") or []
+        sides = claim.conflict.sides if claim.conflict else []
         contradicting: set[str] = set()
         if claim.status == "contested" and len(sides) >= 2:
             for side in sides[1:]:
-                contradicting.update(side.get("outlets", []))
+                contradicting.update(side.outlets)
         cells = []
         for o in outlets:
             if o in contradicting:
@@ -190,13 +185,13 @@ def _claims(view: StoryView, story: Story, by_id: dict[str, Article], outlets: l
         view.matrix.append({"id": claim.id, "text": claim.text, "status": claim.status,
                             "kind": claim.kind, "cells": cells,
                             "citations": _dedupe([cite(s) for s in claim.support])})
-        if claim.status == "contested" and len(sides) >= 2:
+        if claim.conflict and claim.status == "contested" and len(sides) >= 2:
             view.contradictions.append({
                 "claim": claim.text,
-                "type": (claim.conflict or {}).get("type", ""),
-                "sides": [{"outlets": side.get("outlets", []),
-                           "value": side.get("value"),
-                           "citations": _dedupe([cite(s) for s in side.get("support", [])],
+                "type": claim.conflict.type,
+                "sides": [{"outlets": side.outlets,
+                           "value": side.value,
+                           "citations": _dedupe([cite(s) for s in side.support],
                                                 by_sentence=True)}
                           for side in sides],
             })
@@ -230,7 +225,7 @@ def _framing(view: StoryView, story: Story, articles: Sequence[Article],
              outlets: list[str]) -> None:
     """Framing charts from the compare stage's ``story.framing`` (quotes and naming are counted
     from the analyses where it lacks them; loaded terms are never recounted at request time)."""
-    framing = story.framing or {}
+    framing = story.framing
     outlet_of = {a.id: _outlet(a) for a in articles}
     _loaded_rates(view, framing, articles, outlets, outlet_of)
     _quoted_whom(view, framing, articles, outlets)
@@ -238,13 +233,13 @@ def _framing(view: StoryView, story: Story, articles: Sequence[Article],
     _tone(view, framing, outlets)
 
 
-def _loaded_rates(view: StoryView, framing: dict[str, Any], articles: Sequence[Article],
+def _loaded_rates(view: StoryView, framing: Framing, articles: Sequence[Article],
                   outlets: list[str], outlet_of: dict[str, str]) -> None:
-    by_outlet = (framing.get("loaded_term_rates") or {}).get("by_outlet") or {}
+    by_outlet = framing.loaded_term_rates.get("by_outlet") or {}
     terms: dict[str, Counter[str]] = defaultdict(Counter)
-    for hit in framing.get("loaded_terms") or []:
-        if isinstance(hit, dict) and hit.get("article") in outlet_of:
-            terms[outlet_of[hit["article"]]][str(hit.get("term", "")).lower()] += 1
+    for hit in framing.loaded_terms:
+        if hit.article in outlet_of:
+            terms[outlet_of[hit.article]][hit.term.lower()] += 1
     rates: dict[str, float] = {}
     for o in outlets:
         info = by_outlet.get(o)
@@ -259,10 +254,10 @@ def _loaded_rates(view: StoryView, framing: dict[str, Any], articles: Sequence[A
     ]
 
 
-def _quoted_whom(view: StoryView, framing: dict[str, Any], articles: Sequence[Article],
+def _quoted_whom(view: StoryView, framing: Framing, articles: Sequence[Article],
                  outlets: list[str]) -> None:
     counts: dict[str, Counter[str]] = defaultdict(Counter)
-    sources = framing.get("sources_quoted") or {}
+    sources = framing.sources_quoted
     if sources:
         for o, info in sources.items():
             for cat, v in ((info or {}).get("by_category") or {}).items():
@@ -293,16 +288,13 @@ def _category_colour(i: int) -> str:
     return CATEGORY_COLOURS[i % len(CATEGORY_COLOURS)]
 
 
-def _naming(view: StoryView, framing: dict[str, Any], articles: Sequence[Article],
+def _naming(view: StoryView, framing: Framing, articles: Sequence[Article],
             outlets: list[str]) -> None:
     rows: list[tuple[str, dict[str, list[str]]]] = []
-    if framing.get("naming"):
-        for item in framing["naming"]:
-            if not isinstance(item, dict):
-                continue
-            forms = {o: [str(t.get("term", "")) for t in terms[:3] if isinstance(t, dict)]
-                     for o, terms in (item.get("by_outlet") or {}).items()}
-            rows.append((str(item.get("referent", "")), forms))
+    if framing.naming:
+        for item in framing.naming:
+            forms = {o: [t.term for t in terms[:3]] for o, terms in item.by_outlet.items()}
+            rows.append((item.referent, forms))
     else:
         naming: dict[str, dict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
         for a in articles:
@@ -324,8 +316,8 @@ def _naming(view: StoryView, framing: dict[str, Any], articles: Sequence[Article
             break
 
 
-def _tone(view: StoryView, framing: dict[str, Any], outlets: list[str]) -> None:
-    tone = framing.get("tone") or {}
+def _tone(view: StoryView, framing: Framing, outlets: list[str]) -> None:
+    tone = framing.tone
     rows = []
     for item in tone.values():
         if not isinstance(item, dict):
