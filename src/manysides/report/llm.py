@@ -9,7 +9,6 @@ a rewrite that fails (or an endpoint that errors) keeps the extractive sentence.
 from __future__ import annotations
 
 import logging
-import os
 from dataclasses import dataclass, replace
 
 import httpx
@@ -17,6 +16,7 @@ import httpx
 from manysides.models import SummarySentence
 from manysides.report.prepare import LoadedFn, StoryText, loaded_outside_quotes
 from manysides.report.verify import Similarity, verify
+from manysides.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -39,14 +39,13 @@ class LLMConfig:
     timeout_s: float = DEFAULT_TIMEOUT_S
 
     @classmethod
-    def from_env(cls) -> LLMConfig | None:
-        """The configuration from ``MANYSIDES_LLM_*``, or ``None`` when not configured (off)."""
-        url = os.environ.get("MANYSIDES_LLM_URL", "").strip()
-        model = os.environ.get("MANYSIDES_LLM_MODEL", "").strip()
-        if not url or not model:
+    def from_settings(cls, settings: Settings) -> LLMConfig | None:
+        """The configuration of ``settings.llm_*`` (``MANYSIDES_LLM_*``), or ``None`` when not
+        configured (off)."""
+        if not settings.llm_url or not settings.llm_model:
             return None
-        key = os.environ.get("MANYSIDES_LLM_KEY") or None
-        return cls(url=url.rstrip("/"), model=model, key=key)
+        return cls(url=settings.llm_url.rstrip("/"), model=settings.llm_model,
+                   key=settings.llm_key or None)
 
 
 def complete(config: LLMConfig, messages: list[dict[str, str]], client: httpx.Client) -> str:

@@ -66,7 +66,7 @@ def summarize(
                      date_anchor=story.date_anchor)
     builder = SummaryBuilder(text, similarity, loaded)
     story.summary = builder.build(story.claims)
-    config = LLMConfig.from_env()
+    config = LLMConfig.from_settings(settings)
     if config is not None and story.summary:
         story.summary = rewrite_summary(story.summary, text, similarity, loaded, config)
     story.timeline = build_timeline(text, similarity, loaded)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -28,13 +27,13 @@ from manysides.models import (
     from_dict,
     to_dict,
 )
+from manysides.settings import Settings
 from manysides.store import schema
 from manysides.store import search as search_mod
 from manysides.store.search import SearchHit
 
 META_FIELDS = ("outlet", "url", "published", "title", "byline")  # what a manifest may correct
 
-DEFAULT_DB_FILE = "manysides.db"
 SQLITE_BUSY_TIMEOUT_S = 30.0
 STORY_PAYLOAD_FIELDS = ("claims", "omissions", "framing", "summary", "timeline")
 
@@ -45,7 +44,7 @@ PersonName = tuple[str, str, str, str | None]
 
 def default_db_url() -> str:
     """The database URL to use: ``$MANYSIDES_DB`` if set, else ``sqlite:///manysides.db``."""
-    return os.environ.get("MANYSIDES_DB") or f"sqlite:///{DEFAULT_DB_FILE}"
+    return Settings().db_url
 
 
 def _now() -> str:
@@ -730,7 +729,7 @@ class Store:
             if not url.database or url.database == ":memory:":
                 return None
             return Path(f"{url.database}.{name}")
-        base = Path(os.environ.get("MANYSIDES_INDEX_DIR") or Path.home() / ".cache" / "manysides")
+        base = Path(Settings().index_dir or Path.home() / ".cache" / "manysides")
         return base / f"{url.host or 'local'}_{url.port or 5432}_{url.database}.{name}"
 
     # -- feeds (manysides watch) ----------------------------------------------------------
