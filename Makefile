@@ -30,8 +30,10 @@ bench: setup
 eval: setup
 	$(BIN)/python eval/run.py
 
+# ruff (C901 complexity limit: pyproject.toml) and mypy (strict on the floor and the store)
 lint: setup
 	$(BIN)/ruff check src tests bench eval
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) manysides.db build *.egg-info src/*.egg-info

@@ -296,9 +296,11 @@ def to_dict(obj: Any) -> dict[str, Any]:
     shared instead of passed through ``copy.deepcopy`` and each class's fields are looked up
     once.
     """
-    if _field_names(type(obj)) is None:
+    cls: Any = type(obj)
+    if _field_names(cls) is None:
         raise TypeError("to_dict() should be called on dataclass instances")
-    return _plain(obj)
+    out: dict[str, Any] = _plain(obj)
+    return out
 
 
 _ATOMIC = frozenset({str, int, float, bool, type(None)})  # immutable: deepcopy returns them
@@ -320,7 +322,7 @@ def _optional_names(cls: type) -> frozenset[str]:
 
 def _plain(obj: Any) -> Any:
     """``dataclasses._asdict_inner`` with fast paths for the common types."""
-    cls = type(obj)
+    cls: Any = type(obj)
     if cls in _ATOMIC:
         return obj
     if cls is list:
@@ -351,7 +353,8 @@ def _plain(obj: Any) -> Any:
 
 def from_dict(cls: type[T], data: dict[str, Any]) -> T:
     """Plain dict (as written by ``to_dict``) -> dataclass ``cls``, nested types rebuilt."""
-    hints = _type_hints(cls)
+    key: Any = cls  # a class is hashable (the cache's key)
+    hints = _type_hints(key)
     kwargs: dict[str, Any] = {}
     for f in fields(cls):  # type: ignore[arg-type]
         if f.name not in data:
@@ -382,9 +385,9 @@ def _rebuild(hint: Any, value: Any) -> Any:
         return {k: _rebuild(args[1], v) for k, v in value.items()}
     if args and origin is not Literal:  # Optional / Union: take the dataclass member if any
         for arg in args:
-            if is_dataclass(arg) and isinstance(value, dict):
+            if isinstance(arg, type) and is_dataclass(arg) and isinstance(value, dict):
                 return from_dict(arg, value)
         return value
     if hint_is_dataclass and isinstance(value, dict):
-        return from_dict(hint, value)  # type: ignore[arg-type]
+        return from_dict(hint, value)
     return value

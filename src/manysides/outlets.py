@@ -66,12 +66,14 @@ _ESCAPED_LITERALS = set(".^$*+?{}[]|()\\/-'\" ")
 
 
 @functools.lru_cache(maxsize=4096)
-def _prefilter(pattern: str) -> str:
+def _prefilter(pattern: str) -> str:  # noqa: C901
     """The longest plain string every match of ``pattern`` contains, or "" if none is sure.
 
     Python's ``re`` scans slowly for patterns that open with ``\\b``, ``^`` or a character
     class; checking a required literal with ``in`` first skips most signature searches.
     Only literal runs outside groups and classes count; a top-level ``|`` gives "".
+
+    Kept whole: one case per regular-expression construct the scan may meet.
     """
     runs: list[str] = []
     current: list[str] = []
@@ -154,23 +156,29 @@ def _compile_signature(raw: str, outlet: str) -> re.Pattern[str] | None:
         return None
 
 
+def _strings(data: dict[str, object], key: str) -> list[str]:
+    """The list ``data[key]`` as strings (empty when absent)."""
+    value = data.get(key) or []
+    return [str(v) for v in value] if isinstance(value, list | tuple) else [str(value)]
+
+
 def profile_from_dict(data: dict[str, object]) -> OutletProfile:
     """Build a profile from one ``[[outlet]]`` table (unknown keys are ignored with a warning)."""
     name = str(data["name"])
     unknown = set(data) - _KNOWN_KEYS
     if unknown:
         logger.warning("outlet %s: unknown keys ignored: %s", name, ", ".join(sorted(unknown)))
-    sigs = [_compile_signature(str(s), name) for s in data.get("signatures", [])]  # type: ignore[union-attr]
-    furn = [_compile_furniture(str(f), name) for f in data.get("furniture", [])]  # type: ignore[union-attr]
+    sigs = [_compile_signature(str(s), name) for s in _strings(data, "signatures")]
+    furn = [_compile_furniture(str(f), name) for f in _strings(data, "furniture")]
     state = data.get("state_affiliated")
     return OutletProfile(
         name=name,
-        domains=tuple(_host(str(d)) for d in data.get("domains", [])),  # type: ignore[union-attr]
+        domains=tuple(_host(str(d)) for d in _strings(data, "domains")),
         owner=str(data["owner"]) if data.get("owner") else None,
         country=str(data["country"]) if data.get("country") else None,
         signatures=tuple(s for s in sigs if s is not None),
         furniture=tuple(f for f in furn if f is not None),
-        aliases=tuple(str(a) for a in data.get("aliases", [])),  # type: ignore[union-attr]
+        aliases=tuple(str(a) for a in _strings(data, "aliases")),
         timezone=str(data["timezone"]) if data.get("timezone") else None,
         kind=str(data["kind"]) if data.get("kind") else None,
         state_affiliated=bool(state) if state is not None else None,

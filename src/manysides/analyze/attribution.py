@@ -283,10 +283,14 @@ class Resolver:
         self.ctx = ctx
         self.rules = rules
 
-    def resolve(self, head: Token, base: int) -> tuple[str | None, str | None, str | None,
+    def resolve(self, head: Token, base: int) -> tuple[str | None, str | None, str | None,  # noqa: C901
                                                          tuple[int, int]]:
         """The subject noun phrase headed by ``head`` (a token of a sentence starting at text
-        offset ``base``) -> (speaker, speaker_type, descriptor, characters of the phrase)."""
+        offset ``base``) -> (speaker, speaker_type, descriptor, characters of the phrase).
+
+        Kept whole: one cascade of subject rules, tried in order; the order decides which rule
+        wins, so it reads best in one place.
+        """
         rules, ctx = self.rules, self.ctx
         core = _core_tokens(head)
         span = _span_of(core, base)
@@ -314,8 +318,8 @@ class Resolver:
         if head.tag_ in ("NN", "NNS") and descriptor is not None:
             app = next(c for c in head.children if c.dep_ == "appos")
             if app.tag_ == "NNP":  # "the Russian news agency Tass": the name is the speaker
-                name, typ, _, _ = self.resolve(app, base)
-                return name, typ, _clean(ctx.text[span[0]:span[1]]), span
+                app_name, app_type, _, _ = self.resolve(app, base)
+                return app_name, app_type, _clean(ctx.text[span[0]:span[1]]), span
         if any(t.dep_ == "conj" for t in core) and any(t.lower_ in ("and", "&") for t in core):
             words = _strip_det(core)
             return (_clean(ctx.text[_span_of(words, base)[0]:_span_of(words, base)[1]]),

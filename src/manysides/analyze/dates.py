@@ -170,9 +170,13 @@ def _infer_year(anchor: date | None, month: int, day: int, future: bool) -> date
     return d
 
 
-def _resolve(
+def _resolve(  # noqa: C901
     kind: str, m: re.Match[str], anchor: date | None, future: bool, *, nearest: bool = False
 ) -> str | None:
+    """An absolute date or range (ISO) for match ``m`` of pattern ``kind``, or ``None``.
+
+    Kept whole: one case per pattern kind of ``_find``, in the patterns' order.
+    """
     g = m.groupdict()
     try:
         if kind == "iso":

@@ -15,7 +15,7 @@ import logging
 import os
 from collections import OrderedDict
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -75,6 +75,7 @@ def _load_tokenizer(spec: str) -> tuple[Tokenizer, Path]:
         ("tokenizer.json", "model/tokenizer.json", "vocab.txt", "model/vocab.txt"),
         "tokenizer",
     )
+    tok: Any  # the two classes share what is used here (truncation, padding, encode_batch)
     try:
         if path.name == "vocab.txt":
             tok = BertWordPieceTokenizer(str(path), lowercase=True)

@@ -216,8 +216,11 @@ class _Group:
     fixed_name: bool = False
 
 
-def clean_span(text: str, span: Span, kb: Knowledge | None = None) -> Span | None:
-    """Trim a raw NER span ("the", "'s", punctuation, titles before names); None if junk."""
+def clean_span(text: str, span: Span, kb: Knowledge | None = None) -> Span | None:  # noqa: C901
+    """Trim a raw NER span ("the", "'s", punctuation, titles before names); None if junk.
+
+    Kept whole: one trimming rule per branch, applied in order to the same span.
+    """
     kb = kb or knowledge()
     if span.label not in ENTITY_LABELS:
         return None
@@ -264,10 +267,10 @@ def clean_span(text: str, span: Span, kb: Knowledge | None = None) -> Span | Non
         return None
     label = span.label
     if label == "PERSON":
-        words = set(t.split())
-        if words & kb.place_words:
+        tokens = set(t.split())
+        if tokens & kb.place_words:
             label = "GPE"
-        elif words & kb.org_words:
+        elif tokens & kb.org_words:
             label = "ORG"
     return Span(t, label, s, e)
 
@@ -321,13 +324,16 @@ def _initials(name: str) -> str:
 # -- resolution within one article --------------------------------------------------------
 
 
-def resolve_entities(
+def resolve_entities(  # noqa: C901
     text: str, sentences: list[Sentence], spans: Iterable[Span]
 ) -> tuple[list[Entity], list[Mention]]:
     """Merge one article's NER spans into entities and mentions (see the module docstring).
 
     ``spans`` are raw NER spans with offsets into ``text``; returns entities (most mentioned
     first) and mentions (in text order, pronouns included with their antecedent's key).
+
+    Kept whole: the merge passes (aliases, surnames, roles, pronouns) share the tables built at
+    its top and run in order.
     """
     kb = knowledge()
     starts = [s.start for s in sentences]
@@ -374,15 +380,15 @@ def resolve_entities(
             acronyms[norm(m.group(1))] = sp.text
 
     # "Mr. Trump" used again and again before "Melania Trump" is named: someone else.
-    first_full = {}
+    first_full: dict[str, int] = {}
     for sp in cleaned:
         first_full.setdefault(norm(sp.text), sp.start)
     before_full: Counter[tuple[str, str]] = Counter()
     for sp in cleaned:
-        n = norm(sp.text)
-        for c in person_tokens.get(n, []) if " " not in n else []:
-            if sp.start < first_full.get(c, 0):
-                before_full[(n, c)] += 1
+        normed = norm(sp.text)
+        for full in person_tokens.get(normed, []) if " " not in normed else []:
+            if sp.start < first_full.get(full, 0):
+                before_full[(normed, full)] += 1
 
     groups: dict[str, _Group] = {}
     person_last_seen: dict[str, int] = {}
@@ -695,8 +701,8 @@ class NameIndex:
         day = _day(published)
         found = []
         for key, (name, days) in self.by_token.get(norm(token), {}).items():
-            near = (d is None or abs((d - day).days) <= LINK_WINDOW_DAYS for d in days)
-            if day is None or any(near):
+            if day is None or any(d is None or abs((d - day).days) <= LINK_WINDOW_DAYS
+                                  for d in days):
                 found.append((key, name))
         return found[0] if len(found) == 1 else None
 

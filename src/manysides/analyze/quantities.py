@@ -81,11 +81,14 @@ def _unit_from_tail(tail: str) -> str | None:
     return " ".join(words)
 
 
-def extract_quantities(text: str, sentences: list[Sentence]) -> list[Quantity]:
+def extract_quantities(text: str, sentences: list[Sentence]) -> list[Quantity]:  # noqa: C901
     """Numbers with units in ``text`` -> ``Quantity`` list (offsets into ``text``), in order.
 
     Years, dates, clock times and designations such as "S-400" are left out; a bare number
     with no unit is kept only when it is written in digits and is not a year.
+
+    Kept whole: one filter per kind of number that is not a quantity, applied to each match in
+    turn.
     """
     blocked = date_spans(text)
     out: list[Quantity] = []

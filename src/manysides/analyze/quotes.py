@@ -33,7 +33,7 @@ from manysides.analyze.attribution import (
     read_attributions,
 )
 from manysides.analyze.nlp import load_spacy
-from manysides.models import Entity, Mention, Quote, Sentence
+from manysides.models import Entity, Mention, Quote, QuoteKind, Sentence
 from manysides.settings import Settings
 from manysides.text import sentence_at, sentence_index_at
 
@@ -309,7 +309,7 @@ def _quoted(text: str, sentences: list[Sentence], spans: list[QuoteSpan],
                 att = _continuation(text, span, previous, atts, rules, sentences)
         s, e = _direct_text(text, span)
         if att is None:
-            kind = "scare" if _is_scare(text, span, rules, sentences) else "direct"
+            kind: QuoteKind = "scare" if _is_scare(text, span, rules, sentences) else "direct"
             fragment = kind == "scare" or not text[s:e][:1].isupper()
             speaker = _sentence_subject(text, span, sentences, ctx, partial=fragment)
             if speaker:

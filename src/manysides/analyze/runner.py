@@ -41,7 +41,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -207,11 +207,11 @@ def _analyze_each(articles: list[Article], settings: Settings) -> list[Result]:
             analysis.entities, analysis.mentions = resolve_entities(art.text, sents, art_spans)
         except Exception as exc:  # a bug on odd input must not sink the batch
             log.warning("article %s: entity resolution failed: %s", art.id, exc, exc_info=True)
-        steps: list[tuple[str, Callable[[], list]]] = [
-            ("quotes", lambda a=art, s=sents, an=analysis: extract_quotes(
-                a.text, s, an.entities, an.mentions, nlp=nlp)),
-            ("dates", lambda a=art, s=sents: extract_dates(a.text, s, a.published)),
-            ("quantities", lambda a=art, s=sents: extract_quantities(a.text, s)),
+        steps: list[tuple[str, Callable[[], list[Any]]]] = [
+            ("quotes", functools.partial(extract_quotes, art.text, sents, analysis.entities,
+                                         analysis.mentions, nlp=nlp)),
+            ("dates", functools.partial(extract_dates, art.text, sents, art.published)),
+            ("quantities", functools.partial(extract_quantities, art.text, sents)),
         ]
         for name, step in steps:
             try:

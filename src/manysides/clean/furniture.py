@@ -135,7 +135,7 @@ def _headline_like(line: str, words: int) -> bool:
     return line[:1].isupper() or line[:1].isdigit() or line[:1] in "‘“'\""
 
 
-def classify_lines(
+def classify_lines(  # noqa: C901
     lines: list[str],
     *,
     profile: OutletProfile | None = None,
@@ -154,6 +154,8 @@ def classify_lines(
     lists, headings and repeated lines are content, so only the patterns (ads, promos,
     captions, credits, video widgets), date and byline lines, and a line repeated right after
     itself are removed.
+
+    Kept whole: one branch per furniture rule, tried in the order listed above.
     """
     meta = HeaderMeta(title=title_hint)
     reasons: list[str | None] = [None] * len(lines)

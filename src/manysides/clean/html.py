@@ -118,7 +118,7 @@ def _extract(html: str, url: str | None) -> Any:
     import trafilatura
     from trafilatura.settings import set_date_params
 
-    doc = None
+    doc: Any = None  # trafilatura's Document
     for favor_precision in (True, False):
         try:
             doc = trafilatura.bare_extraction(

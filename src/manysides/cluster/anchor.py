@@ -53,8 +53,8 @@ def _single_day(resolved: str | None) -> int | None:
 
 def choose_anchor(articles: list[Article]) -> str | None:
     """The date anchor (ISO day) for a story made of ``articles``; see the module docstring."""
-    dated = [(published_day(a.published), a) for a in articles if a.published]
-    dated = [(d, a) for d, a in dated if d is not None]
+    dated = [(d, a) for a in articles if a.published
+             if (d := published_day(a.published)) is not None]
     if not dated:
         days = [d for d in (text_day(a) for a in articles) if d is not None]
         return date.fromordinal(min(days)).isoformat() if days else None
@@ -79,9 +79,8 @@ def choose_anchor(articles: list[Article]) -> str | None:
         anchor = date.fromordinal(candidate).isoformat()
         points = 0
         for art in undated:
-            for mention in extract_dates(
-                art.text, art.analysis.sentences, anchor, anchor_is_story=True
-            ):
+            sentences = art.analysis.sentences if art.analysis else []
+            for mention in extract_dates(art.text, sentences, anchor, anchor_is_story=True):
                 if not _RELATIVE.search(mention.text) or _HAS_YEAR_OR_MONTH.search(mention.text):
                     continue
                 day = _single_day(mention.resolved)

@@ -21,7 +21,7 @@ import hashlib
 import logging
 import time
 from collections import OrderedDict
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -34,7 +34,7 @@ from manysides.compare.independence import Witnesses, contributing_wires, merge_
 from manysides.compare.naming import naming
 from manysides.compare.tone import tone
 from manysides.lexicons import LoadedHit, lexicon_categories, loaded_terms
-from manysides.models import Article, Claim, Framing, Story, Support
+from manysides.models import Article, Claim, ClaimKind, ClaimStatus, Framing, Story, Support
 from manysides.settings import Settings
 
 __all__ = ["LoadedHit", "compare_story", "lexicon_categories", "loaded_terms"]
@@ -128,7 +128,7 @@ def _join_disputes(
     pairs = denial_pairs(units, scores, witness) + number_pairs(units, scores, witness)
     if not pairs:
         return groups
-    owner = {}
+    owner: dict[int, int] = {}
     for g, members in enumerate(groups):
         for i in members:
             owner.setdefault(i, g)
@@ -191,13 +191,14 @@ def build_claims(
         keys = merge_verbatim(units, group, witnesses)
         conflict = find_conflict(units, group, keys.__getitem__, scores, names)
         independent = sorted(set(keys.values()))
+        status: ClaimStatus
         if conflict:
             status = "contested"
         elif len(independent) >= 2:
             status = "corroborated"
         else:
             status = "single_source"
-        kind = min((units[i].kind for i in group), key=KIND_ORDER.__getitem__)
+        kind = cast(ClaimKind, min((units[i].kind for i in group), key=KIND_ORDER.__getitem__))
         members = sorted(group, key=lambda i: (order[units[i].article], units[i].sentence))
         pairs = dict.fromkeys((units[i].article, units[i].sentence) for i in members)
         support = [Support(article=a, sentence=n) for a, n in pairs]

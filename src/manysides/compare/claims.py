@@ -323,6 +323,8 @@ def article_units(
 
     With ``split`` a sentence may give several units (``clauses``); their ``vector`` is then
     left empty (zeros) for the caller to embed, except when the clause is the whole sentence.
+
+    Kept whole: the unit fields are filled in one pass over the sentences.
     """
     analysis = article.analysis
     if analysis is None:

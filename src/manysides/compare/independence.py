@@ -24,7 +24,7 @@ import numpy as np
 from manysides.compare.claims import Unit
 from manysides.datafiles import load_data
 from manysides.models import Article
-from manysides.outlets import load_profiles
+from manysides.outlets import OutletProfile, load_profiles
 
 log = logging.getLogger(__name__)
 
@@ -45,13 +45,13 @@ def outlet_name(article: Article) -> str:
 
 
 @functools.cache
-def _profiles() -> dict[str, object]:
+def _profiles() -> dict[str, OutletProfile]:
     try:
         profiles = load_profiles()
     except Exception as exc:  # profiles are an aid; comparison works on names without them
         log.warning("outlet profiles unavailable (%s); outlets count by name", exc)
         return {}
-    out: dict[str, object] = {}
+    out: dict[str, OutletProfile] = {}
     for p in profiles:
         for name in (p.name, *getattr(p, "aliases", ())):
             out[name.lower()] = p

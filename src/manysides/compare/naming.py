@@ -127,7 +127,10 @@ def _form_regex(form: str) -> re.Pattern[str]:
 def phrase_referents(
     articles: list[Article], outlets: dict[str, str]
 ) -> list[Naming]:
-    """Event and relationship referents with each outlet's terms (see module docstring)."""
+    """Event and relationship referents with each outlet's terms (see module docstring).
+
+    Kept whole: collecting and tabulating the phrases share the per-story counters.
+    """
     places = _places(articles)
     if not places:
         return []
@@ -138,7 +141,7 @@ def phrase_referents(
                          if "prepositions" in cfg["relations"] else ["between", "with"]),
     }
     pair_markers = [m.lower() for m in cfg["relations"].get("pair_markers", [])]
-    raw: list[tuple[str, str, str, str, tuple[str, ...] | None]] = []
+    raw: list[tuple[str, str, str, str, tuple[str, ...]]] = []
     for kind, (heads, preps) in groups.items():
         regex = _phrase_regex(heads, places, preps)
         for a in articles:

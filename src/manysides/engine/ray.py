@@ -150,7 +150,7 @@ class RayEngine(Engine):
             yield failure
         if not names:
             return
-        ds = self._ray.data.from_items([{"i": i, "input": n} for i, n in enumerate(names)])
+        ds: Any = self._ray.data.from_items([{"i": i, "input": n} for i, n in enumerate(names)])
         ds = ds.map_batches(
             CleanStage,
             fn_constructor_kwargs={"read_fn": self.read_fn or default_read_fn(),
@@ -179,7 +179,7 @@ class RayEngine(Engine):
             window = [b for _, b in zip(range(ANALYZE_WINDOW), batches, strict=False)]
             if not window:
                 return
-            ds = self._ray.data.from_items(
+            ds: Any = self._ray.data.from_items(
                 [{"i": i, "articles": pickle.dumps(b)} for i, b in enumerate(window)]
             )
             ds = ds.map_batches(

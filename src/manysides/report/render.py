@@ -100,7 +100,11 @@ def _md_escape(text: str) -> str:
     return " ".join(text.split())
 
 
-def _markdown(story: Story, articles: Sequence[Article]) -> str:
+def _markdown(story: Story, articles: Sequence[Article]) -> str:  # noqa: C901
+    """The story as Markdown: summary, timeline, contradictions, claims, quotes, sources.
+
+    Kept whole: one block per report section, in the order they are printed.
+    """
     by_id = {a.id: a for a in articles}
     numbers: dict[str, int] = {a.id: i + 1 for i, a in enumerate(articles)}
 
@@ -152,10 +156,10 @@ def _markdown(story: Story, articles: Sequence[Article]) -> str:
                          f"{_md_escape(q.text)} | {q.kind} |")
     lines += ["", "## Sources", ""]
     for aid, n in sorted(numbers.items(), key=lambda kv: kv[1]):
-        a = by_id.get(aid)
-        title = _md_escape(a.title or a.source) if a else aid
-        when = f", {a.published[:10]}" if a and a.published else ""
-        lines.append(f"{n}. {_md_escape(_outlet(a))}: {title}{when} (`{aid[:12]}`)")
+        source = by_id.get(aid)
+        title = _md_escape(source.title or source.source) if source else aid
+        when = f", {source.published[:10]}" if source and source.published else ""
+        lines.append(f"{n}. {_md_escape(_outlet(source))}: {title}{when} (`{aid[:12]}`)")
     return "\n".join(lines) + "\n"
 
 

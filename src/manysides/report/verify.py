@@ -100,7 +100,8 @@ class EmbeddingSimilarity:
         """Unit-length embeddings of ``texts`` (rows), computed once per distinct text."""
         missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
         if missing:
-            matrix = np.atleast_2d(np.asarray(_encode(self.embedder, missing), dtype=np.float32))
+            matrix: np.ndarray = np.atleast_2d(
+                np.asarray(_encode(self.embedder, missing), dtype=np.float32))
             norms = np.linalg.norm(matrix, axis=1, keepdims=True)
             matrix = matrix / np.where(norms == 0, 1.0, norms)
             for text, row in zip(missing, matrix, strict=True):

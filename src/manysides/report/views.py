@@ -324,7 +324,7 @@ def _tone(view: StoryView, framing: Framing, outlets: list[str]) -> None:
             continue
         by_outlet = item.get("by_outlet") or {}
         n = sum(int(v.get("n", 0)) for v in by_outlet.values() if isinstance(v, dict))
-        cells = []
+        cells: list[dict[str, Any] | None] = []
         for o in outlets:
             v = by_outlet.get(o)
             if isinstance(v, dict) and "mean" in v:

@@ -99,7 +99,7 @@ def search(
             WHERE articles_fts MATCH :q {dup_filter}
             ORDER BY rank DESC, a.id
             LIMIT :limit"""
-        params = {"q": fts5_query(terms)}
+        params: dict[str, object] = {"q": fts5_query(terms)}
     elif conn.dialect.name == "postgresql":
         options = (f"StartSel={SNIPPET_START}, StopSel={SNIPPET_END}, FragmentDelimiter=" +
                    f"{SNIPPET_ELLIPSIS}, MaxWords={SNIPPET_TOKENS}, MinWords=8, MaxFragments=2")

@@ -195,7 +195,10 @@ class Store:
                 present = {
                     r[0] for r in conn.execute(sa.select(t.c.id).where(t.c.id.in_(ids)))
                 }
-                rows, band_rows, results, seen = [], [], [], set()
+                rows: list[dict[str, Any]] = []
+                band_rows: list[dict[str, str]] = []
+                results: list[AddResult] = []
+                seen: set[str] = set()
                 for article, bands in items:
                     if article.id in present or article.id in seen:
                         results.append(AddResult.EXISTS)
@@ -475,7 +478,7 @@ class Store:
         a = schema.articles
         data = to_dict(story)
         payload = {name: data[name] for name in STORY_PAYLOAD_FIELDS}
-        row = {
+        row: dict[str, Any] = {
             "title": story.title,
             "first_published": story.first_published,
             "last_published": story.last_published,
@@ -616,7 +619,7 @@ class Store:
             s.c.id, s.c.centroid, s.c.entity_keys, s.c.first_published, s.c.last_published,
             s.c.article_count, s.c.terms, s.c.event_days,
         ).order_by(s.c.id)
-        dated = [s.c.last_published.is_not(None)]
+        dated: list[sa.ColumnElement[bool]] = [s.c.last_published.is_not(None)]
         if last_from is not None:
             dated.append(s.c.last_published >= last_from)
         if last_before is not None:

@@ -116,9 +116,12 @@ def check_id(value: str, what: str) -> str:
     return value
 
 
-def create_app(store_url: str, *, allowed_hosts: Sequence[str] = DEFAULT_ALLOWED_HOSTS) -> FastAPI:
+def create_app(store_url: str, *, allowed_hosts: Sequence[str] = DEFAULT_ALLOWED_HOSTS) -> FastAPI:  # noqa: C901
     """The manysides web app over the store at ``store_url`` (read only), answering requests
-    for the hosts in ``allowed_hosts`` (add the server's name to serve beyond this machine)."""
+    for the hosts in ``allowed_hosts`` (add the server's name to serve beyond this machine).
+
+    Kept whole: the routes are closures over the one store and app, declared together.
+    """
     store = Store(store_url)
     app = FastAPI(
         title="manysides",
@@ -164,6 +167,7 @@ def create_app(store_url: str, *, allowed_hosts: Sequence[str] = DEFAULT_ALLOWED
     def index(q: str = Query("", max_length=500),
               page: int = Query(1, ge=1, le=MAX_OFFSET // PAGE_SIZE)) -> HTMLResponse:
         q = q.strip()
+        items: list[Any]  # story list items: the template reads the same fields of both
         if q:
             items = _search_stories(store, q, limit=PAGE_SIZE)
             more, page = False, 1

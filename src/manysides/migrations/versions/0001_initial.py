@@ -17,6 +17,10 @@ depends_on = None
 
 
 def upgrade() -> None:
+    """The initial schema.
+
+    Kept whole: one ``create_table`` per table, as Alembic writes a migration.
+    """
     op.create_table(
         "articles",
         sa.Column("id", sa.String(length=32), nullable=False),
