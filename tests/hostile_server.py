@@ -17,13 +17,15 @@ from dataclasses import dataclass, field
 class Route:
     """What one path answers: ``status``, ``headers``, ``body``; ``drip_s`` > 0 sends the
     whole answer (status line and headers too) one byte every ``drip_s`` seconds;
-    ``fail_first`` answers 503 that many times before the real answer."""
+    ``fail_first`` answers 503 (with ``fail_headers``) that many times before the real
+    answer."""
 
     body: bytes = b""
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
     drip_s: float = 0.0
     fail_first: int = 0
+    fail_headers: dict[str, str] = field(default_factory=dict)
 
 
 class HostileServer:
@@ -79,7 +81,7 @@ class HostileServer:
                 self.hits[path] += 1
                 route = self.routes.get(path, Route(b"not found", 404))
                 if self.hits[path] <= route.fail_first:
-                    route = Route(b"try later", 503)
+                    route = Route(b"try later", 503, route.fail_headers)
                 head = [f"HTTP/1.1 {route.status} X", f"Content-Length: {len(route.body)}",
                         "Connection: close", *(f"{k}: {v}" for k, v in route.headers.items())]
                 data = ("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + route.body

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import time
+from pathlib import Path
 
 import pytest
 
@@ -12,8 +13,10 @@ from manysides.analyze.nlp import load_spacy
 from manysides.analyze.runner import BudgetExceeded, analyze_each, budget
 from manysides.analyze.sentences import MAX_SENTENCE_CHARS, split_sentences
 from manysides.errors import ModelError
+from manysides.ingest import ingest
 from manysides.models import Article
 from manysides.settings import Settings
+from manysides.store import Store
 
 WORDS = ("the council said on monday that harbour ferry plans would cost more than expected "
          "according to officials in kessel").split()
@@ -86,3 +89,13 @@ def test_spacy_max_length_is_respected_with_a_clear_failure() -> None:
                          settings=Settings())
     finally:
         nlp.max_length = saved
+
+
+def test_ingest_refuses_an_article_over_the_analysis_limit(tmp_path: Path,
+                                                          fresh_store: Store) -> None:
+    page = tmp_path / "one-line.txt"
+    page.write_text(one_line(5000), encoding="utf-8")
+    report = ingest([str(page)], fresh_store, settings=Settings(max_analysis_chars=1000))
+    assert report.new == [] and fresh_store.count_articles() == 0
+    assert report.failed[0].input == str(page)
+    assert "over the analysis limit of 1000" in report.failed[0].reason

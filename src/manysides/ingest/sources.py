@@ -528,7 +528,9 @@ def read_inputs(
 ) -> Iterator[Article | Failure]:
     """Parse and clean every input: one ``Article`` per article found, one ``Failure`` per
     input (or JSONL line, or feed item) that could not be read.  Nothing is stored.
-    ``on_more(n)``: ``n`` more inputs were found on the way (feed items), for progress."""
+    ``on_more(n)``: ``n`` more inputs were found on the way (feed items), for progress.
+    An article longer than ``settings.max_analysis_chars`` is a failure: it would be refused
+    by the analysis (a page with no line breaks, a dump pasted as one article)."""
     overrides: Mapping[str, Overrides] = {}
     if manifest:
         try:
@@ -536,9 +538,15 @@ def read_inputs(
         except InputError as exc:
             yield Failure(manifest, _reason(exc))
     reader = Reader(settings, overrides, on_more=on_more)
+    limit = settings.max_analysis_chars
     try:
         for name in inputs:
-            yield from reader.read(name)
+            for item in reader.read(name):
+                if isinstance(item, Article) and len(item.text) > limit:
+                    item = Failure(item.source, f"article is {len(item.text)} characters long, "
+                                                f"over the analysis limit of {limit} "
+                                                "(max_analysis_chars)")
+                yield item
     finally:
         reader.close()
 
