@@ -17,6 +17,7 @@ Two runs, each on a fresh SQLite store in the temp folder:
 from __future__ import annotations
 
 import argparse
+import random
 import re
 import sys
 import tempfile
@@ -42,17 +43,16 @@ GIB = 2**30
 
 
 def one_line(chars: int, seed: int = 0) -> str:
-    """News-like words with no line break and no capital after a full stop (``seed`` varies
-    the order, so two such files are not near-duplicates)."""
+    """News-like words with no line break and no capital after a full stop (``seed`` draws
+    the words, so two such files are not near-duplicates)."""
     words = ("the council said on monday that harbour ferry plans would cost more than "
              "expected according to officials in kessel while residents").split()
-    out, size, i = [], 0, 0
+    rng = random.Random(seed)
+    out, size = [], 0
     while size < chars:
-        word = words[(i * (7 + seed) + i // (5 + seed)) % len(words)] + (
-            "." if i % 17 == 16 else "")
+        word = rng.choice(words) + ("." if rng.random() < 0.06 else "")
         out.append(word)
         size += len(word) + 1
-        i += 1
     return "Harbour plan " + " ".join(out)
 
 
