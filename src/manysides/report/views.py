@@ -223,13 +223,14 @@ def _quotes(view: StoryView, articles: Sequence[Article]) -> None:
 
 def _framing(view: StoryView, story: Story, articles: Sequence[Article],
              outlets: list[str]) -> None:
-    """Framing charts from the compare stage's ``story.framing`` (quotes and naming are counted
-    from the analyses where it lacks them; loaded terms are never recounted at request time)."""
+    """Framing charts from the compare stage's ``story.framing`` (whom each outlet quotes is
+    counted from the analyses where it lacks it; naming and loaded terms are never recounted
+    at request time)."""
     framing = story.framing
     outlet_of = {a.id: _outlet(a) for a in articles}
     _loaded_rates(view, framing, articles, outlets, outlet_of)
     _quoted_whom(view, framing, articles, outlets)
-    _naming(view, framing, articles, outlets)
+    _naming(view, framing, outlets)
     _tone(view, framing, outlets)
 
 
@@ -288,30 +289,14 @@ def _category_colour(i: int) -> str:
     return CATEGORY_COLOURS[i % len(CATEGORY_COLOURS)]
 
 
-def _naming(view: StoryView, framing: Framing, articles: Sequence[Article],
-            outlets: list[str]) -> None:
-    rows: list[tuple[str, dict[str, list[str]]]] = []
-    if framing.naming:
-        for item in framing.naming:
-            forms = {o: [t.term for t in terms[:3]] for o, terms in item.by_outlet.items()}
-            rows.append((item.referent, forms))
-    else:
-        naming: dict[str, dict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
-        for a in articles:
-            if a.analysis is None:
-                continue
-            ents = {e.key: e for e in a.analysis.entities}
-            for m in a.analysis.mentions:
-                e = ents.get(m.entity)
-                if e is not None and e.type in ("PERSON", "ORG", "GPE", "NORP"):
-                    naming[e.name][_outlet(a)][m.text] += 1
-        for name, by_outlet in sorted(naming.items(), key=lambda kv: -sum(
-                sum(c.values()) for c in kv[1].values())):
-            rows.append((name, {o: [f for f, _ in c.most_common(3)] for o, c in by_outlet.items()}))
-    for name, forms in rows:
-        forms = {o: f for o, f in forms.items() if o in outlets and f}
+def _naming(view: StoryView, framing: Framing, outlets: list[str]) -> None:
+    """The naming chart: the compare stage's referents named differently by two or more of
+    the story's outlets (at most 12, most named first; nothing is recounted here)."""
+    for item in framing.naming:
+        forms = {o: [t.term for t in terms[:3]] for o, terms in item.by_outlet.items()
+                 if o in outlets and terms}
         if len(forms) >= 2 and len({tuple(v) for v in forms.values()}) > 1:
-            view.naming.append({"entity": name, "forms": forms})
+            view.naming.append({"entity": item.referent, "forms": forms})
         if len(view.naming) >= 12:
             break
 
