@@ -230,6 +230,9 @@ def quote_scores(gold: Gold, matched: dict[str, dict[str, Any]]) -> SpanScores:
         )
         counts["right_any"] += by_name or in_descriptor
         if not is_person_label(label):
+            if not (by_name or in_descriptor) and len(misses) < 45:
+                said = "; ".join(f"{q.get('kind')} by {q.get('speaker')!r}" for q in quotes)
+                misses.append(f"label {name!r}, got {said}: {phrase['txt'][:40]!r}")
             continue
         counts["persons"] += 1
         counts["right"] += by_name

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 RECALL_SHARE = 0.6
+MAX_MISSES = 25  # examples of misses kept for the notes
 _TOKEN = re.compile(r"\w+")
 _PRONOUNS = frozenset("i he she it we they you who him her them me us this that".split())
 _HEAD_END = re.compile(r",|\s(?:who|which|whose|that)\s")
@@ -170,7 +171,7 @@ def score(gold: Gold, analyses: dict[str, Any]) -> tuple[Scores, Scores]:
             ours.counts["found_strict"] += strict
             ours.counts["found"] += found
             speaker = best.speaker if strict and best is not None else pooled[0] or None
-            if not found and len(ours.misses) < 25:
+            if not found and len(ours.misses) < MAX_MISSES:
                 got = "; ".join(f"{q.kind}:{text[q.start:q.end][:30]!r}" for q in near[:2])
                 ours.misses.append(f"missed ({att['cue']}, {att['source'][:25]!r}): "
                                    f"{att['content'][:60]!r} got [{got}]")
@@ -179,7 +180,7 @@ def score(gold: Gold, analyses: dict[str, Any]) -> tuple[Scores, Scores]:
                 right = _speaker_right(last, speaker)
                 ours.counts["right"] += right
                 ours.counts["right_all"] += right
-                if not right and len(ours.misses) < 50:
+                if not right and len(ours.misses) < 2 * MAX_MISSES:
                     ours.misses.append(f"speaker {att['source'][:30]!r} ({att['cue']}), got "
                                        f"{speaker!r}: {att['content'][:50]!r}")
             # baselines

@@ -93,6 +93,18 @@ MADE_UP = {
         "At a rally in the harbour district, Ruiz dismissed the budget as “pure fantasy.”\n"
         "The city is under pressure over its “zero waste” pledge."
     ),
+    "newswire": (
+        "Carlos Garcia campaigned in Reno on Sunday.\n"
+        "''We will win this county,'' Mr. Garcia said. ''The voters are with us.''"
+    ),
+    "fragment": "Mayor Maria Lopez said the bridge plan was “a costly mistake” for the town.",
+    "groups": (
+        "“It is over,” a White House spokesman said.\n"
+        "Aides to Governor Maria Lopez say she will veto the bill.\n"
+        "A producer for the Varna Channel told reporters that the show was cancelled.\n"
+        "Half of Vermont Democrats said they wanted a change.\n"
+        "Gov. John Kasich (R-OH) said the plan was dead on arrival."
+    ),
     "as_saying": (
         "The agency quoted Foreign Minister Omar Haddad as saying that talks would resume.\n"
         "The talks collapsed last month, according to a statement from the Ministry of "
@@ -364,3 +376,34 @@ def test_cue_less_quotes_embedded_in_a_sentence_about_a_person(made_up_analyses)
     assert (partial.speaker, partial.kind) == ("Ana Ruiz", "direct")
     scare = [q for q in quotes if q.text == "zero waste"][0]
     assert scare.kind == "scare" and scare.speaker is None
+
+
+def test_newswire_double_apostrophes_are_quote_marks(made_up_analyses):
+    quotes = made_up_analyses["newswire"].quotes
+    first = _find(quotes, "We will win this county")[0]
+    second = _find(quotes, "The voters are with us")[0]
+    assert first.kind == second.kind == "direct"
+    assert first.speaker == second.speaker == "Carlos Garcia"
+    assert first.descriptor != "Mr."  # a courtesy title is no descriptor
+    text = "''Enough,'' she said, and the minister's ''plan'' failed."
+    assert [text[s:e] for s, e in find_quote_spans(text)] == ["Enough,", "plan"]
+
+
+def test_fragment_of_reported_speech_is_one_quote(made_up_analyses):
+    quotes = made_up_analyses["fragment"].quotes
+    assert [(q.kind, q.speaker) for q in quotes] == [("reported", "Maria Lopez")]
+    assert "“a costly mistake”" in quotes[0].text
+
+
+def test_group_and_unnamed_speakers_keep_whose_they_are(made_up_analyses):
+    quotes = made_up_analyses["groups"].quotes
+    speakers = {_find(quotes, text)[0].speaker: _find(quotes, text)[0].speaker_type
+                for text in ("It is over", "she will veto the bill", "the show was cancelled",
+                             "they wanted a change", "the plan was dead")}
+    assert speakers == {
+        "a White House spokesman": "unnamed",
+        "aides to Governor Maria Lopez": "unnamed",
+        "a producer for the Varna Channel": "unnamed",
+        "Half of Vermont Democrats": "group",
+        "John Kasich": "person",
+    }

@@ -36,6 +36,10 @@ _ORG_HEADS = {"government", "ministry", "party", "army", "military", "navy", "co
               "parliament", "cabinet", "campaign", "group", "union", "organization",
               "organisation", "association", "federation", "foundation", "police", "forces"}
 _PERSON_SUBJ_DEPS = ("nsubj", "nsubjpass")
+_COURTESY = frozenset({"Mr.", "Mrs.", "Ms.", "Dr.", "Mr", "Mrs", "Ms", "Dr", "Miss"})
+# Prepositions whose phrase after a speaker says whose or where the speaker is.
+_COMPLEMENT_PREPS = frozenset({"of", "for", "to", "in", "at", "from", "with", "on"})
+_COMPLEMENT_MAX_TOKENS = 7
 # "Of Obama, he said": a name after a preposition is no subject (nor a pronoun's antecedent)
 _PREPOSITION_END_RE = re.compile(
     r"\b(?:of|to|for|with|about|on|in|at|from|by|against|over|after|before|like)\s*$", re.I)
@@ -56,6 +60,7 @@ class Rules:
     unnamed_plural: frozenset[str]
     unnamed_singular: frozenset[str]
     roles: frozenset[str]
+    quantifiers: frozenset[str]
     person_pronouns: frozenset[str]
     group_pronouns: frozenset[str]
     non_speakers: frozenset[str]
@@ -88,7 +93,8 @@ def load_rules() -> Rules:
         needs_clause=frozenset(cues["needs_clause"]), reads=frozenset(cues["reads"]),
         unnamed_plural=frozenset(groups["unnamed_plural"]),
         unnamed_singular=frozenset(groups["unnamed_singular"]),
-        roles=frozenset(groups["roles"]), person_pronouns=frozenset(groups["person_pronouns"]),
+        roles=frozenset(groups["roles"]), quantifiers=frozenset(groups["quantifiers"]),
+        person_pronouns=frozenset(groups["person_pronouns"]),
         group_pronouns=frozenset(groups["group_pronouns"]),
         non_speakers=frozenset(groups["non_speakers"]), outlets=outlets,
         agencies=tuple(sorted(sources["agencies"], key=len, reverse=True)),
@@ -292,6 +298,8 @@ class Resolver:
         wins, so it reads best in one place.
         """
         rules, ctx = self.rules, self.ctx
+        if _in_parentheses(head) and head.head.i != head.i:
+            head = head.head  # "Gov. John Kasich (R-OH) said": the parse may head it on "OH"
         core = _core_tokens(head)
         span = _span_of(core, base)
         descriptor = None
@@ -334,7 +342,8 @@ class Resolver:
             name, typ = _ents_label(ent, rules)
             if typ == "person" and descriptor is None and m.start > span[0]:
                 pre = _clean(ctx.text[span[0]:m.start])
-                pre_words = [w for w in pre.split() if w.lower() not in _DETERMINERS]
+                pre_words = [w for w in pre.split() if w.lower() not in _DETERMINERS
+                             and w not in _COURTESY]
                 if pre_words:
                     descriptor = " ".join(pre_words)
             if typ == "person" or len(core) <= len(m.text.split()) + 1:
@@ -344,11 +353,19 @@ class Resolver:
             else _clean(head.text)
         if any(t.dep_ == "conj" for t in core):
             return label, "group", descriptor, span
+        tail = _complement(head, core)  # "aides to Clinton", "a producer for Yahoo Studios"
+        end = _span_of(tail, base)[1] if tail else span[1]
+        full = _clean(ctx.text[_span_of(words, base)[0]:end]) if words and tail else label
+        whole = _clean(ctx.text[span[0]:end])  # with its article: "a White House spokesman"
         if low in rules.unnamed_plural or label.lower() in rules.unnamed_plural:
-            return _sentence_case(label, words or [head]), "unnamed", descriptor, span
+            return _sentence_case(full, words or [head]), "unnamed", descriptor, span
         if low in rules.unnamed_singular and core[0].lower_ in ("a", "an", "one", "another"):
-            return (_sentence_case(_clean(ctx.text[span[0]:span[1]]), core), "unnamed",
-                    descriptor, span)
+            return _sentence_case(whole, core), "unnamed", descriptor, span
+        if tail and (low in rules.quantifiers or head.like_num):  # "half of Vermont Democrats"
+            return _sentence_case(full, words or [head]), "group", descriptor, span
+        if head.tag_ == "NN" and core[0].lower_ in ("a", "an", "another") \
+                and m is None and low not in rules.media_nouns:  # "a producer for Yahoo Studios"
+            return _sentence_case(whole, core), "unnamed", descriptor, span
         ent = self._org_by_suffix(label)
         if ent is not None:
             name, typ = _ents_label(ent, rules)
@@ -419,6 +436,26 @@ class Resolver:
         if role in self.rules.unnamed_singular:
             return None  # "the spokesperson" with no named spokesperson before: unnamed
         return self._recent_person_speaker(pos) or self.ctx.last_person_before(pos)
+
+
+def _in_parentheses(tok: Token) -> bool:
+    """Whether ``tok`` stands inside parentheses of its sentence ("(R-OH)")."""
+    before = tok.doc.text[:tok.idx]
+    return before.count("(") > before.count(")")
+
+
+def _complement(head: Token, core: list[Token]) -> list[Token]:
+    """The short prepositional phrase right after a speaker noun phrase that says whose or
+    where they are ("aides *to Clinton*", "a producer *for Yahoo Studios*", "half *of Vermont
+    Democrats*"), or [] (none, too long, or holding a clause)."""
+    for c in head.children:
+        if c.dep_ != "prep" or c.lower_ not in _COMPLEMENT_PREPS or c.i != core[-1].i + 1:
+            continue
+        sub = list(c.subtree)
+        if len(sub) <= _COMPLEMENT_MAX_TOKENS and not any(
+                t.pos_ in ("VERB", "AUX") or t.is_punct for t in sub):
+            return sub
+    return []
 
 
 def _find_subject(tok: Token) -> Token | None:

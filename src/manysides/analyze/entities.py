@@ -65,6 +65,7 @@ _DASH_APPOSITION = re.compile(
     r"\s*[\u2013\u2014-]\s+((?:a|an|the)\s+[^\u2013\u2014\n]{3,160}?)\s*[\u2013\u2014]"
 )
 _HYPHEN_TAIL = re.compile(r"-[a-z]{1,4}\b")
+_COURTESY = frozenset({"Mr.", "Mrs.", "Ms.", "Dr.", "Mr", "Mrs", "Ms", "Dr", "Miss"})
 _CONNECTORS = frozenset({"of", "and", "for", "the"})
 
 
@@ -540,6 +541,7 @@ def _title_before(
         picked.pop(0)
     if not picked:
         return None
+    picked = [p for p in picked if p not in _COURTESY]  # "Mr." is no title
     title = " ".join(reversed(picked))
     if kb.roles_in(title) or any(p in kb.person_prefixes for p in picked):
         return title

@@ -54,7 +54,7 @@ OPEN_DOUBLE = "“"
 CLOSE_DOUBLE = "”"
 OPEN_SINGLE = "‘"
 CLOSE_SINGLE = "’"
-_MARK_RE = re.compile("[\"'“”‘’]")
+_MARK_RE = re.compile("''|[\"'“”‘’]")
 _TITLE_RE = re.compile(r"^(?:[A-Z0-9][\w'’-]*|of|the|and|a|an|in|on|for|to)"
                        r"(?:\s+(?:[A-Z0-9][\w'’-]*|of|the|and|a|an|in|on|for|to))*[.!?]?$")
 _SENT_END_RE = re.compile(r"[.!?][\"'”’]*\s*$")
@@ -105,40 +105,45 @@ def _quote_spans(text: str) -> list[QuoteSpan]:
 
 
 def _line_spans(line: str, base: int) -> tuple[list[QuoteSpan], QuoteSpan | None]:
-    """Quote spans of one paragraph; the second value is a double-quoted span left open."""
+    """Quote spans of one paragraph; the second value is a double-quoted span left open.
+
+    Two apostrophes ('') are a straight double quote (the newswire and NYT archive style).
+    """
     out: list[QuoteSpan] = []
     mark: str | None = None  # the opening mark of the span now open
-    begin = 0
+    begin = width = 0  # where the open span's mark starts, and its width
     n = len(line)
     for mk in _MARK_RE.finditer(line):  # only quote characters matter
-        i, ch = mk.start(), mk.group(0)
+        i, w = mk.start(), len(mk.group(0))
+        ch = '"' if w == 2 else mk.group(0)
         prev = line[i - 1] if i else " "
-        nxt = line[i + 1] if i + 1 < n else " "
+        nxt = line[i + w] if i + w < n else " "
+        here = (base + i, base + i + w)
         if mark is None:
             if ch == OPEN_DOUBLE or (ch == '"' and not prev.isalnum()):
-                mark, begin = ch, i
+                mark, begin, width = ch, i, w
             elif ch == OPEN_SINGLE and not prev.isalnum():
-                mark, begin = ch, i
+                mark, begin, width = ch, i, w
             elif ch == "'" and (prev.isspace() or prev in "([—–") and nxt.isalpha():
-                mark, begin = ch, i
+                mark, begin, width = ch, i, w
         elif mark in (OPEN_DOUBLE, '"'):
             if ch == CLOSE_DOUBLE or ch == '"':
-                out.append(QuoteSpan(base + begin, base + begin + 1, base + i, base + i + 1))
+                out.append(QuoteSpan(base + begin, base + begin + width, *here))
                 mark = None
             elif ch == OPEN_DOUBLE:  # unbalanced: restart at the new opening mark
-                begin = i
+                begin, width = i, w
         elif mark == OPEN_SINGLE:
             if ch == CLOSE_SINGLE and not nxt.isalnum():
-                out.append(QuoteSpan(base + begin, base + begin + 1, base + i, base + i + 1))
+                out.append(QuoteSpan(base + begin, base + begin + width, *here))
                 mark = None
         elif mark == "'":
             if ch == "'" and not nxt.isalnum() and not prev.isspace():
-                out.append(QuoteSpan(base + begin, base + begin + 1, base + i, base + i + 1))
+                out.append(QuoteSpan(base + begin, base + begin + width, *here))
                 mark = None
     unclosed = None
     if mark in (OPEN_DOUBLE, '"'):
         end = base + len(line.rstrip())
-        unclosed = QuoteSpan(base + begin, base + begin + 1, end, end)
+        unclosed = QuoteSpan(base + begin, base + begin + width, end, end)
         out.append(unclosed)
     return out, unclosed
 
@@ -241,9 +246,18 @@ def extract_quotes(text: str, sentences: list[Sentence], entities: list[Entity],
     atts = _read_attributions(text, sentences, spans, rules, ctx, nlp)
     descriptors = _descriptors(atts, entities)
     quotes = _quoted(text, sentences, spans, atts, rules, descriptors, ctx)
-    quotes += _reported(text, sentences, spans, atts, descriptors)
+    reported = _reported(text, sentences, spans, atts, descriptors)
+    quotes = [q for q in quotes if not _inside_reported(q, reported)] + reported
     quotes.sort(key=lambda q: (q.start, q.kind))
     return quotes
+
+
+def _inside_reported(quote: Quote, reported: list[Quote]) -> bool:
+    """A quoted fragment of reported speech ("X said the plan was “a costly mistake”"): the
+    reported quote holds it, with the same speaker and cue; one quote, not two."""
+    return quote.kind == "direct" and any(
+        r.start <= quote.start and quote.end <= r.end and r.speaker == quote.speaker
+        and r.cue == quote.cue for r in reported)
 
 
 def _read_attributions(text: str, sentences: list[Sentence], spans: list[QuoteSpan],
