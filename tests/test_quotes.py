@@ -105,6 +105,18 @@ MADE_UP = {
         "Half of Vermont Democrats said they wanted a change.\n"
         "Gov. John Kasich (R-OH) said the plan was dead on arrival."
     ),
+    "after": (
+        "Hillary Clinton spoke in Ohio on Friday.\n"
+        "“That means a loose cannon is within reach of the most powerful job,” warned "
+        "Clinton.\n"
+        "Bill Skelly, a longtime data operative, vouched for both men.\n"
+        "“Having access to the file is valuable,” said Skelly, explaining his work.\n"
+        "“It's unusual,“ said Larry Noble, an attorney with the Campaign Legal Center.\n"
+        "“We lost the county,” the former chief executive of Hewlett-Packard added.\n"
+        "A Romney campaign ad said the plan cut Medicare by a third.\n"
+        "According to a new article in the Varna Post, the mayor will resign.\n"
+        "People close to the governor said she would not run again."
+    ),
     "as_saying": (
         "The agency quoted Foreign Minister Omar Haddad as saying that talks would resume.\n"
         "The talks collapsed last month, according to a statement from the Ministry of "
@@ -406,4 +418,23 @@ def test_group_and_unnamed_speakers_keep_whose_they_are(made_up_analyses):
         "a producer for the Varna Channel": "unnamed",
         "Half of Vermont Democrats": "group",
         "John Kasich": "person",
+    }
+
+
+def test_speakers_after_the_quote_documents_and_findings(made_up_analyses):
+    """“...,” warned Clinton / said Skelly (parsed as object or adverb), a typo'd closing
+    mark, an office with its "of" phrase, a campaign's ad, an article's outlet."""
+    quotes = made_up_analyses["after"].quotes
+    got = {text: (_find(quotes, text)[0].speaker, _find(quotes, text)[0].medium)
+           for text in ("a loose cannon", "Having access", "It's unusual", "We lost the county",
+                        "the plan cut Medicare", "the mayor will resign",
+                        "she would not run again")}
+    assert got == {
+        "a loose cannon": ("Hillary Clinton", None),
+        "Having access": ("Bill Skelly", None),
+        "It's unusual": ("Larry Noble", None),
+        "We lost the county": ("former chief executive of Hewlett-Packard", None),
+        "the plan cut Medicare": ("Romney campaign", "ad"),
+        "the mayor will resign": ("Varna Post", "a new article"),
+        "she would not run again": ("people close to the governor", None),
     }

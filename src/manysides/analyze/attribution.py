@@ -38,8 +38,12 @@ _ORG_HEADS = {"government", "ministry", "party", "army", "military", "navy", "co
 _PERSON_SUBJ_DEPS = ("nsubj", "nsubjpass")
 _COURTESY = frozenset({"Mr.", "Mrs.", "Ms.", "Dr.", "Mr", "Mrs", "Ms", "Dr", "Miss"})
 # Prepositions whose phrase after a speaker says whose or where the speaker is.
-_COMPLEMENT_PREPS = frozenset({"of", "for", "to", "in", "at", "from", "with", "on"})
-_COMPLEMENT_MAX_TOKENS = 7
+_COMPLEMENT_PREPS = frozenset({"of", "for", "to", "in", "at", "from", "with", "on", "inside",
+                               "within", "near", "like"})
+_COMPLEMENT_MAX_TOKENS = 9
+_POSSESSIVE_END = re.compile(r"['’]s?$")
+_BREAKS = frozenset({",", ";", ":", "(", ")", "“", "”", '"', "—", "–", "''"})
+_CLOSING_MARKS = frozenset({"”", '"', "''", "’", ",", "“"})
 # "Of Obama, he said": a name after a preposition is no subject (nor a pronoun's antecedent)
 _PREPOSITION_END_RE = re.compile(
     r"\b(?:of|to|for|with|about|on|in|at|from|by|against|over|after|before|like)\s*$", re.I)
@@ -374,7 +378,7 @@ class Resolver:
         if outlet:
             return outlet, "outlet", descriptor, span
         if core[0].lower_ == "the" and (low in rules.roles or label.lower() in rules.roles):
-            ent = self._role_person(low, pos)
+            ent = self._role_person(low, pos, guess=not tail)
             if ent is not None:
                 return ent.name, "person", None, span
             if low in rules.unnamed_singular:
@@ -388,11 +392,11 @@ class Resolver:
                 return ent.name, "person", descriptor, span
         if low in _ORG_HEADS or head.tag_ == "NNPS":
             return label, "organization", descriptor, span
-        if head.tag_ == "NNS":
-            return label, "group", descriptor, span
+        if head.tag_ == "NNS":  # "executives for Mondelez", "the Democratic chairs from ..."
+            return _sentence_case(full, words or [head]), "group", descriptor, span
         if head.tag_ == "NNP":
             return label, "person", descriptor, span
-        return label, None, descriptor, span
+        return full, None, descriptor, span
 
     def _recent_person_speaker(self, pos: int) -> Entity | None:
         """The last person quoted within ~2 sentences (300 chars) before ``pos``."""
@@ -418,9 +422,10 @@ class Resolver:
                         return ent
         return None
 
-    def _role_person(self, role: str, pos: int) -> Entity | None:
-        """"the Russian leader" -> the latest person the article calls a leader, else the
-        latest person quoted, else the latest person named."""
+    def _role_person(self, role: str, pos: int, *, guess: bool = True) -> Entity | None:
+        """"the Russian leader" -> the latest person the article calls a leader, else (with
+        ``guess``; not for "the former CEO of Hewlett-Packard", whose phrase says who it is)
+        the latest person quoted, else the latest person named."""
         text = self.ctx.text
         seen: set[str] = set()
         for m in reversed(self.ctx.persons):
@@ -433,7 +438,7 @@ class Resolver:
             context = " ".join(ent.descriptors).lower() + " " + text[max(0, m.start - 60):m.start]
             if role in context.lower():
                 return ent
-        if role in self.rules.unnamed_singular:
+        if role in self.rules.unnamed_singular or not guess:
             return None  # "the spokesperson" with no named spokesperson before: unnamed
         return self._recent_person_speaker(pos) or self.ctx.last_person_before(pos)
 
@@ -449,13 +454,56 @@ def _complement(head: Token, core: list[Token]) -> list[Token]:
     where they are ("aides *to Clinton*", "a producer *for Yahoo Studios*", "half *of Vermont
     Democrats*"), or [] (none, too long, or holding a clause)."""
     for c in head.children:
+        if c.dep_ == "amod" and c.i > head.i and any(
+                g.dep_ == "prep" for g in c.children):  # "people close to the Clintons"
+            c = next(g for g in c.children if g.dep_ == "prep")
+            sub = list(head.doc[head.i + 1 : c.right_edge.i + 1])
+            if c.lower_ in _COMPLEMENT_PREPS and len(sub) <= _COMPLEMENT_MAX_TOKENS:
+                return sub
+            continue
         if c.dep_ != "prep" or c.lower_ not in _COMPLEMENT_PREPS or c.i != core[-1].i + 1:
             continue
         sub = list(c.subtree)
         if len(sub) <= _COMPLEMENT_MAX_TOKENS and not any(
-                t.pos_ in ("VERB", "AUX") or t.is_punct for t in sub):
+                t.tag_[:2] in ("VB", "MD") or t.text in _BREAKS for t in sub):
             return sub
     return []
+
+
+def _document_author(doc_tok: Token, base: int, resolver: Resolver
+                     ) -> tuple[str | None, str | None, str | None, tuple[int, int]] | None:
+    """Who a document subject is by, where its modifiers name them: "a Romney campaign ad",
+    "the campaign's statement", "a White House memo" -> the resolved author, else None."""
+    mods = [c for c in doc_tok.children if c.dep_ in ("compound", "poss") and c.i < doc_tok.i
+            and (any(t.tag_.startswith("NNP") for t in c.subtree) or c.dep_ == "poss")]
+    if not mods or mods[-1].lower_ in resolver.rules.media_nouns:
+        return None
+    name, typ, desc, span = resolver.resolve(mods[-1], base)
+    first = min(t.i for m in mods for t in m.subtree)
+    words = _strip_det(list(doc_tok.doc[first:doc_tok.i]))
+    if name is None or not words:
+        return None
+    if typ != "person" and len(words) > 1:  # "a Romney campaign ad": the Romney campaign
+        name = _POSSESSIVE_END.sub("", _clean(resolver.ctx.text[
+            _span_of(words, base)[0]:_span_of(words, base)[1]]))
+        typ = "organization"
+    return name, typ, desc, span
+
+
+def _inverted_subject(tok: Token) -> Token | None:
+    """The speaker after the cue in “...,” said Skelly / “...,” warned Clinton, which the
+    parser often takes for an object or an adverb: the noun phrase right after a cue that
+    follows a closing quote mark or a comma."""
+    doc = tok.doc
+    before = [t for t in doc[:tok.i] if not t.is_space]
+    if not before or before[-1].text not in _CLOSING_MARKS or tok.i + 1 >= len(doc):
+        return None
+    t = doc[tok.i + 1]
+    while t.dep_ in ("compound", "det", "amod", "poss") and t.head.i > t.i:
+        t = t.head
+    if t.head.i != tok.i or not (t.tag_[:2] in ("NN", "PR") or t.text[:1].isupper()):
+        return None
+    return t
 
 
 def _find_subject(tok: Token) -> Token | None:
@@ -464,7 +512,7 @@ def _find_subject(tok: Token) -> Token | None:
     for _ in range(4):
         for c in t.children:
             if c.dep_ in _PERSON_SUBJ_DEPS:
-                return c
+                return c if c.tag_[:2] not in ("VB", "MD", "IN", "RB") else None
         if t.dep_ == "acl" and t.head.tag_[:2] in ("NN", "PR"):
             return t.head  # "analysts insisting that ..."
         if t.dep_ in ("xcomp", "advcl", "pcomp", "conj", "prep", "acomp") and t.head.i != t.i:
@@ -594,7 +642,7 @@ def _speech(tok: Token, doc: Doc, sent: Sentence, spans: list[QuoteSpan], rules:
     low = tok.lower_
     if low in ("point", "points", "pointed") and not any(c.lower_ == "out" for c in tok.children):
         return None
-    subj = _find_subject(tok)
+    subj = _find_subject(tok) or _inverted_subject(tok)
     if subj is None or (subj.dep_ == "nsubjpass" and subj.head.i == tok.i):
         return None
     direct_subject = subj.head.i == tok.i
@@ -617,7 +665,11 @@ def _speech(tok: Token, doc: Doc, sent: Sentence, spans: list[QuoteSpan], rules:
         return None  # "stressed mutual support", "to tell the world": no speech reported
     medium = _medium(tok, base, rules, resolver)
     if subj.lower_ in rules.media_nouns and subj.lower_ not in rules.unnamed_plural:
-        medium, stype = medium or speaker, None  # "the letter said": a document, no author
+        author = _document_author(subj, base, resolver)
+        if author is not None:  # "a Romney campaign ad said": the campaign, in an ad
+            medium, (speaker, stype, _, _) = medium or subj.text, author
+        else:
+            medium, stype = medium or speaker, None  # "the letter said": a document
     att = Attribution(cue=low, sentence=sent.index, phrase=phrase, speaker_span=sspan,
                        speaker=speaker, speaker_type=stype, descriptor=desc, medium=medium,
                        explicit=bool(subj_toks))
@@ -675,7 +727,7 @@ def _source(pobj: Token, base: int, rules: Rules, resolver: Resolver
             if c.dep_ == "acl":  # "a transcript published by the Kremlin"
                 preps.extend(a for a in c.children if a.dep_ in ("agent", "prep"))
         for prep in preps:
-            if prep.lower_ not in ("from", "by", "of"):
+            if prep.lower_ not in ("from", "by", "of", "in"):
                 continue  # "on Monday" is no source
             for inner in prep.children:
                 if inner.dep_ == "pobj":

@@ -130,6 +130,9 @@ def _line_spans(line: str, base: int) -> tuple[list[QuoteSpan], QuoteSpan | None
             if ch == CLOSE_DOUBLE or ch == '"':
                 out.append(QuoteSpan(base + begin, base + begin + width, *here))
                 mark = None
+            elif ch == OPEN_DOUBLE and prev in ",.?!" and nxt.isspace():
+                out.append(QuoteSpan(base + begin, base + begin + width, *here))  # a typo
+                mark = None  # for the closing mark: “It's unusual,“ said Noble.
             elif ch == OPEN_DOUBLE:  # unbalanced: restart at the new opening mark
                 begin, width = i, w
         elif mark == OPEN_SINGLE:
