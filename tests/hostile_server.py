@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -29,11 +30,13 @@ class Route:
 
 
 class HostileServer:
-    """``server.routes[path] = Route(...)``; ``server.url(path)``; ``server.hits[path]``."""
+    """``server.routes[path] = Route(...)``; ``server.url(path)``; ``server.hits[path]``;
+    ``server.arrivals``: when each request came."""
 
     def __init__(self) -> None:
         self.routes: dict[str, Route] = {}
         self.hits: Counter[str] = Counter()
+        self.arrivals: list[float] = []  # time.monotonic() of each request, in order
         self._stop = threading.Event()
         self._sock = socket.socket()
         self._sock.bind(("127.0.0.1", 0))
@@ -79,6 +82,7 @@ class HostileServer:
                     request += chunk
                 path = request.split(b" ", 2)[1].decode("latin-1")
                 self.hits[path] += 1
+                self.arrivals.append(time.monotonic())
                 route = self.routes.get(path, Route(b"not found", 404))
                 if self.hits[path] <= route.fail_first:
                     route = Route(b"try later", 503, route.fail_headers)

@@ -162,3 +162,19 @@ def test_retry_after_is_honoured_and_every_wait_capped(
         assert fetcher.get(server.url("/later.txt")).content == article_text(4)
         assert time.monotonic() - start < 5  # an hour asked for, the cap waited
     assert server.hits["/later.txt"] == 3
+
+
+def test_watch_shares_one_politeness_delay_between_feed_and_articles(
+    server: HostileServer, fresh_store: Store
+) -> None:
+    for n in range(2):
+        server.routes[f"/w{n}.txt"] = Route(article_text(20 + n),
+                                            headers={"Content-Type": "text/plain"})
+    server.routes["/feed.xml"] = Route(rss([(f"w{n}", server.url(f"/w{n}.txt"))
+                                            for n in range(2)]),
+                                       headers={"Content-Type": "application/rss+xml"})
+    settings = Settings(http_retries=0, host_delay_s=0.4)
+    with Watcher(fresh_store, [server.url("/feed.xml")], settings=settings, update=None) as w:
+        assert len(w.poll().feeds[0].stored) == 2
+    gaps = [b - a for a, b in zip(server.arrivals, server.arrivals[1:], strict=False)]
+    assert len(gaps) == 2 and min(gaps) >= 0.35, gaps  # feed -> item too, not only item -> item
