@@ -17,6 +17,7 @@ Two runs, each on a fresh SQLite store in the temp folder:
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import re
 import sys
@@ -187,6 +188,7 @@ def main(argv: list[str] | None = None) -> int:
             ok &= long_line_run(Path(tmp) / "long")
         (Path(tmp) / "batch").mkdir()
         ok &= batch_run(Path(tmp) / "batch", args.n)
+    print(f"load average (1 min) at the end: {os.getloadavg()[0]:.2f}")
     return 0 if ok else 1
 
 
