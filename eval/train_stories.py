@@ -77,7 +77,7 @@ def teacher_rows(story_set: stories.StorySet, rows: set[int]) -> tuple[np.ndarra
                     continue
                 feats = article_features(full[aid], vectors[aid], config)
                 stats.add(feats.terms)
-                query = assign.Query.of(feats, stats)
+                query = assign.Query.of(feats, stats, index)
                 for sid, row in assign.candidate_features(query, index, stats, config):
                     features.append(row)
                     labels.append(int(sid == gold[aid]))

@@ -163,7 +163,7 @@ def test_candidates_come_from_the_index_not_all_stories(fresh_store: Store) -> N
                               max_keys=config["candidates"]["entities"])
     assert len(gathered) <= config["candidates"]["ann_k"] + 1  # neighbours + by name, not 400
     stats = term_stats(fresh_store)
-    scored = candidate_features(Query.of(feats, stats), index, stats, config)
+    scored = candidate_features(Query.of(feats, stats, index), index, stats, config)
     assert 0 < len(scored) <= config["candidates"]["max_scored"]
     assert scored[0][0] == story_id_for(old)  # closest by centroid first
 

@@ -51,7 +51,7 @@ from manysides.cluster.features import (
     published_day,
 )
 from manysides.cluster.index import StoryEntry, StoryIndex, reset_index, story_index
-from manysides.cluster.lexical import TermStats, add_terms
+from manysides.cluster.lexical import Profile, TermStats, add_terms
 from manysides.cluster.story import (
     MemberInfo,
     build_story,
@@ -103,14 +103,19 @@ class Query:
     """An article (or a story, when two stories are compared) as assignment compares it."""
 
     feats: ArticleFeatures
-    weights: np.ndarray  # tf-idf of ``feats.terms``
-    norm: float
+    weights: np.ndarray  # tf-idf of ``feats.terms``, unit length
+    rare: dict[str, float]  # entity weights times their rarity among live stories
+    entity_total: float
+    rare_total: float
 
     @classmethod
-    def of(cls, feats: ArticleFeatures, stats: TermStats) -> Query:
-        """``feats`` with its tf-idf weights under ``stats``."""
+    def of(cls, feats: ArticleFeatures, stats: TermStats, index: StoryIndex) -> Query:
+        """``feats`` with its tf-idf weights under ``stats`` and name rarities in ``index``."""
         weights = stats.weighted(feats.terms)
-        return cls(feats, weights, float(np.linalg.norm(weights)))
+        norm = float(np.linalg.norm(weights))
+        rare = {k: w * index.rarity(k) for k, w in feats.entities.items()}
+        return cls(feats, weights / norm if norm else weights, rare,
+                   sum(feats.entities.values()), sum(rare.values()))
 
 
 def _share_of_days(days: dict[int, float], other: dict[int, float]) -> float:
@@ -126,18 +131,16 @@ def pair_features(
 ) -> np.ndarray:
     """The ``FEATURES`` of an article (``query``) against one candidate story."""
     feats = query.feats
-    total = sum(feats.entities.values())
-    shared = sum(w for k, w in feats.entities.items() if k in entry.keys)
-    rare = {k: w * index.rarity(k) for k, w in feats.entities.items()}
-    rare_total = sum(rare.values())
-    rare_shared = sum(w for k, w in rare.items() if k in entry.keys)
+    keys = entry.keys
+    shared = sum(w for k, w in feats.entities.items() if k in keys)
+    rare_shared = sum(w for k, w in query.rare.items() if k in keys)
     same = _share_of_days(feats.days, entry.days) if feats.days and entry.days else 0.0
     other = 1.0 - same if feats.days and entry.days else 0.0
     return np.array([
         cos,
-        shared / total if total else 0.0,
-        rare_shared / rare_total if rare_total else 0.0,
-        lexical.cosine(feats.terms, query.weights, query.norm, entry.terms, stats),
+        shared / query.entity_total if query.entity_total else 0.0,
+        rare_shared / query.rare_total if query.rare_total else 0.0,
+        lexical.cosine(feats.terms[0], query.weights, entry.profile, stats),
         same,
         other,
         gap / gap_max,
@@ -294,10 +297,10 @@ def assign_stories(
             feats = article_features(art, vectors[aid], config)
             stats.add(feats.terms)
             index.cover(store, feats.day)
-            found, _ = best_story(Query.of(feats, stats), index, stats, config, model)
+            found, _ = best_story(Query.of(feats, stats, index), index, stats, config, model)
             sid = found or story_id_for(aid)
             place(index, sid, feats)
-            cache.add(sid, member_info(art, config))
+            cache.add(sid, member_info(art, config, feats))
             pending.setdefault(sid, []).append(aid)
             touched[sid] = None
         if len(pending) >= MAX_PENDING_STORIES:
@@ -399,14 +402,16 @@ def _member_entry(m: MemberInfo, vector: np.ndarray) -> StoryEntry:
     """A one-article story made of member ``m`` (for comparing members with each other)."""
     day = published_day(m.published) if m.dated else m.text_day
     return StoryEntry(id=m.id, label=-1, centroid=vector, keys=m.entities, first_day=day,
-                      last_day=day, count=1, terms=m.terms, days=m.days)
+                      last_day=day, count=1, profile=Profile(m.terms), days=m.days)
 
 
-def _member_query(m: MemberInfo, vector: np.ndarray, stats: TermStats) -> Query:
+def _member_query(
+    m: MemberInfo, vector: np.ndarray, stats: TermStats, index: StoryIndex
+) -> Query:
     day = published_day(m.published) if m.dated else m.text_day
     feats = ArticleFeatures(id=m.id, vector=vector, entities=m.entities, day=day,
                             dated=m.dated, published=m.published, terms=m.terms, days=m.days)
-    return Query.of(feats, stats)
+    return Query.of(feats, stats, index)
 
 
 def split_story(
@@ -430,7 +435,7 @@ def split_story(
     entries = [_member_entry(m, vectors[m.id]) for m in usable]
     probs = np.zeros((n, n))
     for i in range(n):
-        query = _member_query(usable[i], vectors[usable[i].id], stats)
+        query = _member_query(usable[i], vectors[usable[i].id], stats, index)
         for j in range(i + 1, n):
             cos = float(entries[i].centroid @ entries[j].centroid)
             gap = entries[j].gap_days(entries[i].first_day)
@@ -475,9 +480,9 @@ def merge_stories(
     merged: list[tuple[str, str]] = []
     for sid in story_ids:
         entry = index.entries.get(sid)
-        if entry is None:
-            continue
-        found, _ = best_story(_story_query(entry, stats), index, stats, config, model,
+        if entry is None or entry.count < 2:
+            continue  # a lone article that founded a story was just compared with the others
+        found, _ = best_story(_story_query(entry, stats, index), index, stats, config, model,
                               threshold=model["merge_threshold"], exclude=sid)
         if found is None:
             continue
@@ -498,12 +503,12 @@ def _outranks(a: StoryEntry, b: StoryEntry) -> bool:
     return (a.count, -(a.first_day or 0), b.id) > (b.count, -(b.first_day or 0), a.id)
 
 
-def _story_query(entry: StoryEntry, stats: TermStats) -> Query:
+def _story_query(entry: StoryEntry, stats: TermStats, index: StoryIndex) -> Query:
     """A story as the query side of a comparison (its centroid, names, words and days)."""
     feats = ArticleFeatures(id=entry.id, vector=entry.centroid, entities=entry.keys,
                             day=entry.last_day, dated=entry.last_day is not None,
-                            terms=entry.terms, days=entry.days)
-    return Query.of(feats, stats)
+                            terms=entry.profile.terms, days=entry.days)
+    return Query.of(feats, stats, index)
 
 
 def _is_mixed(infos: list[MemberInfo]) -> bool:
@@ -536,7 +541,7 @@ def _absorb(index: StoryIndex, sid: str, feats: ArticleFeatures) -> None:
         keys[key] = keys.get(key, 0.0) + w
     first, last = _span_with(entry.first_day, entry.last_day, feats)
     index.upsert(sid, centroid, keys, first_published=first, last_published=last, count=n + 1,
-                 terms=add_terms([entry.terms, feats.terms]), days=days)
+                 terms=add_terms([entry.profile.terms, feats.terms]), days=days)
 
 
 def _span_with(

@@ -50,7 +50,7 @@ from typing import Any
 import numpy as np
 
 from manysides.cluster.features import load_config, published_day
-from manysides.cluster.lexical import EMPTY, Terms, from_bytes
+from manysides.cluster.lexical import EMPTY, Profile, Terms, from_bytes
 from manysides.store import Store, StoryRow
 
 log = logging.getLogger(__name__)
@@ -86,7 +86,7 @@ class StoryEntry:
     count: int = 0
     last_published: str | None = None
     indexed: np.ndarray | None = None  # the vector the HNSW graph holds for this story
-    terms: Terms = EMPTY  # word profile (``lexical``)
+    profile: Profile = field(default_factory=lambda: Profile(EMPTY))  # words (``lexical``)
     days: dict[int, float] = field(default_factory=dict)  # reported day -> mentions
 
     def gap_days(self, day: int | None) -> int:
@@ -196,7 +196,7 @@ class StoryIndex:
         entry.count = count
         entry.last_published = last_published
         if terms is not None:
-            entry.terms = terms
+            entry.profile = Profile(terms)
         if days is not None:
             entry.days = dict(days)
         if entry.last_day is not None:

@@ -105,13 +105,34 @@ class TermStats:
         return cls(np.frombuffer(data[8:], dtype=np.int32).copy(), n)
 
 
-def cosine(a: Terms, a_weights: np.ndarray, a_norm: float, b: Terms, stats: TermStats) -> float:
-    """tf-idf cosine of an article (its weights and norm precomputed) and a profile ``b``."""
-    if not len(a[0]) or not len(b[0]) or a_norm == 0:
+class Profile:
+    """A story's word profile with its unit tf-idf weights, recomputed only when the article
+    count behind the idf has grown by ``REWEIGH`` since (idf moves slowly)."""
+
+    REWEIGH = 1.05
+
+    def __init__(self, terms: Terms):
+        self.terms = terms
+        self._unit: np.ndarray | None = None
+        self._at = 0
+
+    def unit(self, stats: TermStats) -> np.ndarray:
+        """The unit tf-idf weights of the profile under ``stats`` (cached)."""
+        if self._unit is None or stats.n > self._at * self.REWEIGH:
+            w = stats.weighted(self.terms)
+            norm = float(np.linalg.norm(w))
+            self._unit, self._at = (w / norm if norm else w), stats.n
+        return self._unit
+
+
+def cosine(a_idx: np.ndarray, a_unit: np.ndarray, b: Profile, stats: TermStats) -> float:
+    """tf-idf cosine of an article (sorted buckets ``a_idx``, unit tf-idf weights ``a_unit``)
+    and a story's profile ``b``."""
+    b_idx = b.terms[0]
+    if not len(a_idx) or not len(b_idx):
         return 0.0
-    _, ia, ib = np.intersect1d(a[0], b[0], assume_unique=True, return_indices=True)
-    if not len(ia):
+    pos = np.minimum(np.searchsorted(a_idx, b_idx), len(a_idx) - 1)
+    hit = a_idx[pos] == b_idx
+    if not hit.any():
         return 0.0
-    bw = stats.weighted(b)
-    b_norm = float(np.linalg.norm(bw))
-    return float(a_weights[ia] @ bw[ib]) / (a_norm * b_norm) if b_norm else 0.0
+    return float(a_unit[pos[hit]] @ b.unit(stats)[hit])

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from manysides.cluster.features import (
+    ArticleFeatures,
     article_terms,
     entity_weights,
     event_days,
@@ -58,8 +59,11 @@ class MemberInfo:
         return published_day(self.published) is not None
 
 
-def member_info(article: Article, config: dict[str, Any]) -> MemberInfo:
-    """The ``MemberInfo`` of an analysed article."""
+def member_info(
+    article: Article, config: dict[str, Any], feats: ArticleFeatures | None = None
+) -> MemberInfo:
+    """The ``MemberInfo`` of an analysed article (its words, names and days taken from
+    ``feats`` when the clusterer has them)."""
     first = article.text.strip().split("\n", 1)[0]
     fallback = first if len(first) <= 120 else first[:117].rsplit(" ", 1)[0] + "..."
     day = published_day(article.published)
@@ -69,11 +73,11 @@ def member_info(article: Article, config: dict[str, Any]) -> MemberInfo:
         title=article.title,
         outlet=article.outlet,
         published=article.published,
-        entities=entity_weights(article, config),
+        entities=feats.entities if feats else entity_weights(article, config),
         text_day=day_text,
         fallback_title=fallback,
-        terms=article_terms(article),
-        days=event_days(article, day if day is not None else day_text),
+        terms=feats.terms if feats else article_terms(article),
+        days=feats.days if feats else event_days(article, day if day is not None else day_text),
     )
 
 
