@@ -42,8 +42,10 @@ REPO = HERE.parent
 SETS = ("basil", "ecbplus", "newswcl50", "allsides")
 CACHE = Path(tempfile.gettempdir()) / "manysides-eval-stories"
 UNDATED_BATCH = 16
-# Source folders whose code decides what the store holds before clustering (the cache key).
+# Source folders whose code decides what the store holds before clustering (the cache key),
+# and the data files of clustering, which do not.
 _ANALYSIS_CODE = ("ingest", "clean", "analyze")
+_CLUSTER_DATA = ("cluster.toml", "story_model.toml")
 
 
 @dataclass
@@ -139,7 +141,7 @@ def _cache_key(story_set: StorySet) -> str:
         for path in sorted((src / folder).rglob("*.py")):
             digest.update(path.read_bytes())
     for path in sorted((src / "data").glob("*.toml")):
-        if path.name != "cluster.toml":
+        if path.name not in _CLUSTER_DATA:
             digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 

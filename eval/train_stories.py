@@ -7,7 +7,8 @@ of the sorted groups) and a held-out part (odd positions).
 1. Teacher-forced pass over the fitting part, in arrival order (``stories.arrival_batches``):
    each article is compared with the candidate stories the live index offers
    (``cluster.assign.candidate_features``), labelled 1 for its gold story, then placed in its
-   gold story.  Logistic regression (scikit-learn) on those rows gives the weights.
+   gold story.  Logistic regression (scikit-learn) on those rows, each set weighing the same,
+   gives the weights.
 2. The join threshold, then the merge threshold, then the split link are chosen one after the
    other on the fitting part's B-cubed F1 from the real incremental assignment (less twice
    any precision short of 0.97).
@@ -126,8 +127,10 @@ def main(argv: list[str] | None = None) -> int:
     split = {name: parts(s) for name, s in loaded.items()}
     xs, ys = zip(*(teacher_rows(loaded[n], split[n][0]) for n in FIT_SETS), strict=True)
     x, y = np.vstack(xs), np.concatenate(ys)
+    # each set weighs the same, however many candidate rows it gives
+    weight = np.concatenate([np.full(len(part), len(y) / (len(ys) * len(part))) for part in ys])
     log.info("teacher-forced rows: %d (%d positive)", len(y), int(y.sum()))
-    clf = LogisticRegression(C=1.0, max_iter=2000).fit(x, y)
+    clf = LogisticRegression(C=1.0, max_iter=2000).fit(x, y, sample_weight=weight)
     model: dict[str, Any] = {
         "about": "Story assignment: logistic regression over FEATURES (cluster/assign.py), "
                  "fitted by eval/train_stories.py on the fitting halves of BASIL and ECB+ dev.",

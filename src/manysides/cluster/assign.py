@@ -7,13 +7,15 @@ undated article meets the stories its dated neighbours formed), and for each one
 1. gathers candidate stories from the ``StoryIndex``: the ANN neighbours of its doc embedding
    and the stories naming its rarest named entities (a bounded number, however many stories
    the store holds or a busy week adds);
-2. scores each candidate (``cluster.toml``): centroid cosine, the share of the article's
-   named-entity weight the story also names, a penalty growing with the days between the
-   article and the story's span; candidates further than ``max_gap_days`` are excluded, which
-   keeps two events with the same actors weeks apart in two stories, and so are stories that
-   share too little of the article's named entities, which keeps two like events with other
-   actors (two floods, two summits in the same week) apart;
-3. joins the best candidate whose score passes the threshold, else founds a new story
+2. drops candidates further than ``max_gap_days`` from its day (two events with the same
+   actors weeks apart stay two stories) and compares it with the ``max_scored`` closest by
+   centroid on ``FEATURES``: centroid cosine, the share of its named-entity weight the story
+   names (plain and weighted by the names' rarity among live stories), the tf-idf cosine of
+   its whole text with the story's word profile (idf from the store), the share of the days
+   it reports (resolved dates) that are not the story's, and the days between them;
+   ``data/story_model.toml`` turns them into a probability (logistic regression, fitted by
+   ``eval/train_stories.py``);
+3. joins the most probable candidate at ``join_threshold`` or more, else founds a new story
    (id = a hash of the founding article's id, so the same data gives the same ids).
 
 The index is updated after every article; at the end of the call (or every
@@ -23,6 +25,13 @@ keys = the top keys by summed weight; see ``story``).  Nothing is ever compared 
 story, and the index holds only the stories of the last few weeks of news (see ``index``): an
 article published long before the newest first has the stories it could join loaded from the
 store.
+
+Then the stories repair themselves: a story of 4 to ``MAX_SPLIT_MEMBERS`` articles whose
+members, compared two by two, form two or more groups is split (``split_story``: the group
+published first keeps the id), and a touched story of 2+ articles that the model, comparing
+the two stories as wholes, calls the same event as another live story at ``merge_threshold``
+is merged into it (``merge_stories``: the larger keeps its id, the other's id redirects to it,
+recorded in the store).
 
 ``recluster`` forgets every story and assigns all articles again in publication order: the
 same greedy pass as incremental assignment, so both give the same grouping on the same data.
@@ -93,7 +102,7 @@ def publication_order(articles: Iterable[Article]) -> list[str]:
     return [i for _, i in sorted(dated)] + undated
 
 
-FEATURES = ("cosine", "entities", "rare_entities", "lexical", "same_days", "other_days", "gap")
+FEATURES = ("cosine", "entities", "rare_entities", "lexical", "other_days", "gap")
 """What an article is compared with a candidate story on (``pair_features``), in the order of
 the learned weights in ``data/story_model.toml``."""
 
@@ -134,14 +143,14 @@ def pair_features(
     keys = entry.keys
     shared = sum(w for k, w in feats.entities.items() if k in keys)
     rare_shared = sum(w for k, w in query.rare.items() if k in keys)
-    same = _share_of_days(feats.days, entry.days) if feats.days and entry.days else 0.0
-    other = 1.0 - same if feats.days and entry.days else 0.0
+    # Reporting the same days is what all news of a week does; reporting other days is
+    # evidence of another event (the same kind of incident a year later), so only that counts.
+    other = 1.0 - _share_of_days(feats.days, entry.days) if feats.days and entry.days else 0.0
     return np.array([
         cos,
         shared / query.entity_total if query.entity_total else 0.0,
         rare_shared / query.rare_total if query.rare_total else 0.0,
         lexical.cosine(feats.terms[0], query.weights, entry.profile, stats),
-        same,
         other,
         gap / gap_max,
     ], dtype=np.float64)
