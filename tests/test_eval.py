@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from manysides.models import Article
+
 EVAL = Path(__file__).resolve().parent.parent / "eval"
 sys.path.insert(0, str(EVAL))
 
@@ -15,6 +17,7 @@ import extraction  # noqa: E402
 import metrics  # noqa: E402
 import run  # noqa: E402
 import seeds  # noqa: E402
+import stories  # noqa: E402
 
 
 def test_shingle_match_counts_as_the_benchmark_does() -> None:
@@ -67,6 +70,26 @@ def test_basil_slice_and_baselines(eval_dir: Path) -> None:
     assert all(p["article"] in gold.articles for p in gold.phrases)
     assert basil.one_per_article(gold)["recall"] == pytest.approx(1 / 3)
     assert basil.tfidf_baseline(gold)["f1"] > 0.5
+
+
+def test_story_set_loaders_keep_whole_groups(eval_dir: Path) -> None:
+    """Each loader gives one gold story per row; ``limit`` keeps whole groups (ECB+: a topic
+    with both its sub-topics, the hard negatives)."""
+    for name in stories.SETS:
+        full = stories.load(name, eval_dir)
+        assert len(full.labels) == len(full.rows) == len(full.baseline_texts) > 0
+    ecb = stories.load("ecbplus", eval_dir, limit=2)
+    assert {label.rstrip("plus")[-3:] for label in ecb.labels} == {"ecb"}
+    assert len({label.removesuffix("plus") for label in ecb.labels}) == 2  # two topics
+    assert len(set(ecb.labels)) == 4  # each with its two incidents
+
+
+def test_arrival_batches_are_days_then_undated() -> None:
+    """Stories are assigned as a live system receives articles: a day at a time, in date
+    order, then the undated ones in small batches in input order."""
+    arts = [Article(id=f"a{i}", source="x", text="x", published=p) for i, p in enumerate(
+        ["2024-05-02T10:00:00", None, "2024-05-01", "2024-05-02", None])]
+    assert stories.arrival_batches(arts) == [["a2"], ["a0", "a3"], ["a1", "a4"]]
 
 
 def test_seed_checks_read_the_analysis_document() -> None:
