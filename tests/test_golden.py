@@ -96,3 +96,14 @@ def test_redaction_leaves_no_long_text() -> None:
     assert redacted["name"] == "Li Shangfu"
     assert redacted["text"].startswith("<sha256:") and redacted["quotes"][0]["text"] != "x" * 10
     assert redacted["descriptor"].startswith("<sha256:")
+
+
+def test_the_seeds_golden_file_holds_no_seed_text(seeds_dir: Path) -> None:
+    """No run of twelve words of any seed article is stored in the golden file (digests and
+    names or descriptors of at most SNIPPET_CHARS only), however it was regenerated."""
+    golden = " ".join((GOLDEN / "seeds.json").read_text(encoding="utf-8").split())
+    for seed in sorted(seeds_dir.glob("*.txt")):
+        words = seed.read_text(encoding="utf-8").split()
+        runs = {" ".join(words[i:i + 12]) for i in range(0, max(0, len(words) - 11))}
+        leaked = [run for run in runs if run in golden]
+        assert not leaked, f"{seed.name}: seed text in tests/golden/seeds.json: {leaked[:2]}"
