@@ -21,7 +21,7 @@ from manysides.compare.framing import (
 )
 from manysides.compare.naming import entity_referents, naming, phrase_referents
 from manysides.compare.tone import bootstrap, compound, tone
-from manysides.models import Entity, NamingTerm, Quote
+from manysides.models import Entity, NamingTerm, Quote, ToneFigure
 from test_compare import make_article, seed_story  # noqa: F401  (a fixture)
 
 PLACES = {
@@ -169,11 +169,12 @@ def test_sources_quoted_categories_and_shares() -> None:
 
 def test_bootstrap_interval() -> None:
     result = bootstrap([0.5, 0.1, -0.2, 0.4, 0.3])
-    assert result["n"] == 5 and result["mean"] == pytest.approx(0.22)
-    assert result["low"] <= result["mean"] <= result["high"]
-    assert result["high"] - result["low"] > 0.1
-    assert bootstrap([]) == {"mean": None, "low": None, "high": None, "n": 0}
-    assert bootstrap([0.3])["low"] == bootstrap([0.3])["high"] == 0.3
+    assert result.n == 5 and result.mean == pytest.approx(0.22)
+    assert result.low is not None and result.high is not None and result.mean is not None
+    assert result.low <= result.mean <= result.high
+    assert result.high - result.low > 0.1
+    assert bootstrap([]) == ToneFigure(mean=None, low=None, high=None, n=0)
+    assert bootstrap([0.3]).low == bootstrap([0.3]).high == 0.3
 
 
 def test_tone_per_entity_and_outlet() -> None:
@@ -185,9 +186,9 @@ def test_tone_per_entity_and_outlet() -> None:
     b = make_article("s", "State Daily", [
         "Xi Jinping praised the wonderful friendship.", "Xi Jinping won great support."],
         entities=PLACES)
-    result = tone([a, b], {"p": "Frontline", "s": "State Daily"})["xi-jinping"]["by_outlet"]
-    assert result["Frontline"]["n"] == 2 and result["State Daily"]["n"] == 2
-    assert result["Frontline"]["mean"] < 0 < result["State Daily"]["mean"]
+    result = tone([a, b], {"p": "Frontline", "s": "State Daily"})["xi-jinping"].by_outlet
+    assert result["Frontline"].n == 2 and result["State Daily"].n == 2
+    assert result["Frontline"].mean < 0 < result["State Daily"].mean
 
 
 # -- the seeds ----------------------------------------------------------------------------------
@@ -223,7 +224,7 @@ def test_seeds_framing(seed_story) -> None:  # noqa: F811
     assert officials > 0.5
 
     tone_ = framing.tone
-    assert tone_ and all(v["by_outlet"] for v in tone_.values())
+    assert tone_ and all(v.by_outlet for v in tone_.values())
     for entity in tone_.values():
-        for figure in entity["by_outlet"].values():
-            assert figure["low"] <= figure["mean"] <= figure["high"] and figure["n"] >= 1
+        for figure in entity.by_outlet.values():
+            assert figure.low <= figure.mean <= figure.high and figure.n >= 1

@@ -59,14 +59,16 @@ def test_to_dict_is_dataclasses_asdict() -> None:
         claims=[Claim("c1", "text", "contested", "fact", ["X", "Y"], [Support("a1", 0)],
                       Conflict("number", unit="people", entity_type="count",
                                sides=[ConflictSide(["X"], 1.5, [Support("a1", 1)])]))],
-        framing=Framing(tone={"x": {"mean": -0.25, "n": 3, "low": None,
-                                    "sides": [{"support": [Support("a1", 1)], "value": 1.5}],
-                                    "span": (1, 2), "pair": pair(Support("a1", 2), None),
-                                    (3, 4): {True, None}, "array": np.arange(3)}}),
+        framing=Framing(sources_quoted={"x": {"mean": -0.25, "n": 3, "low": None,
+                                              "sides": [{"support": [Support("a1", 1)],
+                                                         "value": 1.5}],
+                                              "span": (1, 2), "pair": pair(Support("a1", 2), None),
+                                              (3, 4): {True, None}, "array": np.arange(3)}}),
     )
     fast, slow = to_dict(story), dataclasses.asdict(story)
-    array, slow_array = (d["framing"]["tone"]["x"].pop("array") for d in (fast, slow))
-    assert array.tolist() == slow_array.tolist() and array is not story.framing.tone["x"]["array"]
+    array, slow_array = (d["framing"]["sources_quoted"]["x"].pop("array") for d in (fast, slow))
+    assert array.tolist() == slow_array.tolist()
+    assert array is not story.framing.sources_quoted["x"]["array"]
     assert fast == slow
     assert repr(fast) == repr(slow)  # same container types all the way down
     fast["claims"][0]["outlets"].append("Z")

@@ -253,19 +253,39 @@ class LoadedTerm:
 
 
 @dataclass
+class ToneFigure:
+    """The mean tone (VADER compound, -1..+1) of an outlet's sentences naming an entity, with
+    a bootstrap interval (``low``..``high``) and the number of sentences ``n``."""
+
+    mean: float | None = None
+    low: float | None = None
+    high: float | None = None
+    n: int = 0
+
+
+@dataclass
+class EntityTone:
+    """How each outlet's sentences naming one of a story's main entities sound."""
+
+    name: str
+    by_outlet: dict[str, ToneFigure] = field(default_factory=dict)
+
+
+@dataclass
 class Framing:
     """How the outlets of a story frame it (the compare stage's ``framing``).
 
-    ``loaded_term_rates``, ``sources_quoted`` and ``tone`` are per-outlet tables (see
-    ``schema/analysis.schema.json``); ``witnesses``: claim id -> the independent witness groups
-    (outlets) behind it; ``wire_credits``: article id -> the wire agencies it credits.
+    ``loaded_term_rates`` and ``sources_quoted`` are per-outlet tables (see
+    ``schema/analysis.schema.json``); ``tone``: entity key -> its tone per outlet;
+    ``witnesses``: claim id -> the independent witness groups (outlets) behind it;
+    ``wire_credits``: article id -> the wire agencies it credits.
     """
 
     naming: list[Naming] = field(default_factory=list)
     loaded_terms: list[LoadedTerm] = field(default_factory=list)
     loaded_term_rates: dict[str, Any] = field(default_factory=dict)
     sources_quoted: dict[str, Any] = field(default_factory=dict)
-    tone: dict[str, Any] = field(default_factory=dict)
+    tone: dict[str, EntityTone] = field(default_factory=dict)
     witnesses: dict[str, list[list[str]]] = field(default_factory=dict)
     wire_credits: dict[str, list[str]] = field(default_factory=dict)
 

@@ -10,11 +10,10 @@ from __future__ import annotations
 import logging
 from collections import Counter, defaultdict
 from functools import cache, lru_cache
-from typing import Any
 
 import numpy as np
 
-from manysides.models import Article
+from manysides.models import Article, EntityTone, ToneFigure
 
 log = logging.getLogger(__name__)
 
@@ -38,21 +37,20 @@ def compound(text: str) -> float:
     return float(_analyzer().polarity_scores(text)["compound"])
 
 
-def bootstrap(values: list[float], *, samples: int = BOOTSTRAP_SAMPLES) -> dict[str, Any]:
+def bootstrap(values: list[float], *, samples: int = BOOTSTRAP_SAMPLES) -> ToneFigure:
     """Mean of ``values`` with a percentile bootstrap ``INTERVAL`` interval and n."""
     arr = np.asarray(values, dtype=float)
     n = len(arr)
     if n == 0:
-        return {"mean": None, "low": None, "high": None, "n": 0}
+        return ToneFigure()
     mean = float(arr.mean())
     if n == 1:
-        return {"mean": round(mean, 3), "low": round(mean, 3), "high": round(mean, 3), "n": 1}
+        return ToneFigure(round(mean, 3), round(mean, 3), round(mean, 3), 1)
     rng = np.random.default_rng(SEED)
     means = arr[rng.integers(0, n, size=(samples, n))].mean(axis=1)
     tail = (1 - INTERVAL) / 2 * 100
     low, high = np.percentile(means, [tail, 100 - tail])
-    return {"mean": round(mean, 3), "low": round(float(low), 3), "high": round(float(high), 3),
-            "n": n}
+    return ToneFigure(round(mean, 3), round(float(low), 3), round(float(high), 3), n)
 
 
 def main_entities(articles: list[Article], outlets: dict[str, str]) -> list[tuple[str, str]]:
@@ -75,9 +73,9 @@ def main_entities(articles: list[Article], outlets: dict[str, str]) -> list[tupl
     return [(k, names[k]) for k in ranked[:MAIN_ENTITIES]]
 
 
-def tone(articles: list[Article], outlets: dict[str, str]) -> dict[str, Any]:
-    """{entity key: {"name", "by_outlet": {outlet: {"mean", "low", "high", "n"}}}}."""
-    result: dict[str, Any] = {}
+def tone(articles: list[Article], outlets: dict[str, str]) -> dict[str, EntityTone]:
+    """Entity key -> the tone of each outlet's sentences naming it (main entities only)."""
+    result: dict[str, EntityTone] = {}
     for key, name in main_entities(articles, outlets):
         scores: dict[str, list[float]] = defaultdict(list)
         for a in articles:
@@ -87,8 +85,5 @@ def tone(articles: list[Article], outlets: dict[str, str]) -> dict[str, Any]:
             for s in a.analysis.sentences:
                 if s.index in sents:
                     scores[outlets[a.id]].append(compound(s.text))
-        result[key] = {
-            "name": name,
-            "by_outlet": {o: bootstrap(v) for o, v in sorted(scores.items())},
-        }
+        result[key] = EntityTone(name, {o: bootstrap(v) for o, v in sorted(scores.items())})
     return result

@@ -302,24 +302,19 @@ def _naming(view: StoryView, framing: Framing, outlets: list[str]) -> None:
 
 
 def _tone(view: StoryView, framing: Framing, outlets: list[str]) -> None:
-    tone = framing.tone
     rows = []
-    for item in tone.values():
-        if not isinstance(item, dict):
-            continue
-        by_outlet = item.get("by_outlet") or {}
-        n = sum(int(v.get("n", 0)) for v in by_outlet.values() if isinstance(v, dict))
+    for item in framing.tone.values():
+        n = sum(v.n for v in item.by_outlet.values())
         cells: list[dict[str, Any] | None] = []
         for o in outlets:
-            v = by_outlet.get(o)
-            if isinstance(v, dict) and "mean" in v:
-                mean = float(v["mean"])
-                cells.append({"outlet": o, "mean": round(mean, 2), "n": int(v.get("n", 0)),
-                              "width": round(min(1.0, abs(mean)) * 50, 1),
-                              "side": "pos" if mean >= 0 else "neg"})
+            v = item.by_outlet.get(o)
+            if v is not None and v.mean is not None:
+                cells.append({"outlet": o, "mean": round(v.mean, 2), "n": v.n,
+                              "width": round(min(1.0, abs(v.mean)) * 50, 1),
+                              "side": "pos" if v.mean >= 0 else "neg"})
             else:
                 cells.append(None)
-        rows.append((n, {"name": str(item.get("name", "")), "cells": cells}))
+        rows.append((n, {"name": item.name, "cells": cells}))
     rows.sort(key=lambda r: -r[0])
     view.tone = [r for _, r in rows[:8]]
 
