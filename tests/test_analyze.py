@@ -249,7 +249,8 @@ def test_surnames_link_to_stored_articles_and_quote_speakers_follow(monkeypatch)
     analyze_pending(store, settings=SETTINGS)
     art = store.get_article("k9")
     assert "zoran-karic" in {e.key for e in art.analysis.entities}
-    assert [q.speaker for q in art.analysis.quotes] == ["Zoran Karic"]
+    assert [(q.speaker, q.speaker_entity) for q in art.analysis.quotes] == [
+        ("Zoran Karic", "zoran-karic")]
 
 
 def test_cli_show_prints_stored_analysis(tmp_path):

@@ -131,6 +131,19 @@ def test_naming_joins_mentions_by_reference() -> None:
     assert people["avalon-party"]["State Daily"] == [NamingTerm("the Avalon Party", 1)]
 
 
+def test_sources_quoted_counts_referents_not_strings() -> None:
+    article = make_article("q", "State Daily", [
+        "Li Shangfu said the drills were routine.", "Li said more would follow."],
+        entities={"Li Shangfu": ("li-shangfu", "PERSON")},
+        quotes=(("the drills were routine", "reported", "Li Shangfu", "person"),
+                ("more would follow", "reported", "Li", "person")))
+    for q in article.analysis.quotes:
+        q.speaker_entity = "li-shangfu"
+    rows = sources_quoted([article], {"q": "State Daily"})["State Daily"]["speakers"]
+    assert [(r["speaker"], r["entity"], r["count"]) for r in rows] == [
+        ("Li Shangfu", "li-shangfu", 2)]
+
+
 def test_naming_needs_two_outlets() -> None:
     a = make_article("x", "Frontline", ["The invasion of Ukraine goes on."], entities=PLACES)
     assert naming([a], {"x": "Frontline"}) == []

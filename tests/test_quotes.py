@@ -438,3 +438,6 @@ def test_speakers_after_the_quote_documents_and_findings(made_up_analyses):
         "the mayor will resign": ("Varna Post", "a new article"),
         "she would not run again": ("people close to the governor", None),
     }
+    clinton = _find(quotes, "a loose cannon")[0]
+    assert clinton.speaker_entity == "hillary-clinton"  # an entity id, not only a string
+    assert _find(quotes, "she would not run again")[0].speaker_entity is None

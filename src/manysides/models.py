@@ -78,6 +78,7 @@ class Quote:
     start: int
     end: int
     sentence: int | None = None
+    speaker_entity: str | None = None  # the speaker's entity key, where it is an entity
 
 
 @dataclass

@@ -747,8 +747,9 @@ def link_surnames(analysis: ArticleAnalysis, published: str | None, index: NameI
             if m.entity == old_key:
                 m.entity = new_key
         for q in analysis.quotes:  # quotes name their speaker by its display name
-            if q.speaker == old_name and q.speaker_type == "person":
-                q.speaker = new_name
+            if q.speaker_entity == old_key or (q.speaker == old_name
+                                                and q.speaker_type == "person"):
+                q.speaker, q.speaker_entity = new_name, new_key
         changed = True
     return changed
 

@@ -252,7 +252,25 @@ def extract_quotes(text: str, sentences: list[Sentence], entities: list[Entity],
     reported = _reported(text, sentences, spans, atts, descriptors)
     quotes = [q for q in quotes if not _inside_reported(q, reported)] + reported
     quotes.sort(key=lambda q: (q.start, q.kind))
+    _link_speakers(quotes, entities)
     return quotes
+
+
+def _link_speakers(quotes: list[Quote], entities: list[Entity]) -> None:
+    """Each quote's ``speaker_entity``: the key of the entity named as its speaker (by its
+    name, else a unique alias), so whom an outlet quotes counts referents, not strings."""
+    by_name = {e.name: e.key for e in entities}
+    by_alias: dict[str, set[str]] = {}
+    for e in entities:
+        for alias in e.aliases:
+            by_alias.setdefault(alias, set()).add(e.key)
+    for q in quotes:
+        if not q.speaker:
+            continue
+        key = by_name.get(q.speaker)
+        if key is None and len(by_alias.get(q.speaker, ())) == 1:
+            key = next(iter(by_alias[q.speaker]))
+        q.speaker_entity = key
 
 
 def _inside_reported(quote: Quote, reported: list[Quote]) -> bool:

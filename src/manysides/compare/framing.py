@@ -154,9 +154,11 @@ def sources_quoted(articles: list[Article], outlets: dict[str, str]) -> dict[str
             home = homes[outlets[a.id]]
             if category == "official" and country and home and country != home:
                 category = "foreign_government"
+            names = {e.key: e.name for e in a.analysis.entities} if a.analysis else {}
             per_outlet[outlets[a.id]].append(
-                {"speaker": q.speaker or "(unattributed)", "category": category,
-                 "country": country, "kind": q.kind, "medium": q.medium}
+                {"speaker": names.get(q.speaker_entity or "", q.speaker) or "(unattributed)",
+                 "entity": q.speaker_entity, "category": category, "country": country,
+                 "kind": q.kind, "medium": q.medium}
             )
     result: dict[str, Any] = {}
     for outlet in sorted(set(outlets.values())):
@@ -164,7 +166,10 @@ def sources_quoted(articles: list[Article], outlets: dict[str, str]) -> dict[str
         total = len(quotes)
         cats = Counter(q["category"] for q in quotes)
         countries = Counter(q["country"] or "unknown" for q in quotes)
-        speakers = Counter((q["speaker"], q["category"], q["country"]) for q in quotes)
+        # one row per referent: "Li Shangfu" and a linked "Li" are one speaker
+        speakers = Counter((q["entity"] or q["speaker"], q["category"], q["country"])
+                           for q in quotes)
+        shown = {q["entity"] or q["speaker"]: (q["speaker"], q["entity"]) for q in quotes}
         media = Counter(q["medium"] for q in quotes if q["medium"])
         result[outlet] = {
             "total": total,
@@ -175,7 +180,8 @@ def sources_quoted(articles: list[Article], outlets: dict[str, str]) -> dict[str
                 c: {"count": n, "share": round(n / total, 3)} for c, n in countries.most_common()
             },
             "speakers": [
-                {"speaker": s, "category": c, "country": k, "count": n}
+                {"speaker": shown[s][0], "entity": shown[s][1], "category": c, "country": k,
+                 "count": n}
                 for (s, c, k), n in speakers.most_common()
             ],
             "via": dict(media.most_common()),  # documents quoted from ("a transcript")

@@ -36,6 +36,7 @@ class QuoteOut(BaseModel):
     medium: str | None = None
     start: int
     end: int
+    speaker_entity: str | None = None
 
 
 class DateOut(BaseModel):
