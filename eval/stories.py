@@ -45,7 +45,8 @@ UNDATED_BATCH = 16
 # Source folders whose code decides what the store holds before clustering (the cache key),
 # and the data files of clustering, which do not.
 _ANALYSIS_CODE = ("ingest", "clean", "analyze")
-_CLUSTER_DATA = ("cluster.toml", "story_model.toml")
+_CLUSTER_DATA = ("cluster.toml", "story_model.toml",
+                 "compare.toml", "alignment.toml", "report.toml")  # + later stages
 
 
 @dataclass

@@ -87,6 +87,7 @@ class Unit:
     negated: bool = False
     negation_scope: list[str] = field(default_factory=list)
     negation_subject: str | None = None
+    modality: str = "happened"  # happened | planned | denied | alleged (``modality``)
     speaker: str | None = None
     person_speaker: str | None = None  # the person quoted, when a named person is
     start: int = 0
@@ -163,6 +164,21 @@ def negation(text: str) -> tuple[bool, list[str]]:
         negated = True
         scope.extend(content_words(main[e:])[:2])
     return negated, scope
+
+
+MODALITIES = ("denied", "alleged", "planned")  # checked in this order; else "happened"
+
+
+def modality(text: str) -> str:
+    """Whether a clause reports what happened, a plan or expectation ("will visit", "is
+    expected to discuss"), a denial ("Beijing has denied") or an allegation ("accused of"):
+    the first of ``MODALITIES`` whose cues (``compare.toml`` [modality]) it holds, outside
+    direct quotes."""
+    bare = re.sub(r"[\"\u201c][^\"\u201c\u201d]*[\"\u201d]", " ", text)
+    for name in MODALITIES:
+        if matcher("compare", "modality", name).search(bare):
+            return name
+    return "happened"
 
 
 def negated_subject(text: str) -> str | None:
@@ -378,6 +394,7 @@ def article_units(
                     negated=negated,
                     negation_scope=scope,
                     negation_subject=negated_subject(piece) if negated else None,
+                    modality=modality(piece),
                     speaker=speaker,
                     person_speaker=person,
                     start=lo,

@@ -1,20 +1,29 @@
 """Group claim units that state the same thing, across articles.
 
-Pair score = a weighted mix of meaning similarity (cosine of the sentence embeddings) and
-agreement of what the sentences are about: shared content words and shared entities (both
-weighted by how rare they are in the story, so "China" and "Li" weigh little), plus small
-bonuses for a shared resolved date or a shared number.  Disagreeing numbers or dates do not
-lower the score: claims that disagree must land in one group for the conflict to be seen.
+Pair score = the probability that two units state one fact, by a logistic regression over
+named features of the pair (``FEATURES``): meaning similarity (cosine of the embeddings),
+shared content words and shared entities (both weighted by how rare they are in the story, so
+"China" and "Li" weigh little), agreement and disagreement of the slots: the day, the numbers,
+the quoted speaker, the modality (a plan is not the event) and the polarity.  The weights are
+plain numbers in ``data/alignment.toml``, learned on ECB+ development topics by
+``eval/train_alignment.py``; nothing is fitted at run time.
 
-Grouping is agglomerative with average linkage: pairs are merged best first while the pair
-scores at least ``LINK`` and the mean score between the two groups at least ``AVERAGE``.
+Only candidate pairs are scored (``candidates``): for each unit its nearest units of other
+articles by cosine, and the units sharing a rare entity or word with it; every other pair
+scores 0.  Grouping is agglomerative with average linkage: pairs are merged best first while
+the pair scores at least ``link`` and the mean score between the two groups at least
+``average`` (both from the data file).
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
+import tomllib
 from collections import Counter
+from dataclasses import dataclass
+from importlib import resources
 
 import numpy as np
 
@@ -22,14 +31,37 @@ from manysides.compare.claims import Unit
 
 log = logging.getLogger(__name__)
 
-W_COSINE = 1.0
-W_WORDS = 0.2
-W_ENTITIES = 0.15
-BONUS_DATE = 0.1  # both name the same single day
-BONUS_NUMBER = 0.05  # both give the same number of the same thing
-PENALTY_SPEAKER = 0.15  # both report what a named person said, but not the same person
-LINK = 0.82  # a pair at least this similar may join two groups
-AVERAGE = 0.76  # ... if the groups' mean pair score is at least this
+FEATURES = (
+    "cosine", "words", "entities", "same_day", "other_day", "same_number", "other_number",
+    "other_speaker", "other_modality", "other_polarity", "same_place", "other_place",
+    "other_actor",
+)
+PLACE_TYPES = frozenset({"GPE", "LOC", "FAC"})
+ACTOR_TYPES = frozenset({"PERSON", "ORG"})
+NEIGHBOURS = 24  # nearest units of other articles each unit is compared with
+
+
+@dataclass(frozen=True)
+class Weights:
+    """The learned scorer: one weight per feature, the intercept and the grouping cuts."""
+
+    weights: dict[str, float]
+    intercept: float
+    link: float
+    average: float
+
+
+@functools.cache
+def weights() -> Weights:
+    """The weights of ``data/alignment.toml`` (read once per process)."""
+    ref = resources.files("manysides") / "data" / "alignment.toml"
+    with ref.open("rb") as fh:
+        data = tomllib.load(fh)
+    missing = set(FEATURES) - set(data["weights"])
+    if missing:
+        raise ValueError(f"data/alignment.toml: no weight for {sorted(missing)}")
+    return Weights({k: float(data["weights"][k]) for k in FEATURES}, float(data["intercept"]),
+                   float(data["link"]), float(data["average"]))
 
 
 def _idf(bags: list[set[str]]) -> dict[str, float]:
@@ -54,57 +86,92 @@ def _cosine_rows(mat: np.ndarray) -> np.ndarray:
     return unit @ unit.T
 
 
-def _overlap_coefficient(mat: np.ndarray, floor: float) -> np.ndarray:
-    """Weighted |A ∩ B| / max(min(|A|, |B|), floor) for rows of a weighted incidence matrix.
-
-    The floor keeps two sentences that share only common items ("China", "Russia") low.
-    """
-    binary = (mat > 0).astype(np.float32)
-    shared = mat @ binary.T  # weight of A's items also in B
-    sums = mat.sum(axis=1)
-    denom = np.maximum(np.minimum(sums[:, None], sums[None, :]), floor)
-    return np.minimum(shared, shared.T) / denom
+def _same(bags: list[set[str]]) -> np.ndarray:
+    """n x n: 1 where two bags share an item."""
+    if not any(bags):
+        return np.zeros((len(bags), len(bags)), dtype=np.float32)
+    m = (_incidence(bags, {x: 1.0 for b in bags for x in b}) > 0).astype(np.float32)
+    return ((m @ m.T) > 0).astype(np.float32)
 
 
-def _day(resolved: str) -> set[str]:
-    """Days a resolved date covers as comparable strings (a range gives its two ends)."""
-    parts = resolved.split("/")
-    return {p[:10] for p in parts if len(p) >= 10}
+def _both(flags: list[bool]) -> np.ndarray:
+    f = np.asarray(flags, dtype=np.float32)
+    return np.outer(f, f)
 
 
-def score_matrix(units: list[Unit]) -> np.ndarray:
-    """Pairwise similarity of claim units (n x n, symmetric, diagonal 1)."""
-    n = len(units)
-    if n == 0:
-        return np.zeros((0, 0), dtype=np.float32)
+def feature_matrices(units: list[Unit]) -> dict[str, np.ndarray]:
+    """Each feature of ``FEATURES`` for every pair of units (n x n, float32)."""
     vecs = np.stack([u.vector for u in units]).astype(np.float32)
-    cos = vecs @ vecs.T
     word_bags = [set(u.words) for u in units]
-    words = _cosine_rows(_incidence(word_bags, _idf(word_bags)))
     ent_bags = [set(u.entities) for u in units]
-    ent_idf = _idf(ent_bags)
-    floor = 2 * math.log(len(units) + 1) if units else 1.0  # two entities named once each
-    ents = _overlap_coefficient(_incidence(ent_bags, ent_idf), floor)
-    score = W_COSINE * cos + W_WORDS * words + W_ENTITIES * ents
-    date_bags = [set(u.day_keys) for u in units]
-    if any(date_bags):
-        dm = (_incidence(date_bags, {d: 1.0 for b in date_bags for d in b}) > 0).astype(
-            np.float32
-        )
-        score += BONUS_DATE * ((dm @ dm.T) > 0)
+    day_bags = [set(u.day_keys) for u in units]
     num_bags = [{f"{v:g}|{unit}" for v, unit, _ in u.numbers} for u in units]
-    if any(num_bags):
-        nm = (_incidence(num_bags, {x: 1.0 for b in num_bags for x in b}) > 0).astype(
-            np.float32
-        )
-        score += BONUS_NUMBER * ((nm @ nm.T) > 0)
+    unit_bags = [{unit for _, unit, _ in u.numbers if unit} for u in units]
+    same_day = _same(day_bags)
+    same_number = _same(num_bags)
     keys = [_speaker_key(u.person_speaker) for u in units]
     codes = {k: c for c, k in enumerate(sorted({k for k in keys if k}), start=1)}
     spoken = np.array([codes.get(k, 0) if k else 0 for k in keys])
-    both = (spoken[:, None] > 0) & (spoken[None, :] > 0)
-    score -= PENALTY_SPEAKER * (both & (spoken[:, None] != spoken[None, :]))
+    modality = np.array([u.modality for u in units])
+    negated = np.array([u.negated for u in units])
+    places = [{e for e in u.entities if u.entity_types.get(e) in PLACE_TYPES} for u in units]
+    actors = [{e for e in u.entities if u.entity_types.get(e) in ACTOR_TYPES} for u in units]
+    same_place = _same(places)
+    return {
+        "cosine": vecs @ vecs.T,
+        "words": _cosine_rows(_incidence(word_bags, _idf(word_bags))),
+        "entities": _cosine_rows(_incidence(ent_bags, _idf(ent_bags))),
+        "same_day": same_day,
+        "other_day": _both([bool(b) for b in day_bags]) * (1 - same_day),
+        "same_number": same_number,
+        "other_number": _same(unit_bags) * (1 - same_number),
+        "other_speaker": ((spoken[:, None] > 0) & (spoken[None, :] > 0)
+                          & (spoken[:, None] != spoken[None, :])).astype(np.float32),
+        "other_modality": (modality[:, None] != modality[None, :]).astype(np.float32),
+        "other_polarity": (negated[:, None] != negated[None, :]).astype(np.float32),
+        "same_place": same_place,
+        "other_place": _both([bool(p) for p in places]) * (1 - same_place),
+        "other_actor": _both([bool(a) for a in actors]) * (1 - _same(actors)),
+    }
+
+
+def candidates(units: list[Unit], cosine: np.ndarray, words: np.ndarray,
+               entities: np.ndarray) -> np.ndarray:
+    """n x n bool: the pairs worth scoring (never all pairs of a large story).
+
+    A unit's ``NEIGHBOURS`` nearest units of other articles by cosine, and those sharing
+    rare words or entities with it (word cosine or entity overlap at least 0.5); symmetric.
+    """
+    n = len(units)
+    article = np.array([u.article for u in units])
+    other = article[:, None] != article[None, :]
+    keep = other & ((words >= 0.5) | (entities >= 0.5))
+    if n > NEIGHBOURS:
+        masked = np.where(other, cosine, -np.inf)
+        nearest = np.argpartition(-masked, NEIGHBOURS - 1, axis=1)[:, :NEIGHBOURS]
+        rows = np.repeat(np.arange(n), NEIGHBOURS)
+        keep[rows, nearest.ravel()] = True
+    else:
+        keep |= other
+    keep &= other
+    return keep | keep.T
+
+
+def score_matrix(units: list[Unit], w: Weights | None = None) -> np.ndarray:
+    """Probability that two units state one fact (n x n, symmetric, diagonal 1; pairs that
+    are not candidates, and pairs of one article, score 0)."""
+    n = len(units)
+    if n == 0:
+        return np.zeros((0, 0), dtype=np.float32)
+    w = w or weights()
+    feats = feature_matrices(units)
+    logit = np.full((n, n), w.intercept, dtype=np.float32)
+    for name in FEATURES:
+        logit += np.float32(w.weights[name]) * feats[name]
+    score = (1.0 / (1.0 + np.exp(-logit))).astype(np.float32)
+    score[~candidates(units, feats["cosine"], feats["words"], feats["entities"])] = 0.0
     np.fill_diagonal(score, 1.0)
-    return score.astype(np.float32)
+    return score
 
 
 _GENERIC_SPEAKERS = {"analysts", "experts", "observers", "officials", "sources", "critics"}
@@ -119,9 +186,12 @@ def _speaker_key(speaker: str | None) -> str | None:
 
 
 def group_units(
-    units: list[Unit], scores: np.ndarray, *, link: float = LINK, average: float = AVERAGE
+    units: list[Unit], scores: np.ndarray, *, link: float | None = None,
+    average: float | None = None,
 ) -> list[list[int]]:
     """Indices of ``units`` grouped by average-linkage agglomeration over ``scores``."""
+    link = weights().link if link is None else link
+    average = weights().average if average is None else average
     n = len(units)
     members: dict[int, list[int]] = {i: [i] for i in range(n)}
     owner = list(range(n))
@@ -154,7 +224,7 @@ def group_units(
 
 def secondary_support(
     units: list[Unit], groups: list[list[int]], scores: np.ndarray,
-    *, link: float = LINK, average: float = AVERAGE,
+    *, link: float | None = None, average: float | None = None,
 ) -> list[list[int]]:
     """Per group, units of other groups that would also have joined it.
 
@@ -162,6 +232,8 @@ def secondary_support(
     four-day visit"); grouping gives each unit one group, this adds it as support to any other
     group of another article whose members it matches as well as a merge would require.
     """
+    link = weights().link if link is None else link
+    average = weights().average if average is None else average
     extra: list[list[int]] = []
     for group in groups:
         articles = {units[i].article for i in group}
