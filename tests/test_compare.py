@@ -319,8 +319,17 @@ def test_omissions_and_json_contract(embedder) -> None:
     assert story.omissions["Caldera Post"] == []
     data = to_dict(story)
     claim = data["claims"][0]
-    assert set(claim) == {"id", "text", "status", "kind", "outlets", "support", "conflict"}
-    assert set(claim["support"][0]) == {"article", "sentence"}
+    assert set(claim) == {"id", "text", "status", "kind", "outlets", "support", "conflict",
+                          "slots"}
+    assert set(claim["slots"]) == {"actors", "time", "place", "quantities", "polarity",
+                                   "modality", "asserted_by"}
+    assert set(claim["support"][0]) == {"article", "sentence", "text", "start", "end", "outlet",
+                                        "score", "features"}
+    by_id = {a.id: a for a in articles}
+    for s in claim["support"]:  # the offsets point at the sentence in the clean text
+        assert by_id[s["article"]].text[s["start"]:s["end"]] == s["text"]
+        assert s["outlet"] == by_id[s["article"]].outlet
+    assert max(s["score"] for s in claim["support"]) == 1.0  # the representative itself
     assert {"naming", "loaded_terms", "sources_quoted", "tone"} <= set(data["framing"])
     assert all(s["article"] != "broken" for c in data["claims"] for s in c["support"])
     # every sentence of every analysed article is kept somewhere: nothing hidden

@@ -16,6 +16,7 @@ from manysides.models import (
     Quote,
     RemovedLine,
     Sentence,
+    Slots,
     Story,
     Support,
     from_dict,
@@ -54,15 +55,20 @@ def test_to_dict_is_dataclasses_asdict() -> None:
     import numpy as np
 
     pair = namedtuple("pair", "a b")
+
+    def support(n: int) -> Support:  # every optional field set: asdict keeps None, to_dict not
+        return Support("a1", n, "t", 0, 1, "X", 0.5, {"cosine": 0.9})
+
     story = Story(
         id="s1", title="T", articles=["a1"], outlets=["X"],
-        claims=[Claim("c1", "text", "contested", "fact", ["X", "Y"], [Support("a1", 0)],
-                      Conflict("number", unit="people", entity_type="count",
-                               sides=[ConflictSide(["X"], 1.5, [Support("a1", 1)])]))],
+        claims=[Claim("c1", "text", "contested", "fact", ["X", "Y"], [support(0)],
+                      Conflict("number", kind="number", unit="people", entity_type="count",
+                               sides=[ConflictSide(["X"], 1.5, [support(1)])]),
+                      slots=Slots(actors=["p:li"], time="2023-04-16"))],
         framing=Framing(sources_quoted={"x": {"mean": -0.25, "n": 3, "low": None,
-                                              "sides": [{"support": [Support("a1", 1)],
+                                              "sides": [{"support": [support(1)],
                                                          "value": 1.5}],
-                                              "span": (1, 2), "pair": pair(Support("a1", 2), None),
+                                              "span": (1, 2), "pair": pair(support(2), None),
                                               (3, 4): {True, None}, "array": np.arange(3)}}),
     )
     fast, slow = to_dict(story), dataclasses.asdict(story)

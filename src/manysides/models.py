@@ -152,16 +152,50 @@ class Failure:
     reason: str
 
 
+OMIT_IF_NONE = {"omit_if_none": True}
+"""Field metadata: ``to_dict`` leaves the field out while it is ``None`` (an optional key)."""
+
+
 @dataclass
 class Support:
-    """Where a claim is stated: article id and sentence index."""
+    """Where a claim is stated: article id and sentence index; in a claim's support also the
+    sentence (``text``, ``start``/``end`` offsets into the article's clean text), its outlet,
+    and why the aligner put it there: ``score``, the probability that it states what the
+    claim's representative sentence states, and ``features``, the pair's named features
+    (``compare.grouping.FEATURES``, non-zero ones) behind that score."""
 
     article: str
     sentence: int
+    text: str | None = field(default=None, metadata=OMIT_IF_NONE)
+    start: int | None = field(default=None, metadata=OMIT_IF_NONE)
+    end: int | None = field(default=None, metadata=OMIT_IF_NONE)
+    outlet: str | None = field(default=None, metadata=OMIT_IF_NONE)
+    score: float | None = field(default=None, metadata=OMIT_IF_NONE)
+    features: dict[str, float] | None = field(default=None, metadata=OMIT_IF_NONE)
 
 
-OMIT_IF_NONE = {"omit_if_none": True}
-"""Field metadata: ``to_dict`` leaves the field out while it is ``None`` (an optional key)."""
+Modality = Literal["happened", "planned", "denied", "alleged"]
+
+
+@dataclass
+class Slots:
+    """The checkable parts of a claim (of its representative clause).
+
+    ``actors``: entity keys of the persons and organisations it names; ``time``: the event's
+    resolved date or span ("2023-04-16/2023-04-19"; a "four-day visit" that starts on a
+    resolved day is that span); ``place``: entity keys of places; ``quantities``: "value unit";
+    ``polarity``: "negative" when the main clause is negated; ``modality``: happened, planned
+    (or expected), denied or alleged; ``asserted_by``: None for the outlet's own voice, else
+    the quoted or reported source.
+    """
+
+    actors: list[str] = field(default_factory=list)
+    time: str | None = None
+    place: list[str] = field(default_factory=list)
+    quantities: list[str] = field(default_factory=list)
+    polarity: Literal["positive", "negative"] = "positive"
+    modality: Modality = "happened"
+    asserted_by: str | None = None
 
 
 @dataclass
@@ -176,10 +210,13 @@ class ConflictSide:
 @dataclass
 class Conflict:
     """What the outlets of a contested claim disagree on (``type``: number, date, name,
-    negation), side by side.  ``unit``: what a disputed number counts; ``entity_type``: the
-    kind of name in a name conflict."""
+    negation), side by side.  ``kind``: the slot that differs (number, date, place, negation,
+    actor) or ``framing`` (an allegation or denial against a plain statement: a contrast of
+    framing, not a contradiction of fact).  ``unit``: what a disputed number counts;
+    ``entity_type``: the kind of name in a name conflict."""
 
     type: str
+    kind: str | None = field(default=None, metadata=OMIT_IF_NONE)
     unit: str | None = field(default=None, metadata=OMIT_IF_NONE)
     entity_type: str | None = field(default=None, metadata=OMIT_IF_NONE)
     sides: list[ConflictSide] = field(default_factory=list)
@@ -196,6 +233,7 @@ class Claim:
     outlets: list[str]
     support: list[Support]
     conflict: Conflict | None = None
+    slots: Slots | None = field(default=None, metadata=OMIT_IF_NONE)
 
 
 @dataclass

@@ -7,7 +7,9 @@
    numbers and dates, average-linkage agglomeration;
 3. count independent witnesses per group (``independence``): one owner = one witness, wire
    copy = the wire, verbatim paragraphs = one witness;
-4. look for contradictions in each group (``conflicts``) and set the status;
+4. keep in each group only the sentences that may support its claim (``slots``: a plan is
+   not the event, an article cannot report an event dated after it was written), look for
+   contradictions (``conflicts``, with the slot they are about) and set the status;
 5. list each outlet's omissions of corroborated claims;
 6. describe framing (``naming``, ``framing``, ``tone``).
 
@@ -29,12 +31,22 @@ from manysides.analyze.embed import load_embedder
 from manysides.compare.claims import Unit, article_units
 from manysides.compare.conflicts import denial_pairs, find_conflict, number_pairs
 from manysides.compare.framing import article_loaded_terms, loaded_term_rates, sources_quoted
-from manysides.compare.grouping import group_units, score_matrix, secondary_support
+from manysides.compare.grouping import FEATURES, group_units, score_matrix, secondary_support
 from manysides.compare.independence import Witnesses, contributing_wires, merge_verbatim
 from manysides.compare.naming import naming
+from manysides.compare.slots import reported_after, same_modality, unit_slots, written_on
 from manysides.compare.tone import tone
 from manysides.lexicons import LoadedHit, lexicon_categories, loaded_terms
-from manysides.models import Article, Claim, ClaimKind, ClaimStatus, Framing, Story, Support
+from manysides.models import (
+    Article,
+    Claim,
+    ClaimKind,
+    ClaimStatus,
+    Conflict,
+    Framing,
+    Story,
+    Support,
+)
 from manysides.settings import Settings
 
 __all__ = ["LoadedHit", "compare_story", "lexicon_categories", "loaded_terms"]
@@ -168,29 +180,104 @@ def _claim_id(story_id: str, supports: list[Support]) -> str:
     return "c" + hashlib.sha1(key.encode()).hexdigest()[:10]
 
 
+def _conflict_kind(conflict: Conflict, units: list[Unit]) -> str:
+    """The slot a conflict is about (number, date, place, actor, negation), or ``framing``
+    when an allegation or a denial stands against a plain statement."""
+    if conflict.type == "name":
+        return "place" if conflict.entity_type in ("GPE", "LOC", "FAC") else "actor"
+    if conflict.type == "negation":
+        where = {(s.article, s.sentence) for side in conflict.sides for s in side.support}
+        if any(u.modality in ("alleged", "denied") for u in units
+               if (u.article, u.sentence) in where):
+            return "framing"
+    return conflict.type
+
+
+def _main_modality(units: list[Unit], group: list[int], keys: dict[int, str]) -> list[int]:
+    """The members of the modality most independent witnesses hold (what happened first on a
+    tie): the claim speaks for them."""
+    holders: dict[str, set[str]] = {}
+    for i in group:
+        holders.setdefault(units[i].modality, set()).add(keys[i])
+    main = max(holders, key=lambda m: (len(holders[m]), m == "happened"))
+    return [i for i in group if units[i].modality == main]
+
+
+def _written_in_time(
+    units: list[Unit], group: list[int], scores: np.ndarray, written: dict[str, Any]
+) -> tuple[list[int], list[int]]:
+    """(members that may state the group's claim, the others): an article cannot state an
+    event dated after it was written (``slots.reported_after``), judged against the claim of
+    the group's representative."""
+    if len(group) == 1:
+        return group, []
+    claim = unit_slots(units[_representative(units, group, scores)])
+    keep = [i for i in group if reported_after(claim, written[units[i].article])]
+    return (keep, [i for i in group if i not in keep]) if keep else (group, [])
+
+
+def _support(
+    units: list[Unit], members: list[int], rep: int, scores: np.ndarray,
+    feats: dict[str, np.ndarray], sentences: dict[tuple[str, int], Any],
+) -> list[Support]:
+    """One support item per sentence of ``members``: where it is, and why it was aligned
+    (the best-scoring unit of the sentence against the representative)."""
+    best: dict[tuple[str, int], int] = {}
+    for i in members:
+        key = (units[i].article, units[i].sentence)
+        if key not in best or scores[rep, i] > scores[rep, best[key]]:
+            best[key] = i
+    out = []
+    for (article, index), i in best.items():
+        sent = sentences[(article, index)]
+        named = {} if i == rep else {
+            f: round(float(feats[f][rep, i]), 3) for f in FEATURES if feats[f][rep, i]
+        }
+        out.append(Support(article=article, sentence=index, text=sent.text, start=sent.start,
+                           end=sent.end, outlet=units[i].outlet,
+                           score=round(float(scores[rep, i]), 3), features=named))
+    return out
+
+
 def build_claims(
     story: Story, articles: list[Article], vectors: dict[str, np.ndarray], settings: Settings
 ) -> tuple[list[Claim], dict[str, list[list[str]]]]:
-    """Claims of a story (grouped, with status and conflicts) and each claim's witnesses."""
+    """Claims of a story (grouped, with slots, status and conflicts) and each claim's
+    witnesses."""
     witnesses = Witnesses(articles)
     units = _units(articles, vectors, witnesses, settings)
-    scores = score_matrix(units)
+    scores, feats = score_matrix(units)
     groups = group_units(units, scores)
     groups = [
         sorted(set(g) | set(x)) for g, x in zip(groups, secondary_support(units, groups, scores),
                                                 strict=True)
     ]
     groups = _join_disputes(units, groups, scores, witnesses)
+    written = {a.id: written_on(a) for a in articles}
+    split: list[list[int]] = []
+    for group in groups:
+        keep, out = _written_in_time(units, group, scores, written)
+        split.append(keep)
+        split.extend([i] for i in out if not any(i in g for g in groups if g is not group))
+    groups = split
     names: dict[str, str] = {}
+    sentences = {}
     for a in articles:
         for e in a.analysis.entities if a.analysis else []:
             names.setdefault(e.key, e.name)
+        for sent in a.analysis.sentences if a.analysis else []:
+            sentences[(a.id, sent.index)] = sent
     built: list[tuple[tuple[Any, ...], Claim, list[list[str]]]] = []
     order = {a.id: n for n, a in enumerate(articles)}
     for group in groups:
         keys = merge_verbatim(units, group, witnesses)
         conflict = find_conflict(units, group, keys.__getitem__, scores, names)
-        independent = sorted(set(keys.values()))
+        if conflict is not None:
+            conflict.kind = _conflict_kind(conflict, units)
+        rep = _representative(units, _main_modality(units, group, keys), scores)
+        slots = unit_slots(units[rep])
+        # witnesses of the claim itself: a plan does not corroborate the event (nor back)
+        independent = sorted({keys[i] for i in group if same_modality(slots, units[i])})
         status: ClaimStatus
         if conflict:
             status = "contested"
@@ -200,9 +287,7 @@ def build_claims(
             status = "single_source"
         kind = cast(ClaimKind, min((units[i].kind for i in group), key=KIND_ORDER.__getitem__))
         members = sorted(group, key=lambda i: (order[units[i].article], units[i].sentence))
-        pairs = dict.fromkeys((units[i].article, units[i].sentence) for i in members)
-        support = [Support(article=a, sentence=n) for a, n in pairs]
-        rep = _representative(units, group, scores)
+        support = _support(units, members, rep, scores, feats, sentences)
         outlets = sorted({units[i].outlet for i in group})
         claim = Claim(
             id=_claim_id(story.id, support),
@@ -212,6 +297,7 @@ def build_claims(
             outlets=outlets,
             support=support,
             conflict=conflict,
+            slots=slots,
         )
         witness_outlets = [
             sorted({units[i].outlet for i in group if keys[i] == w}) for w in independent

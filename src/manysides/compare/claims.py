@@ -29,6 +29,8 @@ log = logging.getLogger(__name__)
 MIN_WORDS = 4  # shorter sentences (furniture, headings, bylines) are not claims
 DIRECT_SHARE = 0.5  # share of a sentence's characters in direct quotes that makes it a quote
 NON_NAME_TYPES = {"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"}
+ACTOR_TYPES = frozenset({"PERSON", "ORG", "NORP"})  # entity types that do things (slot actors)
+PLACE_TYPES = frozenset({"GPE", "LOC", "FAC"})  # entity types that are places (slot place)
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'\u2019-]*|\d[\d,.]*")
 _TRAILING_SPEAKER = re.compile(

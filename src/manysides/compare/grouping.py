@@ -27,7 +27,7 @@ from importlib import resources
 
 import numpy as np
 
-from manysides.compare.claims import Unit
+from manysides.compare.claims import ACTOR_TYPES, PLACE_TYPES, Unit
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +36,7 @@ FEATURES = (
     "other_speaker", "other_modality", "other_polarity", "same_place", "other_place",
     "other_actor",
 )
-PLACE_TYPES = frozenset({"GPE", "LOC", "FAC"})
-ACTOR_TYPES = frozenset({"PERSON", "ORG"})
+
 NEIGHBOURS = 24  # nearest units of other articles each unit is compared with
 
 
@@ -157,12 +156,14 @@ def candidates(units: list[Unit], cosine: np.ndarray, words: np.ndarray,
     return keep | keep.T
 
 
-def score_matrix(units: list[Unit], w: Weights | None = None) -> np.ndarray:
+def score_matrix(
+    units: list[Unit], w: Weights | None = None
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """Probability that two units state one fact (n x n, symmetric, diagonal 1; pairs that
-    are not candidates, and pairs of one article, score 0)."""
+    are not candidates, and pairs of one article, score 0), and the feature matrices."""
     n = len(units)
     if n == 0:
-        return np.zeros((0, 0), dtype=np.float32)
+        return np.zeros((0, 0), dtype=np.float32), {}
     w = w or weights()
     feats = feature_matrices(units)
     logit = np.full((n, n), w.intercept, dtype=np.float32)
@@ -171,7 +172,7 @@ def score_matrix(units: list[Unit], w: Weights | None = None) -> np.ndarray:
     score = (1.0 / (1.0 + np.exp(-logit))).astype(np.float32)
     score[~candidates(units, feats["cosine"], feats["words"], feats["entities"])] = 0.0
     np.fill_diagonal(score, 1.0)
-    return score
+    return score, feats
 
 
 _GENERIC_SPEAKERS = {"analysts", "experts", "observers", "officials", "sources", "critics"}

@@ -35,7 +35,9 @@ log = logging.getLogger(__name__)
 
 LOWER_FIRST_WORDS = {"The", "A", "An", "This", "That", "These", "Those", "It", "Its", "Their",
                      "There", "Both", "Some", "Many", "Two", "Three", "Four", "In", "On", "At",
-                     "During", "After", "Before", "While"}
+                     "During", "After", "Before", "While", "Last", "Next", "Earlier", "Later",
+                     "Over", "Since", "When", "As", "Following", "Such", "Several", "Most",
+                     "All", "Each", "According"}
 
 
 @dataclass
@@ -150,8 +152,13 @@ class SummaryBuilder:
             part = self.best_part(claim, support) or self.quoted_part(support)
             if part is None:
                 return None
-            parts.append((" and ".join(outlets), part))
-        clauses = [f"{who} reports that {_lower_first(p.text).rstrip('.')}" for who, p in parts]
+            cited = [ev.outlet or "" for ev in part.evidence]  # the outlets still cited
+            parts.append((" and ".join(dict.fromkeys(cited or outlets)), part))
+        clauses = [
+            f"{who} {'report' if ' and ' in who else 'reports'} that "
+            f"{_lower_first(p.text).rstrip('.')}"
+            for who, p in parts
+        ]
         text = "; ".join(clauses) + "."
         evidence = [ev for _, p in parts for ev in p.evidence]
         return _sentence(text, "contested", evidence), " ".join(p.text for _, p in parts)
@@ -182,16 +189,26 @@ class SummaryBuilder:
                 continue
             verdict = verify(body, evidence, self.similarity, closest=cand.evidence)
             if verdict.ok:
-                return Part(body, evidence, verdict.similarity)
+                cited = [ev for ev in evidence if ev is cand.evidence
+                         or self._states(body, ev)]
+                return Part(body, cited, verdict.similarity)
             log.debug("rejected %r: %s", body, "; ".join(verdict.reasons))
         return None
+
+    def _states(self, body: str, ev: Evidence) -> bool:
+        """Whether the cited sentence ``ev`` states ``body``, checked on its own: the verifier
+        passes on it alone (its numbers, dates, and a meaning close enough that it says the
+        same: ``citation_min_similarity``; names may be worded otherwise)."""
+        return verify(body, [ev], self.similarity, names=False,
+                      min_similarity=float(self.cfg["citation_min_similarity"])).ok
 
     def _body(self, cand: Prepared, max_words: int) -> str | None:
         """``cand`` without droppable adverbs, or None when it fails a check that needs no
         verifier: too long, cut mid-quote, or a loaded term outside quotes."""
         if cand.words > max_words or not quotes_balanced(cand.text):
             return None
-        body = drop_adverbs(cand.text, self.loaded)
+        body = _without_connective(drop_adverbs(cand.text, self.loaded),
+                                   self.cfg["connectives"])
         if loaded_outside_quotes(body, self.loaded):
             return None
         return body
@@ -249,7 +266,21 @@ class SummaryBuilder:
         return best
 
 
+def _without_connective(text: str, connectives: Sequence[str]) -> str:
+    """``text`` without a leading connective that ties it to a sentence the summary does not
+    show ("Similarly, Li noted ..." -> "Li noted ...")."""
+    for word in connectives:
+        if text.startswith(word) and text[len(word) : len(word) + 2] in (", ", " "):
+            rest = text[len(word) :].lstrip(", ")
+            return rest[:1].upper() + rest[1:] if rest else text
+    return text
+
+
 def _sentence(text: str, status: str, evidence: Sequence[Evidence]) -> SummarySentence:
+    """A summary sentence citing ``evidence``; a corroborated claim whose citations that
+    passed come from one outlet only is shown as single-source (it never overstates)."""
+    if status == "corroborated" and len({ev.outlet for ev in evidence}) < 2:
+        status = "single_source"
     citations = list(dict.fromkeys(ev.article for ev in evidence))
     support = [Support(ev.article, ev.sentence) for ev in evidence]
     return SummarySentence(text=text, citations=citations, status=status, support=support)

@@ -216,6 +216,7 @@ def verify(
     *,
     min_similarity: float | None = None,
     closest: Evidence | None = None,
+    names: bool = True,
 ) -> Verdict:
     """Check ``text`` against the sentences it cites; returns a ``Verdict``.
 
@@ -226,6 +227,9 @@ def verify(
     enough with room to spare (``SIMILARITY_MARGIN``, far above rounding error) the other
     cited sentences are not embedded: the verdict is the same, and ``Verdict.similarity`` is
     that sentence's score rather than the best one.
+
+    ``names=False`` leaves the names out of the check (one citation among several, whose
+    sentence may call a person by another description than the one the text uses).
     """
     if min_similarity is None:
         min_similarity = float(rules()["verify"]["min_similarity"])
@@ -250,7 +254,7 @@ def verify(
         if word in NUMBER_WORDS and not _NUMBER_WORD_RE[word].search(joined_low):
             reasons.append(f"number {word!r} not in cited sentences")
     skip = set(rules()["verify"]["not_names"])
-    for m in NAME_RE.finditer(masked):
+    for m in NAME_RE.finditer(masked if names else ""):
         name = m.group(0).rstrip("’'s") if m.group(0).endswith(("’s", "'s")) else m.group(0)
         if name in skip or not name:
             continue

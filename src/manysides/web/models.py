@@ -91,14 +91,38 @@ class SupportOut(BaseModel):
     sentence: int
 
 
+class ClaimSupportOut(SupportOut):
+    """A sentence of a claim's support, and why the aligner put it there (``compare`` always
+    fills these; claims made by hand may leave them out)."""
+
+    text: str | None = None
+    start: int | None = None
+    end: int | None = None
+    outlet: str | None = None
+    score: float | None = Field(None, description="probability that it states the claim's "
+                                "representative sentence (1 for the representative)")
+    features: dict[str, float] | None = Field(None, description="the pair's non-zero features")
+
+
+class SlotsOut(BaseModel):
+    actors: list[str]
+    time: str | None
+    place: list[str]
+    quantities: list[str]
+    polarity: Literal["positive", "negative"]
+    modality: Literal["happened", "planned", "denied", "alleged"]
+    asserted_by: str | None
+
+
 class ClaimOut(BaseModel):
     id: str
     text: str
     status: Literal["corroborated", "single_source", "contested"]
     kind: str
     outlets: list[str]
-    support: list[SupportOut]
+    support: list[ClaimSupportOut]
     conflict: dict[str, Any] | None = None
+    slots: SlotsOut | None = None
 
 
 class SummarySentenceOut(BaseModel):
