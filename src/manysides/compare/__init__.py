@@ -216,6 +216,18 @@ def _written_in_time(
     return (keep, [i for i in group if i not in keep]) if keep else (group, [])
 
 
+def _in_time(units: list[Unit], groups: list[list[int]], scores: np.ndarray,
+             written: dict[str, Any]) -> list[list[int]]:
+    """``groups`` with each member written before its group's event moved out, on its own
+    (unless another group holds it)."""
+    out: list[list[int]] = []
+    for group in groups:
+        keep, moved = _written_in_time(units, group, scores, written)
+        out.append(keep)
+        out.extend([i] for i in moved if not any(i in g for g in groups if g is not group))
+    return out
+
+
 def _support(
     units: list[Unit], members: list[int], rep: int, scores: np.ndarray,
     feats: dict[str, np.ndarray], sentences: dict[tuple[str, int], Any],
@@ -242,8 +254,7 @@ def _support(
 def build_claims(
     story: Story, articles: list[Article], vectors: dict[str, np.ndarray], settings: Settings
 ) -> tuple[list[Claim], dict[str, list[list[str]]]]:
-    """Claims of a story (grouped, with slots, status and conflicts) and each claim's
-    witnesses."""
+    """Claims of a story (grouped, with slots, status and conflicts) and each claim's witnesses."""
     witnesses = Witnesses(articles)
     units = _units(articles, vectors, witnesses, settings)
     scores, feats = score_matrix(units)
@@ -253,20 +264,10 @@ def build_claims(
                                                 strict=True)
     ]
     groups = _join_disputes(units, groups, scores, witnesses)
-    written = {a.id: written_on(a) for a in articles}
-    split: list[list[int]] = []
-    for group in groups:
-        keep, out = _written_in_time(units, group, scores, written)
-        split.append(keep)
-        split.extend([i] for i in out if not any(i in g for g in groups if g is not group))
-    groups = split
-    names: dict[str, str] = {}
-    sentences = {}
-    for a in articles:
-        for e in a.analysis.entities if a.analysis else []:
-            names.setdefault(e.key, e.name)
-        for sent in a.analysis.sentences if a.analysis else []:
-            sentences[(a.id, sent.index)] = sent
+    groups = _in_time(units, groups, scores, {a.id: written_on(a) for a in articles})
+    analysed = [(a.id, a.analysis) for a in articles if a.analysis]
+    names = {e.key: e.name for _, an in reversed(analysed) for e in an.entities}
+    sentences = {(i, s.index): s for i, an in analysed for s in an.sentences}
     built: list[tuple[tuple[Any, ...], Claim, list[list[str]]]] = []
     order = {a.id: n for n, a in enumerate(articles)}
     for group in groups:

@@ -63,9 +63,9 @@ def written_on(article: Article) -> date | None:
         day = _day(article.published)
         if day is not None:
             return day
-    days = [_day(d.resolved) for d in (article.analysis.dates if article.analysis else [])
-            if d.resolved and len(d.resolved) == 10]
-    days = [d for d in days if d is not None]
+    found = [_day(d.resolved) for d in (article.analysis.dates if article.analysis else [])
+             if d.resolved and len(d.resolved) == 10]
+    days = [d for d in found if d is not None]
     return max(days) if days else None
 
 

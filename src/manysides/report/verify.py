@@ -226,10 +226,7 @@ def verify(
     ``closest``: the cited sentence ``text`` was made from, if any.  When it alone is close
     enough with room to spare (``SIMILARITY_MARGIN``, far above rounding error) the other
     cited sentences are not embedded: the verdict is the same, and ``Verdict.similarity`` is
-    that sentence's score rather than the best one.
-
-    ``names=False`` leaves the names out of the check (one citation among several, whose
-    sentence may call a person by another description than the one the text uses).
+    that sentence's score rather than the best one.  ``names=False``: names are not checked.
     """
     if min_similarity is None:
         min_similarity = float(rules()["verify"]["min_similarity"])

@@ -1,0 +1,90 @@
+"""Slots of claim units and the status rules, on our own text (no model, no shared data)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pytest
+
+from manysides.compare.claims import Unit, modality, negation
+from manysides.compare.slots import (
+    event_time,
+    reported_after,
+    same_modality,
+    unit_slots,
+    written_on,
+)
+from manysides.models import Article, ArticleAnalysis, DateMention, Slots
+
+
+def unit(text: str, *, dates: list[str] = (), numbers=(), entities=None, speaker=None) -> Unit:
+    negated, scope = negation(text)
+    types = entities or {}
+    return Unit(article="a", outlet="X", sentence=0, text=text, kind="fact",
+                vector=np.zeros(3, dtype=np.float32), entities=set(types), entity_types=types,
+                numbers=list(numbers), dates=list(dates), negated=negated,
+                negation_scope=scope, modality=modality(text), speaker=speaker)
+
+
+def test_a_duration_from_a_resolved_day_is_one_span() -> None:
+    u = unit("Ostrova arrived in Kessel on Sunday for a three-day visit.",
+             dates=["2024-03-10"], numbers=[(3.0, "day", "three-day")])
+    assert event_time(u) == "2024-03-10/2024-03-12"
+    span = unit("The talks run from 10 to 12 March.", dates=["2024-03-10/2024-03-12"])
+    assert event_time(span) == "2024-03-10/2024-03-12"  # a stated span is kept as it is
+    assert event_time(unit("The talks were frank and long.")) is None
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Ostrova will visit the naval academy in Kessel.", "planned"),
+    ("The ministers are expected to sign a treaty on training.", "planned"),
+    ("Ostrova visited the naval academy in Kessel on Tuesday.", "happened"),
+    ("The ministry denied that any troops had crossed the river.", "denied"),
+    ("Avaria is accused of shipping rifles to the rebels.", "alleged"),
+    ("She said \u201cwe will win\u201d after the match yesterday.", "happened"),  # quoted words
+])
+def test_modality(text: str, expected: str) -> None:
+    assert modality(text) == expected
+
+
+def test_slots_of_a_clause() -> None:
+    u = unit("Brandt did not meet Ostrova in Kessel on Monday, officials said.",
+             dates=["2024-03-11"], numbers=[(2.0, "hour", "two hours")],
+             entities={"p:brandt": "PERSON", "p:ostrova": "PERSON", "g:kessel": "GPE"},
+             speaker="officials")
+    slots = unit_slots(u)
+    assert slots.actors == ["p:brandt", "p:ostrova"] and slots.place == ["g:kessel"]
+    assert slots.time == "2024-03-11" and slots.quantities == ["2 hour"]
+    assert slots.polarity == "negative" and slots.modality == "happened"
+    assert slots.asserted_by == "officials"
+    assert unit_slots(unit("Ostrova met Brandt in Kessel.")).asserted_by is None  # own voice
+
+
+def test_a_plan_corroborates_a_plan_not_the_event() -> None:
+    plan = unit("Ostrova will meet Brandt on Monday.")
+    event = unit("Ostrova met Brandt on Monday.")
+    denial = unit("The ministry denied that Ostrova met Brandt.")
+    assert not same_modality(unit_slots(event), plan)
+    assert not same_modality(unit_slots(plan), event)
+    assert same_modality(unit_slots(plan), unit("Ostrova is to meet Brandt on Monday."))
+    assert same_modality(unit_slots(event), denial)  # a side of the dispute
+
+
+def test_an_article_cannot_report_an_event_dated_after_it() -> None:
+    met = Slots(time="2024-03-12", modality="happened")
+    assert not reported_after(met, date(2024, 3, 10))
+    assert reported_after(met, date(2024, 3, 12))
+    assert reported_after(Slots(time="2024-03-12", modality="planned"), date(2024, 3, 10))
+    assert reported_after(Slots(time=None), date(2024, 3, 10))  # no event day: no rule
+    assert reported_after(met, None)  # nothing known of when it was written
+
+
+def test_when_an_article_was_written() -> None:
+    dated = Article(id="d", source="d.txt", text="x", published="2024-03-11T09:00:00+00:00")
+    assert written_on(dated) == date(2024, 3, 11)
+    undated = Article(id="u", source="u.txt", text="x", analysis=ArticleAnalysis(dates=[
+        DateMention("on Sunday", 0, 9, "2024-03-10"), DateMention("in 2009", 10, 17, "2009"),
+        DateMention("on Tuesday", 20, 30, "2024-03-12")]))
+    assert written_on(undated) == date(2024, 3, 12)  # the latest day it reports
+    assert written_on(Article(id="n", source="n.txt", text="x")) is None
