@@ -115,7 +115,8 @@ MADE_UP = {
         "“We lost the county,” the former chief executive of Hewlett-Packard added.\n"
         "A Romney campaign ad said the plan cut Medicare by a third.\n"
         "According to a new article in the Varna Post, the mayor will resign.\n"
-        "People close to the governor said she would not run again."
+        "People close to the governor said she would not run again.\n"
+        "Many dockers, who say the pay is too low, stayed home."
     ),
     "as_saying": (
         "The agency quoted Foreign Minister Omar Haddad as saying that talks would resume.\n"
@@ -438,6 +439,8 @@ def test_speakers_after_the_quote_documents_and_findings(made_up_analyses):
         "the mayor will resign": ("Varna Post", "a new article"),
         "she would not run again": ("people close to the governor", None),
     }
+    relative = _find(quotes, "the pay is too low")[0]  # "who say": the dockers speak
+    assert (relative.speaker, relative.text) == ("dockers", "the pay is too low")
     clinton = _find(quotes, "a loose cannon")[0]
     assert clinton.speaker_entity == "hillary-clinton"  # an entity id, not only a string
     assert _find(quotes, "she would not run again")[0].speaker_entity is None

@@ -41,6 +41,7 @@ _COURTESY = frozenset({"Mr.", "Mrs.", "Ms.", "Dr.", "Mr", "Mrs", "Ms", "Dr", "Mi
 _COMPLEMENT_PREPS = frozenset({"of", "for", "to", "in", "at", "from", "with", "on", "inside",
                                "within", "near", "like"})
 _COMPLEMENT_MAX_TOKENS = 9
+_RELATIVE = frozenset({"who", "which", "that"})
 _POSSESSIVE_END = re.compile(r"['’]s?$")
 _BREAKS = frozenset({",", ";", ":", "(", ")", "“", "”", '"', "—", "–", "''"})
 _CLOSING_MARKS = frozenset({"”", '"', "''", "’", ",", "“"})
@@ -645,6 +646,8 @@ def _speech(tok: Token, doc: Doc, sent: Sentence, spans: list[QuoteSpan], rules:
     subj = _find_subject(tok) or _inverted_subject(tok)
     if subj is None or (subj.dep_ == "nsubjpass" and subj.head.i == tok.i):
         return None
+    if subj.lower_ in _RELATIVE and tok.dep_ == "relcl" and tok.head.tag_[:2] in ("NN", "CD"):
+        subj = tok.head  # "voters, who say ...": the voters speak
     direct_subject = subj.head.i == tok.i
     cc = _ccomp(tok)
     if low in rules.needs_clause and cc is None and not _near_quote(tok, base, spans):
@@ -675,6 +678,8 @@ def _speech(tok: Token, doc: Doc, sent: Sentence, spans: list[QuoteSpan], rules:
                        explicit=bool(subj_toks))
     if cc is not None:
         att.content = _content_from_ccomp(cc, tok, base, sent, text, phrase)
+        if tok.dep_ == "relcl" and cc.i > tok.i:  # the relative clause ends the content
+            att.content = _trim(text, att.content[0], _span_of([cc.right_edge], base)[1])
     return att
 
 
