@@ -376,6 +376,9 @@ def _story_misses(gold: basil.Gold, matched: dict[str, dict[str, Any]]) -> list[
 
 # --- PolNeAR -----------------------------------------------------------------------------------
 
+DEV_NOTE = ("PolNeAR: the attribution rules and word lists were developed on the train split "
+            "only (--polnear-split train); these dev figures were taken once the rules were final")
+
 
 def eval_polnear(report: Report, root: Path, limit: int | None, split: str = "dev") -> None:
     """Quote recall and speaker accuracy on PolNeAR's attributions, beside the baselines."""
@@ -402,6 +405,8 @@ def eval_polnear(report: Report, root: Path, limit: int | None, split: str = "de
                            " a missed quote counts as wrong)",
                            _f(ours.share("right_all", "named_all")),
                            _f(base.share("right_all", "named_all"))))
+    if split == "dev":
+        report.notes.append(DEV_NOTE)
     report.notes.append(f"PolNeAR {split} counts: {dict(ours.counts)}")
     report.notes.append(f"PolNeAR {split} misses (examples): {ours.misses[:12]}")
 
