@@ -3,18 +3,23 @@
     .venv/bin/python bench/compare_story.py                 # the five seeds (../shared/seeds)
     .venv/bin/python bench/compare_story.py --copies 8      # + a story of 8 x the seed articles
     .venv/bin/python bench/compare_story.py --repeat 3
+    .venv/bin/python bench/compare_story.py --corpus 600 --cache /tmp/bench600.pkl
 
 The seed articles are ingested and analysed by the real stages first (not timed here; see
 bench/analyze.py); then ``compare_story`` runs ``--repeat`` times on them as one story (the
 first run includes loading the sentence encoder for clause embeddings).  ``--copies N`` builds
 a larger story from N copies of each analysed article, each copy under another fictional outlet
-name, to show how the pairwise grouping scales with the number of sentences.
+name, to show how the pairwise grouping scales with the number of sentences.  ``--corpus N``
+compares the stories of the first N articles of the bench corpus (``bench/corpus.py``, its
+generated stories as they are, no clustering): claims/s and stories/s of the comparison stage
+alone; ``--cache`` keeps the analysed articles so two versions can be timed on the same input.
 """
 
 from __future__ import annotations
 
 import argparse
 import copy
+import pickle
 import resource
 import sys
 import time
@@ -67,11 +72,81 @@ def run(articles, vectors, settings, repeat: int, label: str) -> None:
         )
 
 
+def corpus_stories(n: int, cache: Path | None, settings):  # -> [(articles, vectors)]
+    """The first ``n`` bench-corpus articles, analysed, grouped by their generated story."""
+    if cache is not None and cache.exists():
+        with cache.open("rb") as fh:
+            return pickle.load(fh)
+    import tempfile
+
+    from corpus import generate_corpus, write_jsonl
+
+    from manysides.analyze import analyze_batch, embed_sentences
+    from manysides.ingest import ingest
+    from manysides.store import Store
+
+    rows = generate_corpus(n)
+    store = Store.memory()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "corpus.jsonl"
+        write_jsonl(rows, path)
+        ingest([str(path)], store, settings=settings)
+    by_url = {r["url"]: r["story"] for r in rows}
+    articles = [a for a in store.iter_articles() if a.duplicate_of is None]
+    for i in range(0, len(articles), 64):
+        batch = articles[i : i + 64]
+        for article, (analysis, _) in zip(batch, analyze_batch(batch, settings=settings),
+                                          strict=True):
+            article.analysis = analysis
+    vectors = dict(zip((a.id for a in articles),
+                       embed_sentences([a.analysis for a in articles], settings=settings),
+                       strict=True))
+    groups: dict[str, list] = {}
+    for a in articles:
+        groups.setdefault(by_url.get(a.url, a.id), []).append(a)
+    stories = [(g, {a.id: vectors[a.id] for a in g}) for g in groups.values() if len(g) > 1]
+    if cache is not None:
+        with cache.open("wb") as fh:
+            pickle.dump(stories, fh)
+    return stories
+
+
+def run_corpus(stories, settings) -> None:
+    """compare_story on each story: claims/s and stories/s of the comparison stage."""
+    from manysides.compare import compare_story
+    from manysides.models import Story
+
+    claims = 0
+    started = time.perf_counter()
+    for n, (articles, vectors) in enumerate(stories):
+        story = Story(id=f"s{n}", title="", articles=[a.id for a in articles], outlets=[])
+        compare_story(story, articles, vectors, settings=settings)
+        claims += len(story.claims)
+    elapsed = time.perf_counter() - started
+    arts = sum(len(a) for a, _ in stories)
+    print(f"corpus: {len(stories)} stories, {arts} articles -> {claims} claims in {elapsed:.2f} s:"
+          f" {claims / elapsed:.1f} claims/s, {len(stories) / elapsed:.2f} stories/s, "
+          f"{1000 * elapsed / len(stories):.1f} ms/story, peak {peak_mb():.0f} MiB")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=2, help="runs per story")
     parser.add_argument("--copies", type=int, default=0, help="also a story of N x the seeds")
+    parser.add_argument("--corpus", type=int, default=0,
+                        help="only the stories of the first N bench-corpus articles")
+    parser.add_argument("--cache", type=Path, default=None,
+                        help="keep the analysed corpus articles in this file")
     args = parser.parse_args()
+    if args.corpus:
+        from manysides.settings import Settings
+
+        sys.path.insert(0, str(REPO / "bench"))
+        settings = Settings()
+        stories = corpus_stories(args.corpus, args.cache, settings)
+        run_corpus(stories, settings)
+        run_corpus(stories, settings)  # warm: clause embeddings cached
+        return 0
     if not SEEDS.exists():
         print(f"{SEEDS} is absent: this benchmark reads the shared seed articles")
         return 1

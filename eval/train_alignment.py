@@ -49,33 +49,39 @@ def topic_units(topic: alignment.Topic) -> tuple[list, dict]:
 
 
 def samples(data: list[alignment.Topic]) -> tuple[np.ndarray, np.ndarray, list]:
-    """(features, labels, per-topic (topic, units, index, matrices)) over the gold pairs."""
-    from manysides.compare.grouping import FEATURES, feature_matrices
+    """(features, labels, per-topic (topic, units)) over the gold pairs."""
+    from manysides.compare.grouping import FEATURES, pair_features, unit_tables
 
     xs, ys, prepared = [], [], []
     for t in data:
         units, index = topic_units(t)
-        feats = feature_matrices(units)
-        stacked = np.stack([feats[f] for f in FEATURES], axis=-1)
-        prepared.append((t, units, index, stacked))
-        for a, b, positive in t.pairs():
-            if a in index and b in index:
-                xs.append(stacked[index[a], index[b]])
-                ys.append(positive)
-    return np.array(xs), np.array(ys), prepared
+        prepared.append((t, units))
+        pairs = [(index[a], index[b], positive) for a, b, positive in t.pairs()
+                 if a in index and b in index]
+        if not pairs:
+            continue
+        i, j, labels = (np.array(c) for c in zip(*pairs, strict=True))
+        feats = pair_features(unit_tables(units), i, j)
+        xs.append(np.stack([feats[f] for f in FEATURES], axis=1))
+        ys.append(labels)
+    return np.concatenate(xs), np.concatenate(ys), prepared
 
 
 def grouped_f1(prepared: list, coef: np.ndarray, intercept: float, link: float,
                average: float) -> dict[str, float]:
     """Pairwise scores of sentence-level grouping with these weights over ``prepared``."""
-    from manysides.compare.grouping import candidates, group_units, secondary_support
+    from manysides.compare.grouping import (
+        FEATURES,
+        Weights,
+        group_units,
+        score_matrix,
+        secondary_support,
+    )
 
+    w = Weights(dict(zip(FEATURES, map(float, coef), strict=True)), intercept, link, average)
     predicted = {}
-    for t, units, _index, stacked in prepared:
-        prob = 1.0 / (1.0 + np.exp(-(stacked @ coef + intercept)))
-        keep = candidates(units, stacked[..., 0], stacked[..., 1], stacked[..., 2])
-        prob = np.where(keep, prob, 0.0).astype(np.float32)
-        np.fill_diagonal(prob, 1.0)
+    for t, units in prepared:
+        prob = score_matrix(units, w).score
         groups = group_units(units, prob, link=link, average=average)
         extra = secondary_support(units, groups, prob, link=link, average=average)
         predicted[t.topic] = alignment.predicted_by_groups(

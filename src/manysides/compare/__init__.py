@@ -31,7 +31,13 @@ from manysides.analyze.embed import load_embedder
 from manysides.compare.claims import Unit, article_units
 from manysides.compare.conflicts import denial_pairs, find_conflict, number_pairs
 from manysides.compare.framing import article_loaded_terms, loaded_term_rates, sources_quoted
-from manysides.compare.grouping import FEATURES, group_units, score_matrix, secondary_support
+from manysides.compare.grouping import (
+    FEATURES,
+    Scored,
+    group_units,
+    score_matrix,
+    secondary_support,
+)
 from manysides.compare.independence import Witnesses, contributing_wires, merge_verbatim
 from manysides.compare.naming import naming
 from manysides.compare.slots import reported_after, same_modality, unit_slots, written_on
@@ -229,21 +235,24 @@ def _in_time(units: list[Unit], groups: list[list[int]], scores: np.ndarray,
 
 
 def _support(
-    units: list[Unit], members: list[int], rep: int, scores: np.ndarray,
-    feats: dict[str, np.ndarray], sentences: dict[tuple[str, int], Any],
+    units: list[Unit], members: list[int], rep: int, scored: Scored,
+    sentences: dict[tuple[str, int], Any],
 ) -> list[Support]:
     """One support item per sentence of ``members``: where it is, and why it was aligned
     (the best-scoring unit of the sentence against the representative)."""
+    scores = scored.score
     best: dict[tuple[str, int], int] = {}
     for i in members:
         key = (units[i].article, units[i].sentence)
         if key not in best or scores[rep, i] > scores[rep, best[key]]:
             best[key] = i
+    chosen = np.array(list(best.values()), dtype=np.int64)
+    feats = scored.features(np.full(len(chosen), rep), chosen)
     out = []
-    for (article, index), i in best.items():
+    for k, ((article, index), i) in enumerate(best.items()):
         sent = sentences[(article, index)]
         named = {} if i == rep else {
-            f: round(float(feats[f][rep, i]), 3) for f in FEATURES if feats[f][rep, i]
+            f: round(float(feats[f][k]), 3) for f in FEATURES if feats[f][k]
         }
         out.append(Support(article=article, sentence=index, text=sent.text, start=sent.start,
                            end=sent.end, outlet=units[i].outlet,
@@ -257,7 +266,8 @@ def build_claims(
     """Claims of a story (grouped, with slots, status and conflicts) and each claim's witnesses."""
     witnesses = Witnesses(articles)
     units = _units(articles, vectors, witnesses, settings)
-    scores, feats = score_matrix(units)
+    scored = score_matrix(units)
+    scores = scored.score
     groups = group_units(units, scores)
     groups = [
         sorted(set(g) | set(x)) for g, x in zip(groups, secondary_support(units, groups, scores),
@@ -288,7 +298,7 @@ def build_claims(
             status = "single_source"
         kind = cast(ClaimKind, min((units[i].kind for i in group), key=KIND_ORDER.__getitem__))
         members = sorted(group, key=lambda i: (order[units[i].article], units[i].sentence))
-        support = _support(units, members, rep, scores, feats, sentences)
+        support = _support(units, members, rep, scored, sentences)
         outlets = sorted({units[i].outlet for i in group})
         claim = Claim(
             id=_claim_id(story.id, support),

@@ -85,52 +85,82 @@ def _cosine_rows(mat: np.ndarray) -> np.ndarray:
     return unit @ unit.T
 
 
-def _same(bags: list[set[str]]) -> np.ndarray:
-    """n x n: 1 where two bags share an item."""
-    if not any(bags):
-        return np.zeros((len(bags), len(bags)), dtype=np.float32)
-    m = (_incidence(bags, {x: 1.0 for b in bags for x in b}) > 0).astype(np.float32)
-    return ((m @ m.T) > 0).astype(np.float32)
+def _binary(bags: list[set[str]]) -> np.ndarray:
+    """n x items incidence (0/1) of ``bags``."""
+    return (_incidence(bags, {x: 1.0 for b in bags for x in b}) > 0).astype(np.float32)
 
 
-def _both(flags: list[bool]) -> np.ndarray:
-    f = np.asarray(flags, dtype=np.float32)
-    return np.outer(f, f)
+def _share(m: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """Per pair (i[k], j[k]): 1 where the two rows of incidence ``m`` share an item."""
+    return ((m[i] * m[j]).sum(axis=1) > 0).astype(np.float32)
 
 
-def feature_matrices(units: list[Unit]) -> dict[str, np.ndarray]:
-    """Each feature of ``FEATURES`` for every pair of units (n x n, float32)."""
+@dataclass
+class Scored:
+    """The aligner's scores of a story's units (``score``: n x n, diagonal 1, 0 where not a
+    candidate) and the ``unit_tables`` that ``features`` names any pair's features from."""
+
+    score: np.ndarray
+    tables: dict[str, np.ndarray]
+
+    def features(self, i: np.ndarray, j: np.ndarray) -> dict[str, np.ndarray]:
+        """Each feature of ``FEATURES`` for the pairs (i[k], j[k])."""
+        return pair_features(self.tables, i, j)
+
+
+def unit_tables(units: list[Unit]) -> dict[str, np.ndarray]:
+    """Per-unit tables the pair features are read from, computed once per story: the n x n
+    cosine, words and entities (the candidates are found by them), slot incidences and codes."""
     vecs = np.stack([u.vector for u in units]).astype(np.float32)
     word_bags = [set(u.words) for u in units]
     ent_bags = [set(u.entities) for u in units]
-    day_bags = [set(u.day_keys) for u in units]
-    num_bags = [{f"{v:g}|{unit}" for v, unit, _ in u.numbers} for u in units]
-    unit_bags = [{unit for _, unit, _ in u.numbers if unit} for u in units]
-    same_day = _same(day_bags)
-    same_number = _same(num_bags)
     keys = [_speaker_key(u.person_speaker) for u in units]
     codes = {k: c for c, k in enumerate(sorted({k for k in keys if k}), start=1)}
-    spoken = np.array([codes.get(k, 0) if k else 0 for k in keys])
-    modality = np.array([u.modality for u in units])
-    negated = np.array([u.negated for u in units])
-    places = [{e for e in u.entities if u.entity_types.get(e) in PLACE_TYPES} for u in units]
-    actors = [{e for e in u.entities if u.entity_types.get(e) in ACTOR_TYPES} for u in units]
-    same_place = _same(places)
     return {
         "cosine": vecs @ vecs.T,
         "words": _cosine_rows(_incidence(word_bags, _idf(word_bags))),
         "entities": _cosine_rows(_incidence(ent_bags, _idf(ent_bags))),
+        "days": _binary([set(u.day_keys) for u in units]),
+        "numbers": _binary([{f"{v:g}|{unit}" for v, unit, _ in u.numbers} for u in units]),
+        "counted": _binary([{unit for _, unit, _ in u.numbers if unit} for u in units]),
+        "places": _binary([{e for e in u.entities if u.entity_types.get(e) in PLACE_TYPES}
+                           for u in units]),
+        "actors": _binary([{e for e in u.entities if u.entity_types.get(e) in ACTOR_TYPES}
+                           for u in units]),
+        "speaker": np.array([codes.get(k, 0) if k else 0 for k in keys]),
+        "modality": np.array([u.modality for u in units]),
+        "negated": np.array([u.negated for u in units]),
+    }
+
+
+def pair_features(t: dict[str, np.ndarray], i: np.ndarray,
+                  j: np.ndarray) -> dict[str, np.ndarray]:
+    """Each feature of ``FEATURES`` for the pairs (i[k], j[k]) (1-D float32 arrays), from the
+    story's ``unit_tables``."""
+
+    def both(m: np.ndarray) -> np.ndarray:
+        has = m.sum(axis=1) > 0
+        return (has[i] & has[j]).astype(np.float32)
+
+    same_day = _share(t["days"], i, j)
+    same_number = _share(t["numbers"], i, j)
+    same_place = _share(t["places"], i, j)
+    spoken = t["speaker"]
+    return {
+        "cosine": t["cosine"][i, j],
+        "words": t["words"][i, j],
+        "entities": t["entities"][i, j],
         "same_day": same_day,
-        "other_day": _both([bool(b) for b in day_bags]) * (1 - same_day),
+        "other_day": both(t["days"]) * (1 - same_day),
         "same_number": same_number,
-        "other_number": _same(unit_bags) * (1 - same_number),
-        "other_speaker": ((spoken[:, None] > 0) & (spoken[None, :] > 0)
-                          & (spoken[:, None] != spoken[None, :])).astype(np.float32),
-        "other_modality": (modality[:, None] != modality[None, :]).astype(np.float32),
-        "other_polarity": (negated[:, None] != negated[None, :]).astype(np.float32),
+        "other_number": _share(t["counted"], i, j) * (1 - same_number),
+        "other_speaker": ((spoken[i] > 0) & (spoken[j] > 0)
+                          & (spoken[i] != spoken[j])).astype(np.float32),
+        "other_modality": (t["modality"][i] != t["modality"][j]).astype(np.float32),
+        "other_polarity": (t["negated"][i] != t["negated"][j]).astype(np.float32),
         "same_place": same_place,
-        "other_place": _both([bool(p) for p in places]) * (1 - same_place),
-        "other_actor": _both([bool(a) for a in actors]) * (1 - _same(actors)),
+        "other_place": both(t["places"]) * (1 - same_place),
+        "other_actor": both(t["actors"]) * (1 - _share(t["actors"], i, j)),
     }
 
 
@@ -156,23 +186,30 @@ def candidates(units: list[Unit], cosine: np.ndarray, words: np.ndarray,
     return keep | keep.T
 
 
-def score_matrix(
-    units: list[Unit], w: Weights | None = None
-) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """Probability that two units state one fact (n x n, symmetric, diagonal 1; pairs that
-    are not candidates, and pairs of one article, score 0), and the feature matrices."""
-    n = len(units)
-    if n == 0:
-        return np.zeros((0, 0), dtype=np.float32), {}
-    w = w or weights()
-    feats = feature_matrices(units)
-    logit = np.full((n, n), w.intercept, dtype=np.float32)
+def probability(feats: dict[str, np.ndarray], w: Weights) -> np.ndarray:
+    """The logistic regression's probability for pairs with these features."""
+    logit = np.full(len(feats["cosine"]), w.intercept, dtype=np.float32)
     for name in FEATURES:
         logit += np.float32(w.weights[name]) * feats[name]
-    score = (1.0 / (1.0 + np.exp(-logit))).astype(np.float32)
-    score[~candidates(units, feats["cosine"], feats["words"], feats["entities"])] = 0.0
+    return (1.0 / (1.0 + np.exp(-logit))).astype(np.float32)
+
+
+def score_matrix(units: list[Unit], w: Weights | None = None) -> Scored:
+    """Probability that two units state one fact (n x n, symmetric, diagonal 1; pairs that
+    are not candidates, and pairs of one article, score 0); features only for candidates."""
+    n = len(units)
+    if n == 0:
+        return Scored(np.zeros((0, 0), dtype=np.float32), {})
+    tables = unit_tables(units)
+    i, j = np.nonzero(np.triu(candidates(units, tables["cosine"], tables["words"],
+                                         tables["entities"]), k=1))
+    score = np.zeros((n, n), dtype=np.float32)
+    if len(i):
+        p = probability(pair_features(tables, i, j), w or weights())
+        score[i, j] = p
+        score[j, i] = p
     np.fill_diagonal(score, 1.0)
-    return score, feats
+    return Scored(score, tables)
 
 
 _GENERIC_SPEAKERS = {"analysts", "experts", "observers", "officials", "sources", "critics"}
