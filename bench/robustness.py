@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import random
 import re
 import sys
 import tempfile
@@ -33,7 +32,13 @@ sys.path.insert(0, str(HERE.parent / "tests"))
 from corpus import generate_corpus  # noqa: E402  (bench/corpus.py, a sibling script)
 from memory import TreeSampler  # noqa: E402
 
-from hostile_server import HostileServer, Route, article_text, rss  # noqa: E402  (tests/)
+from hostile_server import (  # noqa: E402  (tests/)
+    HostileServer,
+    Route,
+    article_text,
+    one_line,
+    rss,
+)
 from manysides import pipeline  # noqa: E402
 from manysides.ingest import read_inputs  # noqa: E402
 from manysides.models import Article, Failure  # noqa: E402
@@ -43,18 +48,6 @@ from manysides.store import Store  # noqa: E402
 GIB = 2**30
 
 
-def one_line(chars: int, seed: int = 0) -> str:
-    """News-like words with no line break and no capital after a full stop (``seed`` draws
-    the words, so two such files are not near-duplicates)."""
-    words = ("the council said on monday that harbour ferry plans would cost more than "
-             "expected according to officials in kessel while residents").split()
-    rng = random.Random(seed)
-    out, size = [], 0
-    while size < chars:
-        word = rng.choice(words) + ("." if rng.random() < 0.06 else "")
-        out.append(word)
-        size += len(word) + 1
-    return "Harbour plan " + " ".join(out)
 
 
 def reason_kind(reason: str) -> str:

@@ -188,6 +188,16 @@ def run_pipeline(
     return doc
 
 
+def run_pipeline_on_rows(
+    rows: list[dict[str, Any]], notes: list[str], *, name: str, json_dir: Path | None
+) -> dict[str, Any]:
+    """Run manysides on JSONL ``rows`` (written to a temporary ``<name>.jsonl``) -> its document."""
+    with tempfile.TemporaryDirectory(prefix="manysides-eval-") as tmp:
+        path = Path(tmp) / f"{name}.jsonl"
+        path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+        return run_pipeline([str(path)], Path(tmp), notes, name=name, json_dir=json_dir)
+
+
 def _pipeline_document(
     inputs: list[str], store: Any, settings: Any, notes: list[str]
 ) -> dict[str, Any]:
@@ -273,11 +283,7 @@ def eval_basil(
     what_q = "Quotes (BASIL quote spans)"
     single, tfidf = basil.one_per_article(gold), basil.tfidf_baseline(gold)
     try:
-        with tempfile.TemporaryDirectory(prefix="manysides-eval-") as tmp:
-            path = Path(tmp) / "basil.jsonl"
-            path.write_text("".join(json.dumps(r) + "\n" for r in gold.rows), encoding="utf-8")
-            doc = run_pipeline([str(path)], Path(tmp), report.notes, name="basil",
-                               json_dir=json_dir)
+        doc = run_pipeline_on_rows(gold.rows, report.notes, name="basil", json_dir=json_dir)
     except Exception as exc:
         reason = _reason(exc)
         report.unavailable(what_s, "B-cubed F1", reason)
@@ -419,11 +425,7 @@ def eval_naming(report: Report, root: Path, json_dir: Path | None = None) -> Non
     gold = naming.load(root)
     what = f"Naming (NewsWCL50 dev, {len(gold.rows)} articles)"
     try:
-        with tempfile.TemporaryDirectory(prefix="manysides-eval-") as tmp:
-            path = Path(tmp) / "newswcl50.jsonl"
-            path.write_text("".join(json.dumps(r) + "\n" for r in gold.rows), encoding="utf-8")
-            doc = run_pipeline([str(path)], Path(tmp), report.notes, name="newswcl50",
-                               json_dir=json_dir)
+        doc = run_pipeline_on_rows(gold.rows, report.notes, name="newswcl50", json_dir=json_dir)
     except Exception as exc:
         report.unavailable(what, "naming recall, ACTOR chains", _reason(exc))
         return

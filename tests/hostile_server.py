@@ -7,6 +7,7 @@ dripping answer stops at once when the server closes).
 
 from __future__ import annotations
 
+import random
 import socket
 import threading
 import time
@@ -117,3 +118,16 @@ def article_text(n: int) -> bytes:
 
 
 __all__ = ["HostileServer", "Route", "article_text", "rss"]
+
+def one_line(chars: int, seed: int = 0) -> str:
+    """News-like words with no line break and no capital after a full stop (``seed`` draws
+    the words, so two such files are not near-duplicates)."""
+    words = ("the council said on monday that harbour ferry plans would cost more than "
+             "expected according to officials in kessel while residents").split()
+    rng = random.Random(seed)
+    out, size = [], 0
+    while size < chars:
+        word = rng.choice(words) + ("." if rng.random() < 0.06 else "")
+        out.append(word)
+        size += len(word) + 1
+    return "Harbour plan " + " ".join(out)

@@ -3,12 +3,12 @@ memory budget per batch and per article, and spaCy's max_length."""
 
 from __future__ import annotations
 
-import random
 import time
 from pathlib import Path
 
 import pytest
 
+from hostile_server import one_line
 from manysides.analyze.nlp import load_spacy
 from manysides.analyze.runner import BudgetExceeded, analyze_each, budget
 from manysides.analyze.sentences import MAX_SENTENCE_CHARS, split_sentences
@@ -17,20 +17,6 @@ from manysides.ingest import ingest
 from manysides.models import Article
 from manysides.settings import Settings
 from manysides.store import Store
-
-WORDS = ("the council said on monday that harbour ferry plans would cost more than expected "
-         "according to officials in kessel").split()
-
-
-def one_line(chars: int, seed: int = 1) -> str:
-    """A page with no line breaks whose full stops are never followed by a capital."""
-    rng = random.Random(seed)
-    out, size = [], 0
-    while size < chars:
-        word = rng.choice(WORDS) + ("." if rng.random() < 0.06 else "")
-        out.append(word)
-        size += len(word) + 1
-    return "Harbour " + " ".join(out)
 
 
 def test_one_long_line_gives_bounded_sentences() -> None:
