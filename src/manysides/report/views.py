@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from manysides.models import Article, Framing, Story, Support
+from manysides.models import Article, Claim, Framing, Slots, Story, Support
 
 # Outlet badge colours: 12 hues readable with white text (WCAG AA on the badge).
 PALETTE = ("#1f5f99", "#a3361f", "#2e7d32", "#6a3d9a", "#8a5a00", "#00727a",
@@ -184,17 +184,38 @@ def _claims(view: StoryView, story: Story, by_id: dict[str, Article], outlets: l
             cells.append({"outlet": o, "state": state})
         view.matrix.append({"id": claim.id, "text": claim.text, "status": claim.status,
                             "kind": claim.kind, "cells": cells,
-                            "citations": _dedupe([cite(s) for s in claim.support])})
+                            "citations": _dedupe([cite(s) for s in claim.support]),
+                            "slots": _slot_line(claim.slots), "aligned": _aligned(claim)})
         if claim.conflict and claim.status == "contested" and len(sides) >= 2:
             view.contradictions.append({
                 "claim": claim.text,
-                "type": claim.conflict.type,
+                "type": claim.conflict.kind or claim.conflict.type,
                 "sides": [{"outlets": side.outlets,
                            "value": side.value,
                            "citations": _dedupe([cite(s) for s in side.support],
                                                 by_sentence=True)}
                           for side in sides],
             })
+
+
+def _slot_line(slots: Slots | None) -> str:
+    """A claim's slots in one short line ("when 2023-04-16/2023-04-19 · planned · ...")."""
+    if slots is None:
+        return ""
+    parts = [f"when {slots.time}"] if slots.time else []
+    parts += [f"{len(slots.actors)} actor{'s' * (len(slots.actors) != 1)}"] if slots.actors else []
+    parts += [", ".join(slots.quantities)] if slots.quantities else []
+    parts += [slots.modality] if slots.modality != "happened" else []
+    parts += ["negated"] if slots.polarity == "negative" else []
+    parts += [f"asserted by {slots.asserted_by}"] if slots.asserted_by else []
+    return " · ".join(parts)
+
+
+def _aligned(claim: Claim) -> list[dict[str, Any]]:
+    """Why each sentence beside the representative was aligned: its score and features."""
+    return [{"outlet": s.outlet, "score": f"{s.score:.2f}",
+             "why": ", ".join(f"{k} {v:g}" for k, v in (s.features or {}).items())}
+            for s in claim.support if s.score is not None and s.score < 1.0]
 
 
 STATUS_ORDER = {"contested": 0, "corroborated": 1, "single_source": 2}
