@@ -33,6 +33,7 @@ from manysides.cluster import recluster as recluster_all
 from manysides.engine import get_engine
 from manysides.errors import InputError, ManysidesError
 from manysides.ingest import count_files, ingest
+from manysides.models import Story
 from manysides.pipeline import refresh_stories
 from manysides.report import render, render_bundle
 from manysides.settings import Settings
@@ -63,6 +64,20 @@ def db_option(func: Callable[..., Any]) -> Callable[..., Any]:
         return func(*args, db_url=db_url or default_db_url(), **kwargs)
 
     return wrapper
+
+
+def _find_story(store: Store, story_id: str, hint: str = "") -> Story:
+    """The story ``story_id`` (id or unique prefix) names, following a merged story's redirect
+    (with a note on stderr), as the web UI and the JSON API do; a ClickException if none."""
+    found = store.get_story(story_id)
+    if found is None:
+        moved = store.story_redirect(story_id)
+        found = store.get_story(moved) if moved is not None else None
+        if found is not None:
+            click.echo(f"note: story {story_id} was merged into {found.id}", err=True)
+    if found is None:
+        raise click.ClickException(f"no story with id {story_id!r}{hint}")
+    return found
 
 
 class _Commands(click.Group):
@@ -271,9 +286,7 @@ def report(db_url: str, story_id: str, fmt: str, out: str | None) -> None:
     Example: manysides report 3f2a9c1b --format html --out story.html
     """
     with Store(db_url) as store:
-        story = store.get_story(story_id)
-        if story is None:
-            raise click.ClickException(f"no story with id {story_id!r} (see `manysides serve`)")
+        story = _find_story(store, story_id, " (see `manysides serve`)")
         articles = list(store.iter_articles(ids=story.articles, with_analysis=True))
         text = render(story, articles, fmt)
         if out is None:
@@ -417,9 +430,7 @@ def story(db_url: str, story_id: str, max_claims: int) -> None:
     Example: manysides story 3f2a9c1b --db news.db
     """
     with Store(db_url) as store:
-        found = store.get_story(story_id)
-        if found is None:
-            raise click.ClickException(f"no story with id {story_id!r}")
+        found = _find_story(store, story_id)
         console.print(Text(found.title, style="bold"))
         console.print(f"id: {found.id}", highlight=False)
         span = f"{found.first_published or '?'} .. {found.last_published or '?'}"
