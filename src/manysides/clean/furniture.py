@@ -31,13 +31,15 @@ from manysides.outlets import OutletProfile
 
 logger = logging.getLogger(__name__)
 
-GUARD_MIN_WORDS = 6  # a sentence-like line with this many words is protected from loose rules
-BODY_MIN_WORDS = 6  # a sentence-like line this long starts the body
-LONG_LINE_WORDS = 40  # any line this long is body, sentence-like or not
-TITLE_MIN_WORDS, TITLE_MAX_WORDS = 4, 40  # shorter lines above a headline are topic labels
-SUBHEAD_MAX_WORDS = 10
-VIDEO_TITLE_MAX_WORDS = 25
-LINK_MAX_WORDS = 15  # a line of a "Related" list: another story's headline
+_LIMITS = load_data("furniture")["limits"]  # line lengths in words, see data/furniture.toml
+GUARD_MIN_WORDS: int = _LIMITS["guard_min_words"]
+BODY_MIN_WORDS: int = _LIMITS["body_min_words"]
+LONG_LINE_WORDS: int = _LIMITS["long_line_words"]
+TITLE_MIN_WORDS: int = _LIMITS["title_min_words"]
+TITLE_MAX_WORDS: int = _LIMITS["title_max_words"]
+SUBHEAD_MAX_WORDS: int = _LIMITS["subhead_max_words"]
+VIDEO_TITLE_MAX_WORDS: int = _LIMITS["video_title_max_words"]
+LINK_MAX_WORDS: int = _LIMITS["link_max_words"]
 
 _CAPS = r"[A-Z][A-Z&'’.-]*(?: [A-Z&'’.-]+)*"
 _SECTION = re.compile(rf"{_CAPS}(?: ?/ ?{_CAPS})+")  # "CHINA / DIPLOMACY"

@@ -32,8 +32,9 @@ from manysides.models import RemovedLine
 
 log = logging.getLogger(__name__)
 
-MIN_ARTICLE_WORDS = 12  # fewer words than this is a menu or an error page, not an article
-MAX_FURNITURE_WORDS = 60  # furniture patterns only apply to lines this short
+_LIMITS = load_data("html_furniture")["limits"]  # sizes in words, see data/html_furniture.toml
+MIN_ARTICLE_WORDS: int = _LIMITS["min_article_words"]
+MAX_FURNITURE_WORDS: int = _LIMITS["max_furniture_words"]
 LIST_ITEM = "- "  # how trafilatura writes list items in plain text
 
 MAX_META_CHARS = 300_000  # page metadata is read from this much of the page's start
