@@ -27,7 +27,7 @@ from collections import Counter
 from datetime import date
 
 from manysides.analyze.dates import extract_dates
-from manysides.cluster.features import published_day, text_day
+from manysides.cluster.features import load_config, published_day, text_day
 from manysides.models import Article
 
 log = logging.getLogger(__name__)
@@ -38,8 +38,9 @@ _RELATIVE = re.compile(
 _HAS_YEAR_OR_MONTH = re.compile(
     r"\b(?:19|20)\d\d\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d",
     re.I)
-MAX_CANDIDATES = 8
-LOOKBACK_DAYS = 14
+_ANCHOR = load_config()["anchor"]  # see data/cluster.toml [anchor]
+MAX_CANDIDATES: int = _ANCHOR["max_candidates"]
+LOOKBACK_DAYS: int = _ANCHOR["lookback_days"]
 
 
 def _single_day(resolved: str | None) -> int | None:

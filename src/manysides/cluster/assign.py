@@ -78,9 +78,8 @@ CHUNK = 256
 # Stories placed but not yet saved are held in the index whatever their age; a long run (a
 # re-clustering) saves them whenever this many are pending, so the index stays bounded.
 MAX_PENDING_STORIES = 4096
-# Stories of more articles than this are not checked for a split (the check compares every
-# pair of members).
-MAX_SPLIT_MEMBERS = 24
+# Stories of more articles than this are not checked for a split (data/cluster.toml [story]).
+MAX_SPLIT_MEMBERS: int = load_config()["story"]["max_split_members"]
 
 
 def story_id_for(article_id: str) -> str:

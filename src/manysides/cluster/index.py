@@ -60,17 +60,10 @@ _SAVE_EVERY_S = 30.0
 # Saving writes every story (O(stories)): wait at least this many times as long as the last
 # save took, so that saving stays a small share of the work however large the index grows.
 _SAVE_SPACING = 20
-MAX_POSTING = 1024  # stories remembered per entity key (the most recent ones)
-# A story's vector in the HNSW graph is rewritten only when its centroid has moved this far
-# (cosine below): the graph only recalls candidates, which are then scored on the exact
-# centroid, and rewriting a graph node on every article that joins was most of the cost of
-# assigning one.  At 0.95 a story's second article usually moves it past the mark, later ones
-# rarely (bench/compare.py --scale: 13% less time than at 0.98, the same B-cubed scores).
-REINDEX_COSINE = 0.95
-# Stories stay in memory while their last article is within this many ``max_gap_days`` of the
-# newest day seen: articles arriving up to (LIVE_GAPS - 1) x max_gap_days late need no store
-# query, and the index holds a few weeks of stories.
-LIVE_GAPS = 3
+_INDEX = load_config()["index"]  # what each number does: data/cluster.toml [index]
+MAX_POSTING: int = _INDEX["max_posting"]  # stories remembered per entity key (most recent)
+REINDEX_COSINE: float = _INDEX["reindex_cosine"]  # a centroid moved this far is re-indexed
+LIVE_GAPS: int = _INDEX["live_gaps"]  # stories within this many max_gap_days stay in memory
 
 
 @dataclass

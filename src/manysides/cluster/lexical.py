@@ -16,8 +16,10 @@ from collections import Counter
 
 import numpy as np
 
+from manysides.datafiles import load_data
+
 BUCKETS = 1 << 18
-PROFILE_TERMS = 400
+PROFILE_TERMS: int = load_data("cluster")["lexical"]["profile_terms"]  # a story profile's size
 STATE_NAME = "term_df"
 _TOKEN = re.compile(r"[a-z][a-z'-]{2,}")
 

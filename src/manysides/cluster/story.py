@@ -24,6 +24,7 @@ from manysides.cluster.features import (
     article_terms,
     entity_weights,
     event_days,
+    load_config,
     published_day,
     text_day,
 )
@@ -34,8 +35,8 @@ from manysides.outlets import get_profile
 
 log = logging.getLogger(__name__)
 
-TITLE_CANDIDATES = 3
-STORY_DAYS = 32  # reported days kept per story (the most mentioned)
+TITLE_CANDIDATES: int = load_config()["title"]["candidates"]  # data/cluster.toml [title]
+STORY_DAYS: int = load_config()["story"]["days"]  # reported days kept per story (most mentioned)
 _NEVER = datetime.max.replace(tzinfo=UTC)
 
 
