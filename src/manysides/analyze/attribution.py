@@ -40,7 +40,7 @@ _COURTESY = frozenset({"Mr.", "Mrs.", "Ms.", "Dr.", "Mr", "Mrs", "Ms", "Dr", "Mi
 # Prepositions whose phrase after a speaker says whose or where the speaker is.
 _COMPLEMENT_PREPS = frozenset({"of", "for", "to", "in", "at", "from", "with", "on", "inside",
                                "within", "near", "like"})
-_COMPLEMENT_MAX_TOKENS = 9
+_COMPLEMENT_MAX_TOKENS: int = load_data("attribution")["limits"]["complement_max_tokens"]
 _RELATIVE = frozenset({"who", "which", "that"})
 _POSSESSIVE_END = re.compile(r"['’]s?$")
 _BREAKS = frozenset({",", ";", ":", "(", ")", "“", "”", '"', "—", "–", "''"})

@@ -42,15 +42,11 @@ ENTITY_LABELS = frozenset(
     {"PERSON", "ORG", "GPE", "LOC", "NORP", "EVENT", "FAC", "PRODUCT", "LAW", "WORK_OF_ART",
      "LANGUAGE"}
 )
-MAX_NAME_TOKENS = 8
-LINK_WINDOW_DAYS = 7
-# A role noun held by several people of an article goes to the most named of them when it is
-# named at least this many times as often as the next ("the president" in a story of Trump
-# meeting Macron).
-ROLE_DOMINANCE = 3
-# A surname named this many times before a full name with that surname first appears is
-# someone else ("Mr. Trump" throughout, then "Melania Trump").
-OTHER_PERSON_USES = 3
+_LIMITS = load_data("entities")["limits"]  # what each number does: data/entities.toml [limits]
+MAX_NAME_TOKENS: int = _LIMITS["max_name_tokens"]
+LINK_WINDOW_DAYS: int = _LIMITS["link_window_days"]
+ROLE_DOMINANCE: int = _LIMITS["role_dominance"]  # a shared role: most named person
+OTHER_PERSON_USES: int = _LIMITS["other_person_uses"]  # then a full name: someone else
 
 _APOS = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u201c": '"', "\u201d": '"'})
 _STRIP_CHARS = " \t\"'\u201c\u201d\u2018\u2019,;:!?()[]{}-\u2013\u2014*\u2022|/"

@@ -33,6 +33,7 @@ from manysides.analyze.attribution import (
     read_attributions,
 )
 from manysides.analyze.nlp import load_spacy
+from manysides.datafiles import load_data
 from manysides.models import Entity, Mention, Quote, QuoteKind, Sentence
 from manysides.settings import Settings
 from manysides.text import sentence_at, sentence_index_at
@@ -48,7 +49,7 @@ log = logging.getLogger(__name__)
 PARSE_COMPONENTS = ("tok2vec", "transformer", "tagger", "morphologizer", "parser")
 # Quotations of at least this many words starting with a capital are not parsed (the parse
 # only needs the attribution around them): a stand-in clause takes their place.
-COLLAPSE_MIN_WORDS = 6
+COLLAPSE_MIN_WORDS: int = load_data("attribution")["limits"]["collapse_min_words"]
 STAND_IN = "It is so"
 OPEN_DOUBLE = "“"
 CLOSE_DOUBLE = "”"
