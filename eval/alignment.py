@@ -5,10 +5,10 @@ real stages, into the analysed store that ``stories`` caches); then each ECB+ *t
 sub-topics, so the other incident of the same event type supplies hard negatives) is compared
 as one story by ``compare_story``.  Gold, as ../shared/eval/README.md defines it: every pair of
 validated body sentences in different documents of one topic is positive when their ``events``
-intersect; predicted positive when one claim group's ``support`` holds both.  A gold sentence
-is the sentence of manysides' own split of the clean text holding >= 80% of its lowercase word
-tokens.  Beside it, in the same run: a TF-IDF cosine between the two sentences at the best of
-the thresholds 0.2-0.5, and the "every pair positive" reference.
+intersect; predicted positive when the support of one event (``claim_groups``) holds both.
+A gold sentence is the sentence of manysides' own split of the clean text holding >= 80% of
+its lowercase word tokens.  Beside it, in the same run: a TF-IDF cosine between the two
+sentences at the best of the thresholds 0.2-0.5, and the "every pair positive" reference.
 
 Topics are split by number for the learned aligner (``eval/train_alignment.py``): the fitting
 part and the held-out part (``HELD_OUT``) are reported separately as well.
@@ -153,14 +153,19 @@ def predicted_by_groups(groups: Iterable[Iterable[Key]]) -> set[frozenset[Key]]:
 
 
 def claim_groups(topic: Topic) -> list[list[Key]]:
-    """``compare_story`` on the topic's articles as one story -> each claim's support."""
+    """``compare_story`` on the topic's articles as one story -> the support of each event
+    (ECB+ gold is event coreference): of the claims sharing an ``event`` id together, of any
+    other claim its own."""
     from manysides.compare import compare_story
     from manysides.models import Story
 
     story = Story(id=f"ecb{topic.topic}", title="", articles=[a.id for a in topic.articles],
                   outlets=[])
     compare_story(story, topic.articles, topic.vectors)
-    return [[(s.article, s.sentence) for s in c.support] for c in story.claims]
+    events: dict[str, list[Key]] = {}
+    for c in story.claims:
+        events.setdefault(c.event or c.id, []).extend((s.article, s.sentence) for s in c.support)
+    return list(events.values())
 
 
 def prf(tp: int, fp: int, fn: int) -> dict[str, float]:

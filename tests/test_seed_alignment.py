@@ -29,10 +29,13 @@ from manysides.store import Store
 GOLD = Path(__file__).parent / "data" / "seed_facts.toml"
 RECALL_GOAL = 0.8  # the issue's goals, not met yet (see the xfail test)
 PRECISION_GOAL = 0.9
-# What the aligner reaches now (recall 0.589, precision 0.368; the hand-weighted scorer before
-# issue 16: 0.337 / 0.571): a floor against regressions.
-RECALL_FLOOR = 0.55
-PRECISION_FLOOR = 0.35
+# What the claims reach now (recall 0.484, precision 0.622: an event's sentences that do not
+# state one fact are cut into claims of their own, compare.toml [support]; the event groups
+# before that cut: 0.589 / 0.368; the hand-weighted scorer before issue 16: 0.337 / 0.571): a
+# floor against regressions.  EVENT_RECALL_FLOOR: the claims of one ``event`` together.
+RECALL_FLOOR = 0.45
+PRECISION_FLOOR = 0.6
+EVENT_RECALL_FLOOR = 0.55
 CITATION_FLOOR = 0.75  # share of the summary's extra citations that state the sentence
 
 Key = tuple[str, int]
@@ -87,21 +90,26 @@ def seed_story(seeds_dir: Path) -> tuple[Story, list[Article], dict[Key, set[str
     return story, batch, facts_of
 
 
-def _grouped_pairs(story: Story) -> set[frozenset[Key]]:
-    pairs: set[frozenset[Key]] = set()
+def _grouped_pairs(story: Story, by_event: bool = False) -> set[frozenset[Key]]:
+    groups: dict[str, set[Key]] = {}
     for claim in story.claims:
-        keys = {(s.article, s.sentence) for s in claim.support}
+        key = (claim.event or claim.id) if by_event else claim.id
+        groups.setdefault(key, set()).update((s.article, s.sentence) for s in claim.support)
+    pairs: set[frozenset[Key]] = set()
+    for keys in groups.values():
         pairs |= {frozenset(p) for p in combinations(sorted(keys), 2) if p[0][0] != p[1][0]}
     return pairs
 
 
-def alignment_scores(story: Story, facts_of: dict[Key, set[str]]) -> tuple[float, float]:
-    """(recall of the gold pairs, precision of the grouped pairs), cross-article pairs only."""
+def alignment_scores(story: Story, facts_of: dict[Key, set[str]],
+                     by_event: bool = False) -> tuple[float, float]:
+    """(recall of the gold pairs, precision of the grouped pairs), cross-article pairs only;
+    ``by_event``: the claims sharing an ``event`` taken as one group."""
     gold = {
         frozenset((a, b)) for a, b in combinations(sorted(facts_of), 2)
         if a[0] != b[0] and facts_of[a] & facts_of[b]
     }
-    grouped = _grouped_pairs(story)
+    grouped = _grouped_pairs(story, by_event)
     right = {p for p in grouped if _shares_fact(p, facts_of)}
     recall = len(gold & grouped) / len(gold)
     precision = len(right) / len(grouped) if grouped else 1.0
@@ -127,6 +135,14 @@ def test_claim_groups_against_the_seed_facts(seed_story) -> None:
     print(f"seed alignment: recall {recall:.3f}, precision {precision:.3f}")
     assert recall >= RECALL_FLOOR, f"recall {recall:.3f} < {RECALL_FLOOR}"
     assert precision >= PRECISION_FLOOR, f"precision {precision:.3f} < {PRECISION_FLOOR}"
+
+
+def test_claims_of_one_event_keep_the_event_recall(seed_story) -> None:
+    """Cutting an event's group into claims of one fact loses no sentence of the event."""
+    story, _, facts_of = seed_story
+    recall, precision = alignment_scores(story, facts_of, by_event=True)
+    print(f"seed events: recall {recall:.3f}, precision {precision:.3f}")
+    assert recall >= EVENT_RECALL_FLOOR, f"event recall {recall:.3f} < {EVENT_RECALL_FLOOR}"
 
 
 @pytest.mark.xfail(strict=True, reason="issue 16 goals (recall >= 0.8, precision >= 0.9) not met")

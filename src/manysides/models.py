@@ -224,7 +224,9 @@ class Conflict:
 
 @dataclass
 class Claim:
-    """A group of sentences across articles that state the same thing."""
+    """A group of sentences across articles that state the same thing.  ``event``: shared by
+    the claims the aligner found to be about one event and cut apart because their sentences
+    do not state one fact (None when the claim is its event's only one)."""
 
     id: str
     text: str
@@ -234,6 +236,7 @@ class Claim:
     support: list[Support]
     conflict: Conflict | None = None
     slots: Slots | None = field(default=None, metadata=OMIT_IF_NONE)
+    event: str | None = field(default=None, metadata=OMIT_IF_NONE)
 
 
 @dataclass

@@ -4,7 +4,10 @@
 
 1. split every article into claim units (``claims``): sentences labelled fact/quote/opinion;
 2. group units that state the same thing (``grouping``): embeddings + entities, words,
-   numbers and dates, average-linkage agglomeration;
+   numbers and dates, average-linkage agglomeration; the groups are about one event (the cuts
+   are fitted on ECB+ event coreference), and an uncontested one is cut into claims of one
+   fact each (``fact_groups``: the same agglomeration at the stricter cuts of ``compare.toml``
+   [support], pairs whose slots disagree scoring 0), which share an ``event`` id;
 3. count independent witnesses per group (``independence``): one owner = one witness, wire
    copy = the wire, verbatim paragraphs = one witness;
 4. keep in each group only the sentences that may support its claim (``slots``: a plan is
@@ -23,6 +26,7 @@ import hashlib
 import logging
 import time
 from collections import OrderedDict
+from dataclasses import dataclass
 from typing import Any, cast
 
 import numpy as np
@@ -42,6 +46,7 @@ from manysides.compare.independence import Witnesses, contributing_wires, merge_
 from manysides.compare.naming import naming
 from manysides.compare.slots import reported_after, same_modality, unit_slots, written_on
 from manysides.compare.tone import tone
+from manysides.datafiles import load_data
 from manysides.lexicons import LoadedHit, lexicon_categories, loaded_terms
 from manysides.models import (
     Article,
@@ -260,6 +265,84 @@ def _support(
     return out
 
 
+@dataclass(frozen=True)
+class SupportRule:
+    """Which sentences of a claim group support its claim (``compare.toml`` [support])."""
+
+    link: float
+    average: float
+    conflicting: tuple[str, ...]
+
+
+def support_rule() -> SupportRule:
+    """The [support] rule of ``data/compare.toml``."""
+    data = load_data("compare")["support"]
+    unknown = set(data["conflicting"]) - set(FEATURES)
+    if unknown:
+        raise ValueError(f"data/compare.toml [support]: unknown features {sorted(unknown)}")
+    return SupportRule(float(data["link"]), float(data["average"]), tuple(data["conflicting"]))
+
+
+def fact_groups(units: list[Unit], group: list[int], scored: Scored,
+                rule: SupportRule) -> list[list[int]]:
+    """``group`` cut into claims whose sentences state one fact: the group is grouped again
+    (``grouping.group_units``) at the stricter cuts of ``rule``, pairs whose slots disagree
+    (any of ``rule.conflicting`` set) scoring 0."""
+    if len(group) < 2:
+        return [group]
+    idx = np.array(group, dtype=np.int64)
+    sub = scored.score[np.ix_(idx, idx)].copy()
+    a, b = np.nonzero(np.triu(sub > 0, k=1))
+    if len(a):
+        feats = scored.features(idx[a], idx[b])
+        clash = np.zeros(len(a), dtype=bool)
+        for name in rule.conflicting:
+            clash |= feats[name] != 0
+        sub[a[clash], b[clash]] = 0.0
+        sub[b[clash], a[clash]] = 0.0
+    parts = group_units([units[i] for i in group], sub, link=rule.link, average=rule.average)
+    return [[group[k] for k in part] for part in parts]
+
+
+def _claim(
+    story_id: str, units: list[Unit], group: list[int], keys: dict[int, str],
+    conflict: Conflict | None, scored: Scored, sentences: dict[tuple[str, int], Any],
+    order: dict[str, int],
+) -> tuple[tuple[Any, ...], Claim, list[list[str]]]:
+    """(sort key, claim, its witnesses' outlets) of one group of units."""
+    scores = scored.score
+    rep = _representative(units, _main_modality(units, group, keys), scores)
+    slots = unit_slots(units[rep])
+    # witnesses of the claim itself: a plan does not corroborate the event (nor back)
+    independent = sorted({keys[i] for i in group if same_modality(slots, units[i])})
+    status: ClaimStatus
+    if conflict:
+        status = "contested"
+    elif len(independent) >= 2:
+        status = "corroborated"
+    else:
+        status = "single_source"
+    kind = cast(ClaimKind, min((units[i].kind for i in group), key=KIND_ORDER.__getitem__))
+    members = sorted(group, key=lambda i: (order[units[i].article], units[i].sentence))
+    support = _support(units, members, rep, scored, sentences)
+    outlets = sorted({units[i].outlet for i in group})
+    claim = Claim(
+        id=_claim_id(story_id, support),
+        text=units[rep].text,
+        status=status,
+        kind=kind,
+        outlets=outlets,
+        support=support,
+        conflict=conflict,
+        slots=slots,
+    )
+    witness_outlets = [
+        sorted({units[i].outlet for i in group if keys[i] == w}) for w in independent
+    ]
+    sort_key = (-len(independent), -len(outlets), KIND_ORDER[kind], members[0])
+    return sort_key, claim, witness_outlets
+
+
 def build_claims(
     story: Story, articles: list[Article], vectors: dict[str, np.ndarray], settings: Settings
 ) -> tuple[list[Claim], dict[str, list[list[str]]]]:
@@ -280,41 +363,25 @@ def build_claims(
     sentences = {(i, s.index): s for i, an in analysed for s in an.sentences}
     built: list[tuple[tuple[Any, ...], Claim, list[list[str]]]] = []
     order = {a.id: n for n, a in enumerate(articles)}
-    for group in groups:
-        keys = merge_verbatim(units, group, witnesses)
-        conflict = find_conflict(units, group, keys.__getitem__, scores, names)
+    rule = support_rule()
+    for whole in groups:
+        keys = merge_verbatim(units, whole, witnesses)
+        conflict = find_conflict(units, whole, keys.__getitem__, scores, names)
         if conflict is not None:
             conflict.kind = _conflict_kind(conflict, units)
-        rep = _representative(units, _main_modality(units, group, keys), scores)
-        slots = unit_slots(units[rep])
-        # witnesses of the claim itself: a plan does not corroborate the event (nor back)
-        independent = sorted({keys[i] for i in group if same_modality(slots, units[i])})
-        status: ClaimStatus
-        if conflict:
-            status = "contested"
-        elif len(independent) >= 2:
-            status = "corroborated"
+            parts = [whole]
         else:
-            status = "single_source"
-        kind = cast(ClaimKind, min((units[i].kind for i in group), key=KIND_ORDER.__getitem__))
-        members = sorted(group, key=lambda i: (order[units[i].article], units[i].sentence))
-        support = _support(units, members, rep, scored, sentences)
-        outlets = sorted({units[i].outlet for i in group})
-        claim = Claim(
-            id=_claim_id(story.id, support),
-            text=units[rep].text,
-            status=status,
-            kind=kind,
-            outlets=outlets,
-            support=support,
-            conflict=conflict,
-            slots=slots,
-        )
-        witness_outlets = [
-            sorted({units[i].outlet for i in group if keys[i] == w}) for w in independent
-        ]
-        sort_key = (-len(independent), -len(outlets), KIND_ORDER[kind], members[0])
-        built.append((sort_key, claim, witness_outlets))
+            parts = fact_groups(units, whole, scored, rule)
+        event = None if len(parts) == 1 else "e" + _claim_id(story.id, [
+            Support(article=units[i].article, sentence=units[i].sentence) for i in whole
+        ])[1:]
+        for group in parts:
+            if group is not whole:
+                keys = merge_verbatim(units, group, witnesses)
+            sort_key, claim, witness_outlets = _claim(story.id, units, group, keys, conflict,
+                                                      scored, sentences, order)
+            claim.event = event
+            built.append((sort_key, claim, witness_outlets))
     built.sort(key=lambda b: b[0])
     return [c for _, c, _ in built], {c.id: w for _, c, w in built}
 
