@@ -321,7 +321,7 @@ def test_omissions_and_json_contract(embedder) -> None:
     data = to_dict(story)
     claim = data["claims"][0]
     assert set(claim) == {"id", "text", "status", "kind", "outlets", "support", "conflict",
-                          "slots"}
+                          "slots", "event"}
     assert set(claim["slots"]) == {"actors", "time", "place", "quantities", "polarity",
                                    "modality", "asserted_by"}
     assert set(claim["support"][0]) == {"article", "sentence", "text", "start", "end", "outlet",

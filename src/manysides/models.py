@@ -236,7 +236,7 @@ class Claim:
     support: list[Support]
     conflict: Conflict | None = None
     slots: Slots | None = field(default=None, metadata=OMIT_IF_NONE)
-    event: str | None = field(default=None, metadata=OMIT_IF_NONE)
+    event: str | None = None
 
 
 @dataclass

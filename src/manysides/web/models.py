@@ -123,6 +123,7 @@ class ClaimOut(BaseModel):
     support: list[ClaimSupportOut]
     conflict: dict[str, Any] | None = None
     slots: SlotsOut | None = None
+    event: str | None = None
 
 
 class SummarySentenceOut(BaseModel):
