@@ -21,7 +21,6 @@ from manysides.cli import main
 from manysides.settings import Settings
 from manysides.store import Store
 from manysides.watch import (
-    MAX_ITEM_ATTEMPTS,
     Watcher,
     parse_interval,
     read_feeds_file,
@@ -176,16 +175,16 @@ def test_failed_item_is_retried_then_given_up(server: FeedServer, db: str) -> No
     feed = server.base + "/feed.xml"
     store = Store(db)
     with Watcher(store, [feed], settings=FAST, update=None) as w:
-        for attempt in range(1, MAX_ITEM_ATTEMPTS + 2):
+        for attempt in range(1, FAST.feed_item_attempts + 2):
             poll = w.poll().feeds[0]
             gone_hits = len(server.hits("/gone/"))
-            if attempt <= MAX_ITEM_ATTEMPTS:  # the feed is read again for the failed item
+            if attempt <= FAST.feed_item_attempts:  # the feed is read again for the failed item
                 assert poll.status == "ok" and len(poll.failed) == 1
                 assert gone_hits == attempt  # 404: the fetcher does not retry it
             else:  # given up: validators stored, the server says 304
-                assert poll.status == "not_modified" and gone_hits == MAX_ITEM_ATTEMPTS
+                assert poll.status == "not_modified" and gone_hits == FAST.feed_item_attempts
     key = server.base + "/gone/0.txt"
-    assert store.feed_items(feed, [key]) == {key: ("given_up", MAX_ITEM_ATTEMPTS)}
+    assert store.feed_items(feed, [key]) == {key: ("given_up", FAST.feed_item_attempts)}
     assert store.count_articles() == 1
     assert any("/gone/0.txt" in f.input for f in store.failures())
 

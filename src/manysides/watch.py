@@ -13,7 +13,7 @@ Guarantees:
   fetched again and the items not recorded are read again (their article ids make that
   harmless);
 - an item that fails (its page is down) is retried on the next polls, up to
-  ``MAX_ITEM_ATTEMPTS`` times, then given up (the failure is in ``manysides failures``).
+  ``Settings.feed_item_attempts`` times, then given up (the failure is in ``manysides failures``).
 """
 
 from __future__ import annotations
@@ -40,7 +40,6 @@ from manysides.store import Store
 
 log = logging.getLogger(__name__)
 
-MAX_ITEM_ATTEMPTS = 3  # polls an item's article may fail before it is given up
 FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.8"
 _INTERVAL = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$", re.IGNORECASE)
 _UNIT_S = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -221,7 +220,7 @@ class Watcher:
         ids = report.new + [d for d, _ in report.duplicates] + report.existing
         if report.failed and not ids:
             result.failed.extend(report.failed)
-            status = "given_up" if attempts + 1 >= MAX_ITEM_ATTEMPTS else "failed"
+            status = "given_up" if attempts + 1 >= self.settings.feed_item_attempts else "failed"
             self.store.record_feed_item(feed, key, status=status)
             return status == "failed"
         self.store.record_feed_item(feed, key, status="stored", article_id=ids[0] if ids else None)

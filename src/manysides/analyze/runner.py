@@ -82,7 +82,6 @@ MAX_PARAGRAPH_CHARS = 100_000
 NER_CACHE_SIZE = 20_000  # paragraphs whose entity spans are kept per process
 _NER_CACHE: OrderedDict[str, list[tuple[str, str, int, int]]] = OrderedDict()
 _POOL_MIN_ARTICLES = 2 * BATCH_SIZE  # below this, a pool costs more than it saves
-BUDGET_PER_EXTRA_ARTICLE_S = 2.0  # a batch's time budget: one article's, plus this per other
 BUDGET_CHECK_S = 0.25  # how often the time and memory budget is checked
 CLAIM_LEASE_S = 30 * 60.0  # a run's claim on a batch it analyses; a dead run's claims expire
 
@@ -298,7 +297,7 @@ def analyze_each(articles: list[Article], *, settings: Settings) -> list[Result 
     The engines' analyze step: no linking across articles (``AnalysisSaver`` does that once
     the whole run is in).  An article over ``settings.max_analysis_chars`` is refused.  The
     batch runs under a time and memory budget (``budget``: one article's, plus
-    ``BUDGET_PER_EXTRA_ARTICLE_S`` per other article); if it fails or runs over, each article
+    ``budget_per_extra_article_s`` per other article); if it fails or runs over, each article
     runs alone under its own, so one bad article costs only itself; a model that cannot load
     (``ModelError``) stops the run.
     """
@@ -310,7 +309,8 @@ def analyze_each(articles: list[Article], *, settings: Settings) -> list[Result 
         return [r for a in articles for r in analyze_each([a], settings=settings)]
     load_spacy(settings.spacy_model)  # loading the models is not the articles' budget
     load_embedder(settings.embedding_model, settings.tokenizer)
-    seconds = settings.article_time_budget_s + BUDGET_PER_EXTRA_ARTICLE_S * (len(articles) - 1)
+    seconds = (settings.article_time_budget_s
+               + settings.budget_per_extra_article_s * (len(articles) - 1))
     try:
         with budget(seconds, settings.article_memory_mb):
             return list(_analyze_each(articles, settings))

@@ -29,8 +29,6 @@ logger = logging.getLogger(__name__)
 WEB_SCHEMES = frozenset({"http", "https"})
 RETRY_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
 REDIRECT_STATUS = frozenset({301, 302, 303, 307, 308})
-BACKOFF_BASE_S = 0.5  # waits 0.5 s, 1 s, 2 s, ... between tries
-BACKOFF_MAX_S = 30.0  # no wait (back-off or Retry-After) is longer than this
 
 
 @dataclass
@@ -112,10 +110,10 @@ class Fetcher:
             except _Retryable as exc:
                 last_error, retry_after = str(exc), exc.retry_after
             if attempt + 1 < tries:
-                delay = BACKOFF_BASE_S * 2**attempt
+                delay = self.settings.http_backoff_base_s * 2**attempt
                 if retry_after is not None:
                     delay = max(delay, retry_after)
-                delay = min(delay, BACKOFF_MAX_S)
+                delay = min(delay, self.settings.http_backoff_max_s)
                 logger.info("%s: %s; retry %d/%d in %.1f s", url, last_error, attempt + 1,
                             tries - 1, delay)
                 time.sleep(delay)
