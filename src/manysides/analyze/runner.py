@@ -60,6 +60,7 @@ from manysides.analyze.nlp import load_spacy, main_pass_disabled
 from manysides.analyze.quantities import extract_quantities
 from manysides.analyze.quotes import extract_quotes
 from manysides.analyze.sentences import MAX_SENTENCE_CHARS, split_sentences
+from manysides.datafiles import load_data
 from manysides.errors import ModelError
 from manysides.models import Article, ArticleAnalysis, Failure, Sentence
 from manysides.settings import Settings
@@ -74,8 +75,9 @@ log = logging.getLogger(__name__)
 
 ANALYSIS_VERSION = "1"
 BATCH_SIZE = 32  # articles per task: big enough to batch the models, small enough to stream
-LEAD_SENTENCES = 5  # sentences after the title that make the doc vector
-MIN_LEAD_WORDS = 8  # shorter lines (furniture, captions, datelines) are not lead sentences
+_LEAD = load_data("sentences")["lead"]  # the doc vector's sentences: data/sentences.toml [lead]
+LEAD_SENTENCES: int = _LEAD["count"]  # sentences after the title that make the doc vector
+MIN_LEAD_WORDS: int = _LEAD["min_words"]  # shorter lines are not lead sentences
 _SENTENCE_END = ".!?\"'\u201d\u2019"
 NER_BATCH = 128
 MAX_PARAGRAPH_CHARS = 100_000
