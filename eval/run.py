@@ -580,7 +580,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="PolNeAR split to score (develop on train; --limit takes a subset).")
     parser.add_argument("--results", type=Path, default=None,
                         help="Where to write the results (default: eval/RESULTS.md on full runs, "
-                        "nowhere with --limit).")
+                        "nowhere with --limit or --only).")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     only = {s.strip() for s in args.only.split(",") if s.strip()}
@@ -610,7 +610,8 @@ def main(argv: list[str] | None = None) -> int:
         eval_alignment(report, args.shared / "eval" / "ecbplus", args.limit)
     text = render(report, args, time.perf_counter() - started)
     print(text)
-    results = args.results or (None if args.limit else HERE / "RESULTS.md")
+    full_run = not args.limit and only == set(SECTIONS)
+    results = args.results or (HERE / "RESULTS.md" if full_run else None)
     if results is not None:
         results.write_text(text, encoding="utf-8")
     return 1 if report.missed else 0
