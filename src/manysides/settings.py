@@ -19,6 +19,9 @@ DEFAULT_MAX_ANALYSIS_CHARS = 300_000  # the longest news long-reads are ~100,000
 DEFAULT_ARTICLE_TIME_BUDGET_S = 60.0  # one article's analysis (a batch gets more, see runner)
 DEFAULT_BUDGET_PER_EXTRA_ARTICLE_S = 2.0  # a batch's budget: one article's, plus this per other
 DEFAULT_ARTICLE_MEMORY_MB = 1536  # growth of the analysing process's memory for one batch
+DEFAULT_BUDGET_CHECK_S = 0.25  # how often the time and memory budget is checked
+DEFAULT_ANALYSIS_CLAIM_LEASE_S = 30 * 60.0  # a run's claim on a batch; a dead run's expire
+DEFAULT_SQLITE_BUSY_TIMEOUT_S = 30.0  # a SQLite store waits this long on another's write lock
 DEFAULT_HTTP_TIMEOUT_S = 15.0
 DEFAULT_HTTP_RETRIES = 3
 DEFAULT_HTTP_DEADLINE_S = 60.0  # one request, connect + redirects + every read
@@ -30,6 +33,8 @@ DEFAULT_MAX_FEED_ITEMS = 500  # a feed's first items read; the rest are reported
 DEFAULT_FEED_ITEM_ATTEMPTS = 3  # polls an item's article may fail before it is given up
 # Host headers the web server answers (DNS rebinding defence); ``serve --allow-host`` adds more
 DEFAULT_ALLOWED_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
+DEFAULT_PAGE_SIZE = 50  # stories per web page, and the API's default page
+DEFAULT_MAX_PAGE_SIZE = 500  # the largest page the API serves
 DEFAULT_USER_AGENT = "manysides/0.1 (+https://github.com/manysides/manysides; news analysis)"
 DEFAULT_DB_URL = "sqlite:///manysides.db"
 
@@ -86,6 +91,9 @@ class Settings:
     article_time_budget_s: float = DEFAULT_ARTICLE_TIME_BUDGET_S
     budget_per_extra_article_s: float = DEFAULT_BUDGET_PER_EXTRA_ARTICLE_S
     article_memory_mb: int = DEFAULT_ARTICLE_MEMORY_MB
+    budget_check_s: float = DEFAULT_BUDGET_CHECK_S
+    analysis_claim_lease_s: float = DEFAULT_ANALYSIS_CLAIM_LEASE_S
+    sqlite_busy_timeout_s: float = DEFAULT_SQLITE_BUSY_TIMEOUT_S
     http_timeout_s: float = DEFAULT_HTTP_TIMEOUT_S
     http_retries: int = DEFAULT_HTTP_RETRIES
     http_deadline_s: float = DEFAULT_HTTP_DEADLINE_S
@@ -96,4 +104,6 @@ class Settings:
     max_feed_items: int = DEFAULT_MAX_FEED_ITEMS
     feed_item_attempts: int = DEFAULT_FEED_ITEM_ATTEMPTS
     allowed_hosts: tuple[str, ...] = DEFAULT_ALLOWED_HOSTS
+    page_size: int = DEFAULT_PAGE_SIZE
+    max_page_size: int = DEFAULT_MAX_PAGE_SIZE
     user_agent: str = DEFAULT_USER_AGENT

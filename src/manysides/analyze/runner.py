@@ -63,7 +63,7 @@ from manysides.analyze.sentences import MAX_SENTENCE_CHARS, split_sentences
 from manysides.datafiles import load_data
 from manysides.errors import ModelError
 from manysides.models import Article, ArticleAnalysis, Failure, Sentence
-from manysides.settings import Settings
+from manysides.settings import DEFAULT_BUDGET_CHECK_S, Settings
 from manysides.workers import map_in_processes
 
 if TYPE_CHECKING:
@@ -84,8 +84,6 @@ MAX_PARAGRAPH_CHARS = 100_000
 NER_CACHE_SIZE = 20_000  # paragraphs whose entity spans are kept per process
 _NER_CACHE: OrderedDict[str, list[tuple[str, str, int, int]]] = OrderedDict()
 _POOL_MIN_ARTICLES = 2 * BATCH_SIZE  # below this, a pool costs more than it saves
-BUDGET_CHECK_S = 0.25  # how often the time and memory budget is checked
-CLAIM_LEASE_S = 30 * 60.0  # a run's claim on a batch it analyses; a dead run's claims expire
 
 Result = tuple[ArticleAnalysis, dict[str, np.ndarray]]
 
@@ -99,11 +97,12 @@ class BudgetExceeded(BaseException):
 
 
 @contextmanager
-def budget(seconds: float, memory_mb: int) -> Iterator[None]:
+def budget(seconds: float, memory_mb: int,
+           check_s: float = DEFAULT_BUDGET_CHECK_S) -> Iterator[None]:
     """Run the body under a time and memory budget: past ``seconds``, or once this process has
     grown by over ``memory_mb`` MiB, :class:`BudgetExceeded` is raised inside it.
 
-    Checked every ``BUDGET_CHECK_S`` by ``SIGALRM``, so only in a main thread on POSIX (the CLI,
+    Checked every ``check_s`` seconds by ``SIGALRM``, so only in a main thread on POSIX (the CLI,
     a pool worker); elsewhere the body runs unbounded (the limits on sentence and article
     length still hold).
     """
@@ -124,7 +123,7 @@ def budget(seconds: float, memory_mb: int) -> Iterator[None]:
             raise BudgetExceeded(over)
 
     previous = signal.signal(signal.SIGALRM, check)
-    signal.setitimer(signal.ITIMER_REAL, BUDGET_CHECK_S, BUDGET_CHECK_S)
+    signal.setitimer(signal.ITIMER_REAL, check_s, check_s)
     try:
         yield
     finally:
@@ -314,7 +313,7 @@ def analyze_each(articles: list[Article], *, settings: Settings) -> list[Result 
     seconds = (settings.article_time_budget_s
                + settings.budget_per_extra_article_s * (len(articles) - 1))
     try:
-        with budget(seconds, settings.article_memory_mb):
+        with budget(seconds, settings.article_memory_mb, settings.budget_check_s):
             return list(_analyze_each(articles, settings))
     except ModelError:
         raise
@@ -384,12 +383,13 @@ class AnalysisSaver:
         return self.saved
 
 
-def _batches(store: Store, ids: list[str], size: int, owner: str) -> Iterator[list[Article]]:
-    """Batches of the articles among ``ids`` that this run (``owner``) could claim: those
-    another run is analysing, or has analysed since ``ids`` was read, are skipped."""
+def _batches(store: Store, ids: list[str], size: int, owner: str,
+             lease_s: float) -> Iterator[list[Article]]:
+    """Batches of the articles among ``ids`` that this run (``owner``) could claim for
+    ``lease_s`` seconds: those another run is analysing, or has analysed since ``ids`` was
+    read, are skipped."""
     for i in range(0, len(ids), size):
-        mine = store.claim_pending_analysis(ids[i : i + size], ANALYSIS_VERSION, owner,
-                                            CLAIM_LEASE_S)
+        mine = store.claim_pending_analysis(ids[i : i + size], ANALYSIS_VERSION, owner, lease_s)
         if mine:
             yield list(store.iter_articles(ids=mine))
 
@@ -417,7 +417,7 @@ def analyze_pending(
     workers = max(1, min(workers, (len(ids) + BATCH_SIZE - 1) // BATCH_SIZE))
     saver = AnalysisSaver(store, progress)
     owner = f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
-    batches = _batches(store, ids, BATCH_SIZE, owner)
+    batches = _batches(store, ids, BATCH_SIZE, owner, settings.analysis_claim_lease_s)
 
     def save(batch: list[Article], outcome: list[Result | str]) -> None:
         saver.add(batch, outcome)

@@ -34,7 +34,6 @@ from manysides.store.search import SearchHit
 
 META_FIELDS = ("outlet", "url", "published", "title", "byline")  # what a manifest may correct
 
-SQLITE_BUSY_TIMEOUT_S = 30.0
 STORY_PAYLOAD_FIELDS = ("claims", "omissions", "framing", "summary", "timeline")
 
 
@@ -103,16 +102,18 @@ class Store:
         if "://" not in self.url:  # a bare path means a SQLite file
             self.url = f"sqlite:///{self.url}"
         kwargs: dict[str, Any] = {}
+        busy_s = Settings().sqlite_busy_timeout_s
         if self.url in ("sqlite://", "sqlite:///:memory:"):
             kwargs["poolclass"] = sa.pool.StaticPool
             kwargs["connect_args"] = {"check_same_thread": False}
         elif self.url.startswith("sqlite"):
-            kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_S}
+            kwargs["connect_args"] = {"timeout": busy_s}
         else:
             kwargs["pool_pre_ping"] = True
         self.engine = sa.create_engine(self.url, **kwargs)
         if self.engine.dialect.name == "sqlite":
-            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+            sa.event.listen(self.engine, "connect",
+                            lambda conn, record: _sqlite_pragmas(conn, record, busy_s))
             sa.event.listen(self.engine, "begin", _sqlite_begin)
         if create:
             self.create()
@@ -841,14 +842,14 @@ def _write_vectors(conn: sa.Connection, article_id: str, vectors: dict[str, np.n
         )
 
 
-def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any, busy_s: float) -> None:
     # Let SQLAlchemy, not the sqlite3 module, open transactions (see _sqlite_begin): then DDL is
     # transactional too and a migration can hold the write lock from its first statement.
     dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
     # Switching a file to WAL needs an exclusive lock and does not wait on the busy timeout:
     # when another process is opening the same new database, try again for a while.
-    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_S
+    deadline = time.monotonic() + busy_s
     while cur.execute("PRAGMA journal_mode").fetchone()[0].lower() not in ("wal", "memory"):
         try:
             cur.execute("PRAGMA journal_mode=WAL")

@@ -38,7 +38,7 @@ from manysides import contract
 from manysides.models import Article, Story
 from manysides.report.render import environment
 from manysides.report.views import anchor, story_view
-from manysides.settings import DEFAULT_ALLOWED_HOSTS
+from manysides.settings import DEFAULT_ALLOWED_HOSTS, Settings
 from manysides.store import Store
 from manysides.web.models import (
     ArticleOut,
@@ -52,8 +52,6 @@ from manysides.web.models import (
 
 log = logging.getLogger(__name__)
 
-PAGE_SIZE = 50
-MAX_PAGE_SIZE = 500
 MAX_OFFSET = 2**31 - 1  # SQL integers; a larger offset is a client error (422), not a 500
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
        "img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; "
@@ -116,12 +114,16 @@ def check_id(value: str, what: str) -> str:
     return value
 
 
-def create_app(store_url: str, *, allowed_hosts: Sequence[str] = DEFAULT_ALLOWED_HOSTS) -> FastAPI:  # noqa: C901
+def create_app(store_url: str, *, allowed_hosts: Sequence[str] = DEFAULT_ALLOWED_HOSTS,  # noqa: C901
+               settings: Settings | None = None) -> FastAPI:
     """The manysides web app over the store at ``store_url`` (read only), answering requests
-    for the hosts in ``allowed_hosts`` (add the server's name to serve beyond this machine).
+    for the hosts in ``allowed_hosts`` (add the server's name to serve beyond this machine);
+    pages hold ``settings.page_size`` stories (the API's at most ``settings.max_page_size``).
 
     Kept whole: the routes are closures over the one store and app, declared together.
     """
+    settings = settings or Settings()
+    page_size = settings.page_size
     store = Store(store_url)
     app = FastAPI(
         title="manysides",
@@ -165,17 +167,17 @@ def create_app(store_url: str, *, allowed_hosts: Sequence[str] = DEFAULT_ALLOWED
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def index(q: str = Query("", max_length=500),
-              page: int = Query(1, ge=1, le=MAX_OFFSET // PAGE_SIZE)) -> HTMLResponse:
+              page: int = Query(1, ge=1, le=MAX_OFFSET // page_size)) -> HTMLResponse:
         q = q.strip()
         items: list[Any]  # story list items: the template reads the same fields of both
         if q:
-            items = _search_stories(store, q, limit=PAGE_SIZE)
+            items = _search_stories(store, q, limit=page_size)
             more, page = False, 1
         else:
-            stories = store.list_stories(limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
-            more = len(stories) > PAGE_SIZE
-            items = [_list_item(s) for s in stories[:PAGE_SIZE]]
-        total = len(items) + (page - 1) * PAGE_SIZE
+            stories = store.list_stories(limit=page_size + 1, offset=(page - 1) * page_size)
+            more = len(stories) > page_size
+            items = [_list_item(s) for s in stories[:page_size]]
+        total = len(items) + (page - 1) * page_size
         html = _render("index.html", title="manysides: stories", stories=items, query=q,
                        total=f"{total}+" if more else total,
                        prev_href=f"/?{urlencode({'page': page - 1})}" if page > 1 else None,
@@ -202,7 +204,7 @@ def create_app(store_url: str, *, allowed_hosts: Sequence[str] = DEFAULT_ALLOWED
     # -- JSON API ---------------------------------------------------------------------------
 
     @app.get("/api/stories", response_model=StoryPage, tags=["stories"])
-    def api_stories(limit: int = Query(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE),
+    def api_stories(limit: int = Query(page_size, ge=1, le=settings.max_page_size),
                     offset: int = Query(0, ge=0, le=MAX_OFFSET)) -> StoryPage:
         """Stories, newest first, one page at a time."""
         stories = store.list_stories(limit=limit + 1, offset=offset)
