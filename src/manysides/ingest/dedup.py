@@ -19,17 +19,19 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from manysides.datafiles import load_data
 from manysides.store import Store
 
 if TYPE_CHECKING:
     from datasketch import MinHash
 
-NUM_PERM = 128
-BANDS = 16
+_DEDUP = load_data("ingest")["dedup"]  # data/ingest.toml [dedup]
+NUM_PERM: int = _DEDUP["num_perm"]
+BANDS: int = _DEDUP["bands"]
 ROWS = NUM_PERM // BANDS
-SHINGLE_WORDS = 5
-DUPLICATE_JACCARD = 0.8
-ESTIMATE_MARGIN = 0.1  # confirm candidates whose MinHash estimate is within this of the bar
+SHINGLE_WORDS: int = _DEDUP["shingle_words"]
+DUPLICATE_JACCARD: float = _DEDUP["duplicate_jaccard"]
+ESTIMATE_MARGIN: float = _DEDUP["estimate_margin"]  # candidates within this of the bar: confirmed
 SHINGLE_CACHE = 256  # stored candidates whose shingles stay in memory
 SEED = 1  # fixed: band keys must be identical across processes and runs
 SCHEME = "affine32"  # datasketch >= 2.0 default; named so stored bands never change silently

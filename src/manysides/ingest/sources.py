@@ -34,6 +34,7 @@ from charset_normalizer.md import mess_ratio
 from manysides.clean import clean_text
 from manysides.clean.html import extract_html
 from manysides.clean.meta import normalise_date
+from manysides.datafiles import load_data
 from manysides.errors import FetchError, InputError
 from manysides.ingest.feeds import FeedItem, looks_like_feed, parse_feed
 from manysides.ingest.fetch import Fetcher, is_web_url
@@ -48,8 +49,9 @@ HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
 FEED_SUFFIXES = frozenset({".xml", ".rss", ".atom"})
 ARTICLE_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | FEED_SUFFIXES
-MAX_CONTROL_SHARE = 0.01  # more control characters than this and a "text" file is binary
-MAX_CHAOS = 0.25  # charset-normalizer mess ratio above which a guessed encoding is not trusted
+_DECODE = load_data("ingest")["decode"]  # data/ingest.toml [decode]
+MAX_CONTROL_SHARE: float = _DECODE["max_control_share"]  # more control characters: binary
+MAX_CHAOS: float = _DECODE["max_chaos"]  # a guessed encoding messier than this is not trusted
 
 _WS = re.compile(r"\s+")
 _HTML_SNIFF = re.compile(rb"<!doctype html|<html[\s>]|<body[\s>]|<article[\s>]|<p[\s>]", re.I)

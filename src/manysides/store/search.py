@@ -15,14 +15,17 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
+from manysides.datafiles import load_data
+
 # Must stay identical to the expression indexed by migration 0002 (the planner matches it).
 PG_TSVECTOR = "to_tsvector('english'::regconfig, coalesce(title, '') || ' ' || text)"
 # Unicode private-use code points: no text encoding gives them to news, and a stray one in an
 # article only shifts a highlight, it is never read as anything but a marker taken out.
 SNIPPET_START, SNIPPET_END, SNIPPET_ELLIPSIS = "\ue000", "\ue001", "…"
-SNIPPET_TOKENS = 24  # words in a snippet
-TITLE_WEIGHT = 4.0  # a match in the title counts this many times a match in the text (SQLite)
-MAX_TERMS = 32  # longer queries are cut (a pasted paragraph is not a search)
+_SEARCH = load_data("search")["search"]  # data/search.toml [search]
+SNIPPET_TOKENS: int = _SEARCH["snippet_tokens"]  # words in a snippet
+TITLE_WEIGHT: float = _SEARCH["title_weight"]  # a title match counts this many text matches
+MAX_TERMS: int = _SEARCH["max_terms"]  # longer queries are cut (a paragraph is not a search)
 
 _PHRASE_OR_WORD = re.compile(r'"([^"]*)"|(\w+)')
 _WORD = re.compile(r"\w+")
