@@ -172,7 +172,8 @@ def _join_disputes(
     return sorted((sorted(m) for m in merged.values()), key=lambda m: m[0])
 
 
-REPRESENTATIVE_SLACK = 0.05  # a fact this much less central than the medoid still speaks
+# a fact this much less central than the medoid still speaks: data/compare.toml [claims]
+REPRESENTATIVE_SLACK: float = load_data("compare")["claims"]["representative_slack"]
 
 
 def _representative(units: list[Unit], group: list[int], scores: np.ndarray) -> int:

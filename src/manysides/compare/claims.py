@@ -26,8 +26,9 @@ from manysides.models import Article, Quote
 
 log = logging.getLogger(__name__)
 
-MIN_WORDS = 4  # shorter sentences (furniture, headings, bylines) are not claims
-DIRECT_SHARE = 0.5  # share of a sentence's characters in direct quotes that makes it a quote
+_CLAIMS = load_data("compare")["claims"]  # data/compare.toml [claims]
+MIN_WORDS: int = _CLAIMS["min_words"]  # shorter sentences (furniture, headings) are not claims
+DIRECT_SHARE: float = _CLAIMS["direct_share"]  # in direct quotes: the sentence is a quote
 NON_NAME_TYPES = {"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"}
 ACTOR_TYPES = frozenset({"PERSON", "ORG", "NORP"})  # entity types that do things (slot actors)
 PLACE_TYPES = frozenset({"GPE", "LOC", "FAC"})  # entity types that are places (slot place)

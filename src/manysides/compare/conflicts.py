@@ -20,9 +20,10 @@ from manysides.models import Conflict, ConflictSide, Support
 
 log = logging.getLogger(__name__)
 
-NAME_MIN_COSINE = 0.85  # sentences must be near-paraphrases for a differing name to conflict
-DATE_MIN_COSINE = 0.75  # ... for a differing date
-NEGATION_MIN_COSINE = 0.5  # ... for one to deny what the other affirms
+_CONFLICTS = load_data("compare")["conflicts"]  # data/compare.toml [conflicts]
+NAME_MIN_COSINE: float = _CONFLICTS["name_min_cosine"]  # near-paraphrases with differing names
+DATE_MIN_COSINE: float = _CONFLICTS["date_min_cosine"]  # ... with differing dates
+NEGATION_MIN_COSINE: float = _CONFLICTS["negation_min_cosine"]  # ... one denies the other
 NAME_TYPES = ("PERSON", "ORG")
 
 
@@ -182,9 +183,9 @@ def negation_conflict(
     return Conflict("negation", sides=[_side(units, m, v) for v, m in kept.items()])
 
 
-CROSS_NEGATION_SCORE = 0.55  # a denial and an assertion this alike are one disputed claim
-CROSS_NEGATION_COSINE = 0.5
-RARE_SHARE = 0.05  # a shared word in at most this share of the story's claims is "rare"
+CROSS_NEGATION_SCORE: float = _CONFLICTS["cross_negation_score"]  # denial + assertion: disputed
+CROSS_NEGATION_COSINE: float = _CONFLICTS["cross_negation_cosine"]
+RARE_SHARE: float = _CONFLICTS["rare_share"]  # a word in at most this share of claims is "rare"
 
 
 def denial_pairs(units: list[Unit], scores: np.ndarray, witness: Callable[[int], str]
@@ -220,9 +221,9 @@ def denial_pairs(units: list[Unit], scores: np.ndarray, witness: Callable[[int],
     return pairs
 
 
-NUMBER_LINK_SCORE = 0.6  # two counts of the same thing this alike are one disputed claim
-NUMBER_LINK_COSINE = 0.5
-COUNTED_MIN_COSINE = 0.3  # ... or this alike when both count the same (deaths, arrests)
+NUMBER_LINK_SCORE: float = _CONFLICTS["number_link_score"]  # two counts: one disputed claim
+NUMBER_LINK_COSINE: float = _CONFLICTS["number_link_cosine"]
+COUNTED_MIN_COSINE: float = _CONFLICTS["counted_min_cosine"]  # ... both count the same thing
 
 
 def counted_what(text: str) -> set[str]:

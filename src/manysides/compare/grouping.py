@@ -28,6 +28,7 @@ from importlib import resources
 import numpy as np
 
 from manysides.compare.claims import ACTOR_TYPES, PLACE_TYPES, Unit
+from manysides.datafiles import load_data
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +38,8 @@ FEATURES = (
     "other_actor",
 )
 
-NEIGHBOURS = 24  # nearest units of other articles each unit is compared with
+# nearest units of other articles each unit is compared with: data/compare.toml [grouping]
+NEIGHBOURS: int = load_data("compare")["grouping"]["neighbours"]
 
 
 @dataclass(frozen=True)

@@ -28,8 +28,9 @@ from manysides.outlets import OutletProfile, load_profiles
 
 log = logging.getLogger(__name__)
 
-VERBATIM_SHINGLES = 0.8  # share of the shorter text's word 4-grams found in the other
-VERBATIM_COSINE = 0.9
+_VERBATIM = load_data("compare")["verbatim"]  # data/compare.toml [verbatim]
+VERBATIM_SHINGLES: float = _VERBATIM["shingle_share"]  # shorter text's 4-grams in the other
+VERBATIM_COSINE: float = _VERBATIM["min_cosine"]
 _ADDITIONAL = re.compile(r"\b(additional|also|contributed|contributing)\b", re.IGNORECASE)
 
 
