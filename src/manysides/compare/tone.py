@@ -13,14 +13,16 @@ from functools import cache, lru_cache
 
 import numpy as np
 
+from manysides.datafiles import load_data
 from manysides.models import Article, EntityTone, ToneFigure
 
 log = logging.getLogger(__name__)
 
-MAIN_ENTITIES = 6
+_TONE = load_data("compare")["tone"]  # data/compare.toml [tone]
+MAIN_ENTITIES: int = _TONE["main_entities"]
 MAIN_TYPES = ("PERSON", "GPE", "ORG", "NORP")
-BOOTSTRAP_SAMPLES = 1000
-INTERVAL = 0.90
+BOOTSTRAP_SAMPLES: int = _TONE["bootstrap_samples"]
+INTERVAL: float = _TONE["interval"]
 SEED = 20230416
 
 
