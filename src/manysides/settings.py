@@ -37,6 +37,7 @@ DEFAULT_PAGE_SIZE = 50  # stories per web page, and the API's default page
 DEFAULT_MAX_PAGE_SIZE = 500  # the largest page the API serves
 DEFAULT_USER_AGENT = "manysides/0.1 (+https://github.com/manysides/manysides; news analysis)"
 DEFAULT_DB_URL = "sqlite:///manysides.db"
+DEFAULT_LLM_TIMEOUT_S = 30.0  # one request of the optional summary rewrite
 
 ENVIRONMENT = {
     "MANYSIDES_DB": "db_url",
@@ -86,6 +87,7 @@ class Settings:
     llm_url: str = field(default_factory=_env("MANYSIDES_LLM_URL"))
     llm_model: str = field(default_factory=_env("MANYSIDES_LLM_MODEL"))
     llm_key: str = field(default_factory=_env("MANYSIDES_LLM_KEY"), repr=False)
+    llm_timeout_s: float = DEFAULT_LLM_TIMEOUT_S
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
     max_analysis_chars: int = DEFAULT_MAX_ANALYSIS_CHARS
     article_time_budget_s: float = DEFAULT_ARTICLE_TIME_BUDGET_S

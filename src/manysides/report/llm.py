@@ -16,11 +16,10 @@ import httpx
 from manysides.models import SummarySentence
 from manysides.report.prepare import LoadedFn, StoryText, loaded_outside_quotes
 from manysides.report.verify import Similarity, verify
-from manysides.settings import Settings
+from manysides.settings import DEFAULT_LLM_TIMEOUT_S, Settings
 
 log = logging.getLogger(__name__)
 
-DEFAULT_TIMEOUT_S = 30.0
 SYSTEM_PROMPT = (
     "You rewrite one sentence of a neutral news summary so it reads clearly and concisely. "
     "Use only facts stated in the source sentences; keep every name, number and date exactly; "
@@ -36,7 +35,7 @@ class LLMConfig:
     url: str
     model: str
     key: str | None = None
-    timeout_s: float = DEFAULT_TIMEOUT_S
+    timeout_s: float = DEFAULT_LLM_TIMEOUT_S
 
     @classmethod
     def from_settings(cls, settings: Settings) -> LLMConfig | None:
@@ -45,7 +44,7 @@ class LLMConfig:
         if not settings.llm_url or not settings.llm_model:
             return None
         return cls(url=settings.llm_url.rstrip("/"), model=settings.llm_model,
-                   key=settings.llm_key or None)
+                   key=settings.llm_key or None, timeout_s=settings.llm_timeout_s)
 
 
 def complete(config: LLMConfig, messages: list[dict[str, str]], client: httpx.Client) -> str:
