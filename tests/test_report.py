@@ -283,6 +283,40 @@ def test_summary_attributes_both_sides_of_a_contest(summarized) -> None:
     assert set(contested[0].citations) == {"aaaa1111", "bbbb2222"}
 
 
+def _meeting_story(third: str) -> tuple[Story, list[Article]]:
+    """Three outlets on one meeting; the third outlet's sentence is ``third``."""
+    day = ((0, "on Monday", "2024-03-11"),)
+    a = make_article("aaaa1111", "Harbor Times", "2024-03-11T09:00:00+00:00", [
+        "Ostrova met President Tomas Brandt at the Kessel Palace on Monday.",
+        "The talks covered military training and border patrols."], entities=PEOPLE, dates=day)
+    b = make_article("bbbb2222", "Northern Ledger", "2024-03-12T10:00:00+00:00", [
+        "Lena Ostrova, Avaria's defence minister, met Tomas Brandt in Kessel on Monday.",
+        "Officials said the ministers had discussed training."], entities=PEOPLE, dates=day)
+    c = make_article("cccc3333", "Daily Gazette", "2024-03-11T18:00:00+00:00", [
+        third, "Rain fell over the capital for most of the day."], entities=PEOPLE, dates=day)
+    outlets = ["Harbor Times", "Northern Ledger", "Daily Gazette"]
+    claim = Claim("c1", "Ostrova met Brandt in Kessel on Monday.", "corroborated", "fact",
+                  outlets, [Support("aaaa1111", 0), Support("bbbb2222", 0),
+                            Support("cccc3333", 0)])
+    story = Story(id="st0ry0002", title="Ostrova meets Brandt", articles=[a.id, b.id, c.id],
+                  outlets=outlets, date_anchor="2024-03-11", claims=[claim])
+    return story, [a, b, c]
+
+
+def test_summary_cites_only_sentences_the_aligner_puts_in_the_claim(similarity) -> None:
+    """A citation is kept when the claim aligner would put the cited sentence in one claim
+    with the one the summary sentence was written from: a paraphrase, never a denial."""
+    settings = Settings()
+    story, articles = _meeting_story(
+        "Avaria's defence minister Lena Ostrova held talks with Tomas Brandt in Kessel on Monday.")
+    summarize(story, articles, settings=settings, similarity=similarity)
+    assert set(story.summary[0].citations) == {"aaaa1111", "bbbb2222", "cccc3333"}
+    story, articles = _meeting_story(
+        "Lena Ostrova, Avaria's defence minister, did not meet Tomas Brandt in Kessel on Monday.")
+    summarize(story, articles, settings=settings, similarity=similarity)
+    assert "cccc3333" not in story.summary[0].citations
+
+
 def test_summary_marks_single_source_and_keeps_loaded_terms_out(summarized) -> None:
     story, _ = summarized
     singles = [s for s in story.summary if s.status == "single_source"]

@@ -36,7 +36,10 @@ PRECISION_GOAL = 0.9
 RECALL_FLOOR = 0.45
 PRECISION_FLOOR = 0.6
 EVENT_RECALL_FLOOR = 0.55
-CITATION_FLOOR = 0.75  # share of the summary's extra citations that state the sentence
+# Extra citations (beside the sentence a summary sentence was written from) checked: all must
+# state the sentence (the claim aligner's check, report.summary); 4 now, 13 (2 wrong) when a
+# cosine of 0.65 alone was checked.
+CITATIONS_FLOOR = 4
 
 Key = tuple[str, int]
 
@@ -176,15 +179,8 @@ def citation_misses(story: Story, articles: list[Article],
     return checked, wrong
 
 
-def test_summary_citations_state_the_sentence(seed_story) -> None:
-    story, articles, facts_of = seed_story
-    checked, wrong = citation_misses(story, articles, facts_of)
-    assert checked
-    assert 1 - len(wrong) / checked >= CITATION_FLOOR, wrong
-
-
-@pytest.mark.xfail(strict=True, reason="issue 16 goal (every citation states the sentence) "
-                   "not met")
 def test_every_summary_citation_states_the_sentence(seed_story) -> None:
     story, articles, facts_of = seed_story
-    assert not citation_misses(story, articles, facts_of)[1]
+    checked, wrong = citation_misses(story, articles, facts_of)
+    assert checked >= CITATIONS_FLOOR, f"only {checked} extra citations"
+    assert not wrong

@@ -27,8 +27,9 @@ from importlib import resources
 
 import numpy as np
 
-from manysides.compare.claims import ACTOR_TYPES, PLACE_TYPES, Unit
+from manysides.compare.claims import ACTOR_TYPES, PLACE_TYPES, Unit, article_units
 from manysides.datafiles import load_data
+from manysides.models import Article
 
 log = logging.getLogger(__name__)
 
@@ -212,6 +213,33 @@ def score_matrix(units: list[Unit], w: Weights | None = None) -> Scored:
         score[j, i] = p
     np.fill_diagonal(score, 1.0)
     return Scored(score, tables)
+
+
+class SentenceAligner:
+    """The aligner's pair probability between two whole sentences of a story, for checks made
+    after the comparison (a summary citation): the features of ``pair_features`` over the
+    story's sentence units (rarity of words and entities counted over the story), the cosine
+    given by the caller's own embedding of the two texts."""
+
+    def __init__(self, articles: list[Article]) -> None:
+        units = [u for a in articles
+                 for u in article_units(a, None, a.outlet or a.id, split=False)]
+        self.index = {(u.article, u.sentence): k for k, u in enumerate(units)}
+        self.tables = unit_tables(units) if units else {}
+
+    def same_claim(self, a: tuple[str, int], b: tuple[str, int], cosine: float, *,
+                   link: float, conflicting: tuple[str, ...]) -> bool:
+        """Whether sentences ``a`` and ``b`` ((article id, sentence index)), their embedding
+        cosine being ``cosine``, state one fact by the rule that makes sentences one claim's
+        support: pair probability at least ``link``, none of the ``conflicting`` features
+        set.  False for a sentence that is not a claim unit (too short)."""
+        if a not in self.index or b not in self.index:
+            return False
+        feats = pair_features(self.tables, np.array([self.index[a]]), np.array([self.index[b]]))
+        feats["cosine"] = np.array([cosine], dtype=np.float32)
+        if any(feats[name][0] for name in conflicting):
+            return False
+        return float(probability(feats, weights())[0]) >= link
 
 
 _GENERIC_SPEAKERS = {"analysts", "experts", "observers", "officials", "sources", "critics"}

@@ -16,6 +16,8 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from manysides.compare import support_rule
+from manysides.compare.grouping import SentenceAligner
 from manysides.lexicons import loaded_terms
 from manysides.models import Article, Claim, Story, SummarySentence, Support
 from manysides.report.llm import LLMConfig, rewrite_summary
@@ -85,6 +87,8 @@ class SummaryBuilder:
         self.similarity = similarity
         self.loaded = loaded
         self.cfg = rules()["summary"]
+        self.aligner = SentenceAligner(list(text.articles.values()))
+        self.support = support_rule()
 
     # -- the three sections -----------------------------------------------------------------
 
@@ -190,17 +194,25 @@ class SummaryBuilder:
             verdict = verify(body, evidence, self.similarity, closest=cand.evidence)
             if verdict.ok:
                 cited = [ev for ev in evidence if ev is cand.evidence
-                         or self._states(body, ev)]
+                         or self._states(body, ev, cand.evidence)]
                 return Part(body, cited, verdict.similarity)
             log.debug("rejected %r: %s", body, "; ".join(verdict.reasons))
         return None
 
-    def _states(self, body: str, ev: Evidence) -> bool:
-        """Whether the cited sentence ``ev`` states ``body``, checked on its own: the verifier
-        passes on it alone (its numbers, dates, and a meaning close enough that it says the
-        same: ``citation_min_similarity``; names may be worded otherwise)."""
-        return verify(body, [ev], self.similarity, names=False,
-                      min_similarity=float(self.cfg["citation_min_similarity"])).ok
+    def _states(self, body: str, ev: Evidence, source: Evidence) -> bool:
+        """Whether the cited sentence ``ev`` states ``body`` (written from ``source``), checked
+        on its own: the verifier passes on it alone (its numbers, dates, and a meaning close
+        enough: ``citation_min_similarity``; names may be worded otherwise), and the claim
+        aligner puts it in one claim with ``source`` (pair probability and slots by the rule
+        of ``compare.toml`` [support], the embedding cosine that of ``body`` and ``ev``), as
+        the comparison would."""
+        verdict = verify(body, [ev], self.similarity, names=False,
+                         min_similarity=float(self.cfg["citation_min_similarity"]))
+        if not verdict.ok:
+            return False
+        return self.aligner.same_claim(
+            (source.article, source.sentence), (ev.article, ev.sentence), verdict.similarity,
+            link=self.support.link, conflicting=self.support.conflicting)
 
     def _body(self, cand: Prepared, max_words: int) -> str | None:
         """``cand`` without droppable adverbs, or None when it fails a check that needs no
