@@ -61,6 +61,7 @@ _DASH_APPOSITION = re.compile(
     r"\s*[\u2013\u2014-]\s+((?:a|an|the)\s+[^\u2013\u2014\n]{3,160}?)\s*[\u2013\u2014]"
 )
 _HYPHEN_TAIL = re.compile(r"-[a-z]{1,4}\b")
+_OF_PLACE = re.compile(r" of (?:the )?[A-Z][\w.]*(?: [A-Z][\w.]*){0,2}")
 _COURTESY = frozenset({"Mr.", "Mrs.", "Ms.", "Dr.", "Mr", "Mrs", "Ms", "Dr", "Miss"})
 _CONNECTORS = frozenset({"of", "and", "for", "the"})
 
@@ -83,7 +84,8 @@ class Knowledge:
     metonyms: dict[str, str]  # capital -> country name
     place_before: tuple[str, ...]
     place_after: tuple[str, ...]
-    demonyms: dict[str, str]  # norm(adjective or country) -> country name
+    demonyms: dict[str, str]  # norm(adjective) -> country name
+    country_names: dict[str, str]  # norm(country name) -> country name
     roles: tuple[Role, ...]
     role_pattern: re.Pattern[str]
     title_words: frozenset[str]
@@ -111,15 +113,31 @@ class Knowledge:
         return {role}
 
     def countries_in(self, phrase: str) -> set[str]:
-        """Countries named or implied (demonym, "China's") in ``phrase``."""
+        """Countries named or implied (demonym, "China's") in ``phrase``; names of several
+        words are read whole ("North Korean" is North Korea, not Korea)."""
         out: set[str] = set()
-        for tok in _WORD.findall(phrase):
-            t = norm(_POSSESSIVE.sub("", tok))
-            if t in self.demonyms:
-                out.add(self.demonyms[t])
-            elif t in self.aliases and self.aliases[t][1] == "GPE":
-                out.add(self.aliases[t][0])
+        toks = _WORD.findall(phrase)
+        i = 0
+        while i < len(toks):
+            for n in (3, 2, 1):
+                if (country := self._country(toks[i : i + n])) is not None:
+                    out.add(country)
+                    i += n
+                    break
+            else:
+                i += 1
         return out
+
+    def _country(self, toks: list[str]) -> str | None:
+        """The country the tokens name or imply as a whole, or None."""
+        t = norm(" ".join(toks[:-1] + [_POSSESSIVE.sub("", toks[-1])]))
+        if t in self.demonyms:
+            return self.demonyms[t]
+        if t in self.country_names:
+            return self.country_names[t]
+        if t in self.aliases and self.aliases[t][1] == "GPE":
+            return self.aliases[t][0]
+        return None
 
 
 def norm(text: str) -> str:
@@ -153,7 +171,8 @@ def knowledge() -> Knowledge:
     )
     forms = sorted({f for r in roles for f in r.forms}, key=len, reverse=True)
     role_pattern = re.compile(
-        r"\b(?P<det>[Tt]he|[A-Z][\w.]*['\u2019]s)\s+(?P<mods>(?:[\w.\-]+\s+){0,3}?)"
+        r"\b(?P<det>[Tt]he|(?-i:[A-Z][\w.]*\s+)?[A-Z][\w.]*['\u2019]s)\s+"
+        r"(?P<mods>(?:[\w.\-]+\s+){0,3}?)"
         r"(?P<role>" + "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in forms) + r")\b",
         re.IGNORECASE,
     )
@@ -175,6 +194,7 @@ def knowledge() -> Knowledge:
         place_before=tuple(c.lower() for c in cues["place_before"]),
         place_after=tuple(cues["place_after"]),
         demonyms=demonyms,
+        country_names={norm(c): c for c in demonyms.values()},
         roles=roles,
         role_pattern=role_pattern,
         title_words=frozenset(w.lower() for w in raw["titles"]["lowercase_words"]),
@@ -209,6 +229,7 @@ class _Group:
     extra: list[tuple[str, int, int]] = field(default_factory=list)  # role mentions
     descriptors: list[str] = field(default_factory=list)
     roles: set[str] = field(default_factory=set)
+    bare_roles: set[str] = field(default_factory=set)  # roles of a title naming no country
     countries: set[str] = field(default_factory=set)
     fixed_name: bool = False
 
@@ -376,7 +397,8 @@ def resolve_entities(  # noqa: C901
         if m and len(sp.text.split()) >= 2:
             acronyms[norm(m.group(1))] = sp.text
 
-    # "Mr. Trump" used again and again before "Melania Trump" is named: someone else.
+    # "Mr. Trump" used again and again before "Melania Trump" is named, or once in the
+    # sentence that names her ("President Trump and Melania Trump"): someone else.
     first_full: dict[str, int] = {}
     for sp in cleaned:
         first_full.setdefault(norm(sp.text), sp.start)
@@ -385,7 +407,8 @@ def resolve_entities(  # noqa: C901
         normed = norm(sp.text)
         for full in person_tokens.get(normed, []) if " " not in normed else []:
             if sp.start < first_full.get(full, 0):
-                before_full[(normed, full)] += 1
+                same = sentence_of(sp.start) == sentence_of(first_full[full])
+                before_full[(normed, full)] += OTHER_PERSON_USES if same else 1
 
     groups: dict[str, _Group] = {}
     person_last_seen: dict[str, int] = {}
@@ -556,7 +579,8 @@ def _learn_titles(
             title = _title_before(text, sent_start, sp.start, kb, names)
             if title:
                 g.descriptors.append(title)
-                _note_role(g, title, kb)
+                of_place = _OF_PLACE.match(text, sp.end)  # "President Emmanuel Macron of France"
+                _note_role(g, title + (of_place.group(0) if of_place else ""), kb)
             m = _APPOSITION.match(text, sp.end) or _DASH_APPOSITION.match(text, sp.end)
             if m and kb.person_nouns & {w.lower() for w in _WORD.findall(m.group(1))}:
                 desc = m.group(1).strip()
@@ -568,7 +592,10 @@ def _note_role(g: _Group, phrase: str, kb: Knowledge) -> None:
     roles = kb.roles_in(phrase)
     if roles:
         g.roles |= roles
-        g.countries |= kb.countries_in(phrase)
+        countries = kb.countries_in(phrase)
+        g.countries |= countries
+        if not countries:
+            g.bare_roles |= roles
 
 
 def _resolve_roles(
@@ -609,10 +636,20 @@ def _resolve_roles(
             role = kb.roles_in(m.group("role"))
             wanted = set().union(*(kb.matching_roles(r) for r in role)) if role else set()
             countries = kb.countries_in(m.group("det") + " " + m.group("mods"))
+            of_place = _OF_PLACE.match(text, e)  # "the leader of Japan", not "of Japan's ally"
+            if of_place and not _POSSESSIVE.search(of_place.group(0)) and (
+                    of_countries := kb.countries_in(of_place.group(0))):
+                countries |= of_countries
+                phrase, e = phrase + of_place.group(0), of_place.end()
             cands = [g for g in persons if g.roles & wanted]
+            # the title itself before a role it may stand for ("the dictator": the one
+            # called dictator, not any president)
+            cands = [g for g in cands if g.roles & role] or cands
             if countries:
                 exact = [g for g in cands if g.countries & countries]
                 cands = exact or [g for g in cands if not g.countries]
+            else:  # "the president": who is called plain "President", not "French President"
+                cands = [g for g in cands if g.bare_roles & wanted] or cands
             if len(cands) > 1:  # "the president": the one the article is about, if clear
                 ranked = sorted(cands, key=lambda g: -len(g.spans))
                 if len(ranked[0].spans) >= ROLE_DOMINANCE * len(ranked[1].spans):

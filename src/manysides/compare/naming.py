@@ -17,7 +17,7 @@ import re
 from collections import Counter, defaultdict
 from functools import lru_cache
 
-from manysides.analyze.entities import knowledge, norm, slug
+from manysides.analyze.entities import ROLE_DOMINANCE, knowledge, norm, slug
 from manysides.datafiles import load_data
 from manysides.lexicons import literal_alternation
 from manysides.models import Article, Naming, NamingTerm
@@ -46,6 +46,14 @@ _OF_PLACE = re.compile(r" of (?:the )?(?P<place>[A-Z][\w.]*(?: [A-Z][\w.]*){0,2}
 _GROUP_HEAD = re.compile(r" (?P<word>[a-z][a-z-]{2,})\b")
 _NOT_NOUN = re.compile(r"^(?:is|was|has|does|says|was|its|this|thus|always|perhaps)$")
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+# After a place name: the end of its noun phrase (punctuation or a function word) ...
+_ENDS_PHRASE = re.compile(
+    r"(?:\s*[,.;:!?)\u201d\"]|\s*$|\s+(?:and|or|is|was|has|had|have|will|would|could|should|"
+    r"may|might|must|can|to|in|on|of|for|with|by|from|at|as|that|which|who|said|says|"
+    r"did|does|are|were|be|been)\b)")
+# ... unless it modifies a compound ("the U.S.-led forces").
+_COMPOUND = re.compile(r"[-\u2013/]")
+_HYPHEN_TAIL = re.compile(r"-[a-z]{1,4}$")
 
 
 def _demonyms(name: str) -> list[str]:
@@ -218,7 +226,8 @@ def _label(text: str, start: int, titles: set[str], stop: set[str]) -> str:
             break  # "AP." ends the sentence before: no label
         if lw in titles or _DEMONYM.match(w) or w in ("U.S.", "US", "UK") or w in _PREFIXES \
                 or (lw.split("-")[-1] in titles and lw.split("-")[0] in titles) \
-                or (w[0].isupper() and _POSSESSIVE.search(w) and kb.countries_in(w)):
+                or (w[0].isupper() and _POSSESSIVE.search(w)
+                    and kb.countries_in(" ".join(tokens[max(0, pos - 1) : pos + 1]))):
             words.insert(0, w)
         elif words and w[0].isupper() and lw not in stop:
             words.insert(0, w)  # "Minister of National Defense": capitalised parts of a title
@@ -241,9 +250,12 @@ def _term(text: str, start: int, mention: str, titles: set[str], stop: set[str],
     "Russian officials"): how an outlet labels a people or a government."""
     if _ARTICLE.match(mention):
         return _SPACES.sub(" ", mention)
-    head = _GROUP_HEAD.match(text, start + len(mention)) if kind == "NORP" else None
+    end = start + len(mention)
+    head = _GROUP_HEAD.match(text, end) if kind in ("NORP", "GPE") else None
     if head and not mention.endswith("s") and _is_group_noun(head.group("word")):
-        mention += head.group(0)  # "the Syrian regime", "Russian officials"
+        mention += head.group(0)  # "the Syrian regime", "Russian officials", "U.S. troops"
+    # "the U.S." ends its phrase: the "the" before it is its own (not "the U.S.-led ...")
+    whole = bool(_ENDS_PHRASE.match(text, end)) and not _COMPOUND.match(text, end)
     label = _label(text, start, titles, stop)
     term = f"{label} {mention}" if label else mention
     place = _OF_PLACE.match(text, start + len(mention))
@@ -251,7 +263,7 @@ def _term(text: str, start: int, mention: str, titles: set[str], stop: set[str],
         term += place.group(0)
     first = start - len(label) - (1 if label else 0)
     the = _THE_BEFORE.search(text[max(0, first - 4) : first])
-    if the and (label or " " in mention or kind != "GPE"):  # not "the China-Russia ..."
+    if the and (label or " " in mention or kind != "GPE" or whole):
         term = "the " + term
     return _SPACES.sub(" ", term)
 
@@ -290,17 +302,88 @@ def _referent_keys(articles: list[Article]) -> dict[str, str]:
             elif e.type == "NORP" and (country := kb.demonyms.get(norm(e.name))
                                        or kb.demonyms.get(norm(e.name).removesuffix("s"))):
                 nationalities[e.key] = slug(country)
-    by_surname: dict[str, list[str]] = defaultdict(list)
+    # full names alike but for middle initials and a given name's hyphen tail ("Michael T.
+    # Flynn" / "Michael Flynn", "Moon Jae-in" / "Moon Jae"): one person, the most named key
+    by_core: dict[tuple[str, str], list[str]] = defaultdict(list)
     for key, name in people.items():
-        words = [w for w in name.split() if w.strip(".").lower() not in _SUFFIXES]
-        if len(words) >= 2:
-            by_surname[norm(words[-1])].append(key)
+        if core := _name_core(name):
+            by_core[core].append(key)
     out: dict[str, str] = {}
+    for keys in by_core.values():
+        top = max(keys, key=lambda k: (named[k], k))
+        out.update({k: top for k in keys if k != top})
+    by_surname: dict[str, set[str]] = defaultdict(set)
+    for core, keys in by_core.items():
+        by_surname[core[1]].add(out.get(keys[0], keys[0]))
     for key, name in people.items():
         if len(name.split()) == 1 and by_surname.get(norm(name)):
             out[key] = max(by_surname[norm(name)], key=lambda k: (named[k], k))
     out.update({k: c for k, c in nationalities.items() if c in places})
     return out
+
+
+def _story_roles(articles: list[Article], joined: dict[str, str]
+                 ) -> dict[str, list[tuple[str, str]]]:
+    """Role nouns an article left unresolved ("the former FBI director": the article never
+    gives anyone that title) -> (person key, phrase), per article id: the person of the
+    article whom the story's other articles give the title ("former FBI director James
+    Comey"); its capitalised words ("FBI") and country must be in that title too.  Several
+    such people: the one the article names most, if named ``ROLE_DOMINANCE`` times as often.
+    """
+    kb = knowledge()
+    held: dict[str, tuple[set[str], set[str], set[str]]] = {}  # key -> roles, countries, words
+    for a in articles:
+        for e in a.analysis.entities if a.analysis else []:
+            if e.type != "PERSON" or not e.descriptors:
+                continue
+            roles, countries, words = held.setdefault(joined.get(e.key, e.key),
+                                                      (set(), set(), set()))
+            for desc in e.descriptors:
+                if found := kb.roles_in(desc):
+                    roles |= found
+                    countries |= kb.countries_in(desc)
+                    words |= {norm(w) for w in desc.split()}
+    out: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for a in articles:
+        if not a.analysis:
+            continue
+        persons = {e.key for e in a.analysis.entities if e.type == "PERSON"}
+        spans = sorted((m.start, m.end) for m in a.analysis.mentions if m.entity in persons)
+        named = Counter(joined.get(m.entity, m.entity) for m in a.analysis.mentions
+                        if m.entity in persons)
+        for m in kb.role_pattern.finditer(a.text):
+            mods = m.group("mods").split()
+            if any(not (w[0].isupper() or norm(w) in kb.title_words or norm(w) in kb.demonyms)
+                   for w in mods) or _overlaps(spans, m.start(), m.end() + 2):
+                continue  # a title right before a name is that name's, not a mention
+            role = kb.roles_in(m.group("role"))
+            wanted = set().union(*(kb.matching_roles(r) for r in role)) if role else set()
+            det = "" if m.group("det").lower() == "the" else m.group("det")
+            countries = kb.countries_in(f"{det} {m.group('mods')}")
+            caps = {norm(_POSSESSIVE.sub("", w)) for w in f"{det} {m.group('mods')}".split()
+                    if w[0].isupper() and not kb.countries_in(w)}
+            cands = [k for k in named if k in held and held[k][0] & wanted
+                     and (not countries or held[k][1] & countries) and caps <= held[k][2]]
+            cands = [k for k in cands if held[k][0] & role] or cands
+            ranked = sorted(cands, key=lambda k: -named[k])
+            if ranked and (len(ranked) == 1
+                           or named[ranked[0]] >= ROLE_DOMINANCE * named[ranked[1]]):
+                out[a.id].append((ranked[0], _SPACES.sub(" ", m.group(0))))
+    return out
+
+
+def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether any of the sorted ``spans`` overlaps [start, end)."""
+    return any(s < end and start < e for s, e in spans)
+
+
+def _name_core(name: str) -> tuple[str, str] | None:
+    """(first, last) word of a full person name without initials, suffixes and the hyphen
+    tail of a given name; None for a one-word name."""
+    words = [w for w in norm(name).split() if w not in _SUFFIXES and len(w) > 1]
+    if len(words) < 2:
+        return None
+    return words[0], _HYPHEN_TAIL.sub("", words[-1])
 
 
 def entity_referents(articles: list[Article], outlets: dict[str, str]) -> list[Naming]:
@@ -311,6 +394,7 @@ def entity_referents(articles: list[Article], outlets: dict[str, str]) -> list[N
     titles = {w.lower() for w in cfg["words"]}
     stop = {w.lower() for w in cfg["stop"]}
     joined = _referent_keys(articles)
+    roles = _story_roles(articles, joined)
     table: dict[str, dict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
     names: dict[str, str] = {}
     for a in articles:
@@ -330,6 +414,9 @@ def entity_referents(articles: list[Article], outlets: dict[str, str]) -> list[N
             term = _term(a.text, m.start, m.text, titles, stop, places, ent.type)
             table[key][outlets[a.id]][term] += 1
             names.setdefault(key, ent.name)
+    for article_id, found in roles.items():
+        for key, phrase in found:
+            table[key][outlets[article_id]][phrase] += 1
     out = []
     for key, by_outlet in table.items():
         if len(by_outlet) < 2:
