@@ -637,18 +637,17 @@ def _resolve_roles(
             wanted = set().union(*(kb.matching_roles(r) for r in role)) if role else set()
             countries = kb.countries_in(m.group("det") + " " + m.group("mods"))
             of_place = _OF_PLACE.match(text, e)  # "the leader of Japan", not "of Japan's ally"
-            if of_place and not _POSSESSIVE.search(of_place.group(0)) and (
-                    of_countries := kb.countries_in(of_place.group(0))):
+            if of_place and text[of_place.end() : of_place.end() + 1] not in ("'", "\u2019") \
+                    and (of_countries := kb.countries_in(of_place.group(0))):
                 countries |= of_countries
                 phrase, e = phrase + of_place.group(0), of_place.end()
             cands = [g for g in persons if g.roles & wanted]
+            if countries:  # "the North Korean leader": not the plain "President Trump"
+                cands = [g for g in cands if g.countries & countries]
             # the title itself before a role it may stand for ("the dictator": the one
             # called dictator, not any president)
             cands = [g for g in cands if g.roles & role] or cands
-            if countries:
-                exact = [g for g in cands if g.countries & countries]
-                cands = exact or [g for g in cands if not g.countries]
-            else:  # "the president": who is called plain "President", not "French President"
+            if not countries:  # "the president": who is plain "President", not "French ..."
                 cands = [g for g in cands if g.bare_roles & wanted] or cands
             if len(cands) > 1:  # "the president": the one the article is about, if clear
                 ranked = sorted(cands, key=lambda g: -len(g.spans))
