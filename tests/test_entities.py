@@ -198,3 +198,34 @@ def test_roles_names_and_relatives(nlp):
     assert "Moon Jae-in" in names
     dahl = person_named(ents, "Dahl")
     assert any(m.text == "The president" and m.entity == dahl.key for m in mentions)
+
+
+def test_role_nouns_by_country_title_and_plain_office(nlp):
+    """A role noun goes to the holder of that title: a multi-word nationality ("North Korean")
+    is read whole, "of Japan" after the noun counts, "the dictator" is the one called so,
+    and a plain "the president" is the plain "President ...", not "French President ..."."""
+    text = (
+        "President Arne Dahl welcomed French President Luc Bernard on Monday. Bernard praised "
+        "the talks. Bernard thanked his hosts. Bernard left at noon. The president said the "
+        "visit went well.\n"
+        "South Korean President Han Min-jun met North Korean leader Ri Song-chol in the "
+        "village. The North Korean leader smiled. North Korea's leader spoke first.\n"
+        "Japanese Prime Minister Kenji Sato joined them. Later the leader of Japan flew home.\n"
+        "North Korean dictator Pak Chol-su was absent. The dictator sent a letter."
+    )
+    ents, mentions = resolve(nlp, text)
+    by_text = {m.text: m.entity for m in mentions}
+    assert by_text["The president"] == person_named(ents, "Dahl").key
+    assert by_text["The North Korean leader"] == person_named(ents, "Ri Song").key
+    assert by_text["North Korea's leader"] == person_named(ents, "Ri Song").key
+    assert by_text["the leader of Japan"] == person_named(ents, "Sato").key
+    assert by_text["The dictator"] == person_named(ents, "Pak").key
+
+
+def test_surname_in_the_sentence_naming_a_relative_is_someone_else(nlp):
+    """"President Dahl and Ingrid Dahl, the first lady": the titled surname is not Ingrid."""
+    text = ("President Dahl and Ingrid Dahl, the first lady, arrived on Monday. Mr. Dahl "
+            "spoke to reporters. Mr. Dahl then left for the summit.")
+    ents, mentions = resolve(nlp, text)
+    ingrid = person_named(ents, "Ingrid")
+    assert not any(m.text == "Dahl" and m.entity == ingrid.key for m in mentions)

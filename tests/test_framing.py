@@ -131,6 +131,36 @@ def test_naming_joins_mentions_by_reference() -> None:
     assert people["avalon-party"]["State Daily"] == [NamingTerm("the Avalon Party", 1)]
 
 
+def test_naming_joins_initials_role_nouns_and_places_by_reference() -> None:
+    """Full names alike but for a middle initial are one person; a role noun an article
+    leaves unresolved joins the person the story's other outlets give that title (when the
+    article names that person); "the U.S." keeps its "the", "U.S. troops" its noun and
+    "North Korea's Ri" its possessive country."""
+    a = make_article("x", "Frontline", [
+        "Former FBI director Tom Kessler met Michael T. Flynn.",
+        "The U.S. sent more U.S. troops, and North Korea's Ri Song-chol protested."],
+        entities={"Tom Kessler": ("tom-kessler", "PERSON"),
+                  "Michael T. Flynn": ("michael-t-flynn", "PERSON"),
+                  "U.S.": ("united-states", "GPE"), "North Korea": ("north-korea", "GPE"),
+                  "Ri Song-chol": ("ri-song-chol", "PERSON")})
+    a.analysis.entities[0].descriptors = ["Former FBI director"]
+    b = make_article("y", "State Daily", [
+        "Tom Kessler spoke to Michael Flynn on Monday.",
+        "The former FBI director said the U.S. would act, and Ri Song-chol agreed."],
+        entities={"Tom Kessler": ("tom-kessler", "PERSON"),
+                  "Michael Flynn": ("michael-flynn", "PERSON"),
+                  "U.S.": ("united-states", "GPE"), "Ri Song-chol": ("ri-song-chol", "PERSON")})
+    people = {r.entity: r.by_outlet for r in entity_referents(
+        [a, b], {"x": "Frontline", "y": "State Daily"})}
+    assert "michael-flynn" not in people or "michael-t-flynn" not in people
+    flynn = people.get("michael-flynn") or people["michael-t-flynn"]
+    assert set(flynn) == {"Frontline", "State Daily"}
+    assert NamingTerm("The former FBI director", 1) in people["tom-kessler"]["State Daily"]
+    assert {t.term for t in people["united-states"]["Frontline"]} == {"the U.S.", "U.S. troops"}
+    assert [t.term for t in people["united-states"]["State Daily"]] == ["the U.S."]
+    assert [t.term for t in people["ri-song-chol"]["Frontline"]] == ["North Korea's Ri Song-chol"]
+
+
 def test_sources_quoted_counts_referents_not_strings() -> None:
     article = make_article("q", "State Daily", [
         "Li Shangfu said the drills were routine.", "Li said more would follow."],

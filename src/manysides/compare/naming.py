@@ -254,8 +254,10 @@ def _term(text: str, start: int, mention: str, titles: set[str], stop: set[str],
     head = _GROUP_HEAD.match(text, end) if kind in ("NORP", "GPE") else None
     if head and not mention.endswith("s") and _is_group_noun(head.group("word")):
         mention += head.group(0)  # "the Syrian regime", "Russian officials", "U.S. troops"
-    # "the U.S." ends its phrase: the "the" before it is its own (not "the U.S.-led ...")
-    whole = bool(_ENDS_PHRASE.match(text, end)) and not _COMPOUND.match(text, end)
+    # "the U.S." ends its phrase or is an abbreviation that takes "the": the "the" before it
+    # is its own (not in "the U.S.-led forces", "the China-Russia talks")
+    whole = (bool(_ENDS_PHRASE.match(text, end)) or mention.replace(".", "").isupper()) \
+        and not _COMPOUND.match(text, end)
     label = _label(text, start, titles, stop)
     term = f"{label} {mention}" if label else mention
     place = _OF_PLACE.match(text, start + len(mention))
