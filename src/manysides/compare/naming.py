@@ -251,9 +251,11 @@ def _term(text: str, start: int, mention: str, titles: set[str], stop: set[str],
     if _ARTICLE.match(mention):
         return _SPACES.sub(" ", mention)
     end = start + len(mention)
-    head = _GROUP_HEAD.match(text, end) if kind in ("NORP", "GPE") else None
-    if head and not mention.endswith("s") and _is_group_noun(head.group("word")):
-        mention += head.group(0)  # "the Syrian regime", "Russian officials", "U.S. troops"
+    owner = kind == "GPE" and text[end : end + 2] in ("'s", "\u2019s")  # "Iran's leaders"
+    head = _GROUP_HEAD.match(text, end + 2 * owner) if kind in ("NORP", "GPE") else None
+    if head and (owner or not mention.endswith("s")) and _is_group_noun(head.group("word")):
+        # "the Syrian regime", "Russian officials", "U.S. troops", "Iran's leaders"
+        mention = text[start : head.end()]
     # "the U.S." ends its phrase or is an abbreviation that takes "the": the "the" before it
     # is its own (not in "the U.S.-led forces", "the China-Russia talks")
     whole = (bool(_ENDS_PHRASE.match(text, end)) or mention.replace(".", "").isupper()) \
@@ -286,24 +288,36 @@ def _referent_keys(articles: list[Article]) -> dict[str, str]:
     """Entity key -> the key of its referent in the story.
 
     A surname-only person ("Trump") joins the full name of the story ending in that surname
-    ("Donald Trump"; the most named when several do); a nationality ("Chinese", "Iranians")
-    joins its country where the story names the country.
+    ("Donald Trump"; the most named when several do); a nationality ("Chinese", "Iranians",
+    "Syrian") joins its country where the story names the country; "the North" joins the
+    one country of the story whose name it begins ("North Korea").
     """
     kb = knowledge()
     named: Counter[str] = Counter()
     people: dict[str, str] = {}
-    places: set[str] = set()
-    nationalities: dict[str, str] = {}
+    places: dict[str, str] = {}  # GPE key -> name
+    others: dict[str, str] = {}  # NORP and LOC keys -> name
     for a in articles:
         for e in a.analysis.entities if a.analysis else []:
             named[e.key] += e.mentions
             if e.type == "PERSON":
                 people[e.key] = e.name
             elif e.type == "GPE":
-                places.add(e.key)
-            elif e.type == "NORP" and (country := kb.demonyms.get(norm(e.name))
-                                       or kb.demonyms.get(norm(e.name).removesuffix("s"))):
-                nationalities[e.key] = slug(country)
+                places[e.key] = e.name
+            elif e.type in ("NORP", "LOC"):
+                others[e.key] = e.name
+    adjectives = {norm(f): slug(c) for f, c in kb.demonyms.items()}
+    adjectives |= {norm(f): key for key, name in places.items() if " " not in name
+                   for f in _demonyms(name) if f != name}  # Syria -> Syrian
+    countries = [(norm(name).split()[0], key) for key, name in places.items()
+                 if " " in name and norm(name) in kb.country_names]
+    nationalities: dict[str, str] = {}
+    for key, name in (others | places).items():
+        n = norm(name)
+        if key in others and (country := adjectives.get(n) or adjectives.get(n.removesuffix("s"))):
+            nationalities[key] = country
+        elif len(hits := [c for w, c in countries if w == n]) == 1 and len(n) > 3:
+            nationalities[key] = hits[0]  # "the North"
     # full names alike but for middle initials and a given name's hyphen tail ("Michael T.
     # Flynn" / "Michael Flynn", "Moon Jae-in" / "Moon Jae"): one person, the most named key
     by_core: dict[tuple[str, str], list[str]] = defaultdict(list)
@@ -320,7 +334,7 @@ def _referent_keys(articles: list[Article]) -> dict[str, str]:
     for key, name in people.items():
         if len(name.split()) == 1 and by_surname.get(norm(name)):
             out[key] = max(by_surname[norm(name)], key=lambda k: (named[k], k))
-    out.update({k: c for k, c in nationalities.items() if c in places})
+    out.update({k: c for k, c in nationalities.items() if c in places and k != c})
     return out
 
 
@@ -410,7 +424,8 @@ def entity_referents(articles: list[Article], outlets: dict[str, str]) -> list[N
                 names.setdefault(e.key, e.name)
         for m in a.analysis.mentions:
             ent = ents.get(m.entity)
-            if ent is None or ent.type not in REFERENT_TYPES or m.text.lower() in PRONOUNS:
+            if ent is None or m.text.lower() in PRONOUNS or (
+                    ent.type not in REFERENT_TYPES and m.entity not in joined):
                 continue
             key = joined.get(m.entity, m.entity)
             term = _term(a.text, m.start, m.text, titles, stop, places, ent.type)
