@@ -54,6 +54,15 @@ _ENDS_PHRASE = re.compile(
 # ... unless it modifies a compound ("the U.S.-led forces").
 _COMPOUND = re.compile(r"[-\u2013/]")
 _HYPHEN_TAIL = re.compile(r"-[a-z]{1,4}$")
+# A definite noun phrase of one lowercase noun that ends there ("the memos," "the lawsuit
+# said"): how a story's own things are found.
+_DEFINITE = re.compile(
+    r"\b(?i:the)\s+(?P<head>[a-z][a-z-]{2,})(?=[,.;:!?)\u201d\"]|\s*$|\s+(?:and|or|is|was|"
+    r"has|had|have|will|would|could|should|may|might|must|can|to|in|on|of|for|with|by|"
+    r"from|at|as|that|which|who|said|says|did|does|are|were|be|been)\b)")
+_DETERMINER = re.compile(r"(?i:the|a|an|this|that|these|those|his|her|its|their|our)")
+_YEAR = re.compile(r"(?:1[89]|20)\d\d")
+_NP_TOKEN = re.compile(r"[\w][\w.'\u2019-]*|[^\w\s]")
 
 
 def _demonyms(name: str) -> list[str]:
@@ -454,6 +463,92 @@ def _most_named_first(referents: list[Naming]) -> list[Naming]:
     return sorted(referents, key=lambda r: -sum(t.count for v in r.by_outlet.values() for t in v))
 
 
+def _thing_heads(articles: list[Article], outlets: dict[str, str]) -> set[str]:
+    """Head nouns of the story's things (``naming.toml`` [things]), each its own referent
+    ("memo" and "memos" apart: "the agreement" is not "these agreements")."""
+    cfg = load_data("naming")
+    kb = knowledge()
+    skip = set(cfg["things"]["not_heads"]) | set(cfg["events"]["heads"]) \
+        | set(cfg["relations"]["heads"]) | set(cfg["groups"]["heads"]) | _stopwords() \
+        | {f for r in kb.roles for f in r.forms} | set(kb.person_nouns) | set(kb.title_words)
+    uses: Counter[str] = Counter()
+    outlets_of: dict[str, set[str]] = defaultdict(set)
+    for a in articles:
+        for m in _DEFINITE.finditer(a.text):
+            if (word := m.group("head")) not in skip:
+                uses[word] += 1
+                outlets_of[word].add(outlets[a.id])
+    return {word for word, n in uses.items()
+            if n >= cfg["things"]["min_uses"] and len(outlets_of[word]) >= 2}
+
+
+def thing_referents(articles: list[Article], outlets: dict[str, str]) -> list[Naming]:
+    """The story's things ("the lawsuit", "the memos"; see ``_thing_heads``) with each
+    outlet's noun phrases for them: determiner, up to three modifiers and the head ("the
+    Iran nuclear deal", "Comey's memos"), or the head with the names right before it ("DNC
+    lawsuit").  A name or number among the modifiers tells things apart ("the Trump
+    campaign" is not "the 2016 campaign"); a phrase without one ("the campaign") is the
+    thing of that head last named so in the article, else the story's most named one.
+
+    Kept whole: collecting and tabulating the phrases share the per-story counters.
+    """
+    heads = _thing_heads(articles, outlets)
+    if not heads:
+        return []
+    pattern = re.compile(rf"\b(?:{literal_alternation(sorted(heads, key=len, reverse=True))})\b")
+    stop = _stopwords()
+    found: list[tuple[str, str, str, str | None]] = []  # article id, head, phrase, anchor
+    for a in articles:
+        for m in pattern.finditer(a.text):
+            if phrase := _noun_phrase(a.text, m, stop):
+                anchors = [_POSSESSIVE.sub("", w) for w in phrase.split()[:-1]
+                           if (w[0].isupper() or _YEAR.fullmatch(w)) and w not in _PREFIXES
+                           and not _DETERMINER.fullmatch(w)]
+                found.append((a.id, m.group(0), phrase, anchors[-1] if anchors else None))
+    most: dict[str, Counter[str]] = defaultdict(Counter)
+    shown: dict[str, str] = {}  # norm(anchor) -> as first written
+    for _, head, _, anchor in found:
+        if anchor:
+            most[head][norm(anchor)] += 1
+            shown.setdefault(norm(anchor), anchor)
+    table: dict[str, dict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
+    last: dict[tuple[str, str], str] = {}
+    for article_id, head, phrase, anchor in found:
+        if anchor:
+            anchor = last[(article_id, head)] = norm(anchor)
+        else:
+            anchor = last.get((article_id, head)) or (
+                most[head].most_common(1)[0][0] if most[head] else "")
+        table[f"{shown.get(anchor, '')} {head}".strip()][outlets[article_id]][phrase] += 1
+    return _most_named_first([
+        Naming(referent=f"thing: {label}", kind="thing", by_outlet=_terms_by_outlet(by_outlet))
+        for label, by_outlet in table.items() if len(by_outlet) >= 2])
+
+
+def _noun_phrase(text: str, head: re.Match[str], stop: set[str]) -> str | None:
+    """The noun phrase ``head`` ends: back to its determiner over at most three modifiers,
+    or, with no determiner that close, the names right before the head ("Comey's memos");
+    None for an indefinite one ("a new deal" is another deal)."""
+    window = text[max(0, head.start() - 80) : head.start()]
+    words: list[str] = []
+    for tok in reversed([t.group(0) for t in _NP_TOKEN.finditer(window)][-4:]):
+        if _DETERMINER.fullmatch(tok):
+            if tok.lower() in ("a", "an"):
+                return None
+            return " ".join([tok.lower() if tok.istitle() else tok, *words, head.group(0)])
+        if not tok[0].isalnum() or tok.lower() in stop:
+            break
+        words.insert(0, tok)
+    names: list[str] = []
+    for word in reversed(words):
+        if not word[0].isupper():
+            break
+        names.insert(0, word)
+    return " ".join([*names, head.group(0)])
+
+
 def naming(articles: list[Article], outlets: dict[str, str]) -> list[Naming]:
-    """All naming referents: events and relationships first, then persons/organisations."""
-    return phrase_referents(articles, outlets) + entity_referents(articles, outlets)
+    """All naming referents: events and relationships first, then persons/organisations,
+    then the story's things."""
+    return (phrase_referents(articles, outlets) + entity_referents(articles, outlets)
+            + thing_referents(articles, outlets))
