@@ -161,6 +161,44 @@ def test_naming_joins_initials_role_nouns_and_places_by_reference() -> None:
     assert [t.term for t in people["ri-song-chol"]["Frontline"]] == ["North Korea's Ri Song-chol"]
 
 
+def test_naming_joins_nationalities_short_forms_and_owned_groups() -> None:
+    """"Syrian" joins Syria though no list names it (the story's own place name), "the
+    North" the one country it begins, and "Syria's leaders" stays a name of Syria."""
+    a = make_article("x", "Frontline", [
+        "The Syrian regime denied it.", "North Korea stayed silent."],
+        entities={"Syrian": ("syrian", "NORP"), "North Korea": ("north-korea", "GPE")})
+    b = make_article("y", "State Daily", [
+        "Syria's leaders denied it.", "Syria said so, and the North stayed silent."],
+        entities={"Syria": ("syria", "GPE"), "North": ("north", "LOC")})
+    people = {r.entity: r.by_outlet for r in entity_referents(
+        [a, b], {"x": "Frontline", "y": "State Daily"})}
+    assert "syrian" not in people and "north" not in people
+    assert [t.term for t in people["syria"]["Frontline"]] == ["the Syrian regime"]
+    assert {t.term for t in people["syria"]["State Daily"]} == {"Syria's leaders", "Syria"}
+    assert {t.term for t in people["north-korea"]["State Daily"]} == {"the North"}
+
+
+def test_things_of_a_story_by_head_noun_and_name_modifier() -> None:
+    """A noun heading definite phrases in two outlets is a thing of the story; a name
+    modifier tells two such things apart, a bare "the campaign" is the one last named so;
+    "a new deal" (indefinite) is left out."""
+    a = make_article("x", "Frontline", [
+        "The Avalon campaign filed the lawsuit on Monday.", "The lawsuit, 40 pages, names "
+        "the Avalon campaign.", "The campaign said it and the Brandt campaign said so."])
+    b = make_article("y", "State Daily", [
+        "Avalon's campaign said the lawsuit was a stunt; the campaign will fight.",
+        "Critics called the lawsuit weak, and a new lawsuit may follow.",
+        "The campaign said the Avalon campaign won."])
+    things = {r.referent: r.by_outlet for r in naming(
+        [a, b], {"x": "Frontline", "y": "State Daily"}) if r.kind == "thing"}
+    assert set(things) == {"thing: Avalon campaign", "thing: lawsuit"}
+    assert {t.term for t in things["thing: lawsuit"]["State Daily"]} == {"the lawsuit"}
+    assert {t.term for t in things["thing: Avalon campaign"]["State Daily"]} == {
+        "Avalon's campaign", "the campaign", "the Avalon campaign"}
+    assert "the Brandt campaign" not in {
+        t.term for t in things["thing: Avalon campaign"]["Frontline"]}
+
+
 def test_sources_quoted_counts_referents_not_strings() -> None:
     article = make_article("q", "State Daily", [
         "Li Shangfu said the drills were routine.", "Li said more would follow."],
