@@ -261,8 +261,11 @@ def _term(text: str, start: int, mention: str, titles: set[str], stop: set[str],
         return _SPACES.sub(" ", mention)
     end = start + len(mention)
     owner = kind == "GPE" and text[end : end + 2] in ("'s", "\u2019s")  # "Iran's leaders"
-    head = _GROUP_HEAD.match(text, end + 2 * owner) if kind in ("NORP", "GPE") else None
-    if head and (owner or not mention.endswith("s")) and _is_group_noun(head.group("word")):
+    compound = start > 0 and _COMPOUND.match(text, start - 1)  # "China-Russia military ties"
+    head = _GROUP_HEAD.match(text, end + 2 * owner) \
+        if kind in ("NORP", "GPE") and not compound else None
+    if head and (owner or not mention.endswith("s")) and _is_group_noun(head.group("word"),
+                                                                         kind == "GPE"):
         # "the Syrian regime", "Russian officials", "U.S. troops", "Iran's leaders"
         mention = text[start : head.end()]
     # "the U.S." ends its phrase or is an abbreviation that takes "the": the "the" before it
@@ -281,11 +284,16 @@ def _term(text: str, start: int, mention: str, titles: set[str], stop: set[str],
     return _SPACES.sub(" ", term)
 
 
-def _is_group_noun(word: str) -> bool:
-    """A collective noun of ``naming.toml`` or a plural ("officials", not "invasion")."""
-    plural = word.endswith("s") and not word.endswith(("ss", "us", "is")) \
+def _is_group_noun(word: str, after_noun: bool = False) -> bool:
+    """A collective noun of ``naming.toml`` or a plural ("officials", not "invasion"); after
+    a noun (a place name: "Russia supports" is a verb) only plurals of person nouns
+    ("Iran's leaders", "U.S. officials")."""
+    if word in _group_heads():
+        return True
+    if after_noun:
+        return word.endswith("s") and word[:-1] in knowledge().person_nouns
+    return word.endswith("s") and not word.endswith(("ss", "us", "is")) \
         and not _NOT_NOUN.search(word)
-    return plural or word in _group_heads()
 
 
 @lru_cache(maxsize=1)
@@ -422,6 +430,7 @@ def entity_referents(articles: list[Article], outlets: dict[str, str]) -> list[N
     roles = _story_roles(articles, joined)
     table: dict[str, dict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
     names: dict[str, str] = {}
+    shown: dict[str, str] = {}
     for a in articles:
         if not a.analysis:
             continue
@@ -439,7 +448,7 @@ def entity_referents(articles: list[Article], outlets: dict[str, str]) -> list[N
             key = joined.get(m.entity, m.entity)
             term = _term(a.text, m.start, m.text, titles, stop, places, ent.type)
             table[key][outlets[a.id]][term] += 1
-            names.setdefault(key, ent.name)
+            shown.setdefault(key, ent.name)  # a joined key's name if no entity has it
     for article_id, found in roles.items():
         for key, phrase in found:
             table[key][outlets[article_id]][phrase] += 1
@@ -447,7 +456,7 @@ def entity_referents(articles: list[Article], outlets: dict[str, str]) -> list[N
     for key, by_outlet in table.items():
         if len(by_outlet) < 2:
             continue
-        out.append(Naming(referent=f"{names[key]}", kind="entity", entity=key,
+        out.append(Naming(referent=names.get(key) or shown[key], kind="entity", entity=key,
                           by_outlet=_terms_by_outlet(by_outlet)))
     return _most_named_first(out)
 
