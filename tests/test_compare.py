@@ -172,6 +172,11 @@ def test_negation_scope() -> None:
     assert negation("China is facing accusations of shipping weapons, which Beijing denied")[0] \
         is False
     assert negation("Although not unprecedented, it is rare for a minister to visit")[0] is False
+    # an appositive's relative clause says something of its noun, not of the main clause ...
+    assert negation("After landing on Friday, the envoy met the governor, a visit that had not "
+                    "been made public")[0] is False
+    # ... but an attribution is no appositive: what the ministry says is negated
+    assert negation("The envoy met nobody, the ministry said that he did not")[0] is True
 
 
 # -- corroboration by independent outlets ----------------------------------------------------

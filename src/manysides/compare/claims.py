@@ -155,6 +155,9 @@ def negation(text: str) -> tuple[bool, list[str]]:
         i = lowered.find(brk)
         if i > 0:
             cut = min(cut, i)
+    appositive = _APPOSITIVE_RELATIVE.search(lowered)
+    if appositive:
+        cut = min(cut, appositive.start())
     main = lowered[:cut]
     scope: list[str] = []
     negated = False
@@ -196,6 +199,12 @@ def negated_subject(text: str) -> str | None:
 _SPEECH = (
     r"(?:said|says|say|noted|notes|stressed|added|told|tells|reported|reports|asserted|"
     r"argued|believes?|warned|wrote|quoted|insisted|explained|announced|according to)"
+)
+# An appositive with a relative clause ("..., a meeting that had not been announced"): like
+# ", which", it says something of the noun, not of the main clause ("..., the ministry said
+# that ..." is an attribution, not an appositive).
+_APPOSITIVE_RELATIVE = re.compile(
+    rf",\s+(?:a|an|the)\s+(?:(?!{_SPEECH}\b)[a-z-]+\s+){{1,2}}(?:that|which|who)\s"
 )
 _ATTR_TAIL = re.compile(
     rf",\s*(?:[^,]{{0,100}}?\b)?{_SPEECH}\b[^,]{{0,100}}$|"

@@ -21,6 +21,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from manysides.analyze.embed import load_embedder
+from manysides.compare.claims import day_keys_of
 from manysides.datafiles import load_data
 from manysides.errors import ModelError
 from manysides.settings import Settings
@@ -192,8 +193,15 @@ def date_spans(text: str) -> list[tuple[int, int, str]]:
 
 
 def _date_backed(iso: str, literal: str, evidence: Sequence[Evidence]) -> bool:
+    """Whether a cited sentence states the date ``iso`` (written ``literal``): the same words,
+    a resolved date or range holding it, or, in a sentence whose dates could not be resolved
+    (an undated article's "on Sunday"), the name of its weekday, the day keys by which the
+    comparison matches two mentions of one day (``compare.claims.day_keys_of``)."""
+    weekday = day_keys_of("", iso) - {iso} if len(iso) == 10 else set()
     for ev in evidence:
         if literal.lower() in ev.text.lower():
+            return True
+        if weekday and not ev.dates and weekday & day_keys_of(ev.text, None):
             return True
         for resolved in ev.dates:
             for part in resolved.split("/"):
