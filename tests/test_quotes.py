@@ -118,6 +118,33 @@ MADE_UP = {
         "People close to the governor said she would not run again.\n"
         "Many dockers, who say the pay is too low, stayed home."
     ),
+    # issue 18: attribution where the parse breaks, speakers continued, fragments
+    "broken_parse": (
+        "“They were kind to us,” Father Luis Ortega of Saint Joseph Church, told HuffPost.\n"
+        "After winning Ohio, Gov. Paul Brandt (R-OH), said, “I am getting ready to rent a "
+        "covered wagon.”"
+    ),
+    "he_said_of": (
+        "Karl Vance spoke in Iowa on Monday. “I only want the oil,” Vance said. He said "
+        "Ortega “has no plan at all.”\n"
+        "Of Ortega, he said, “I want him to do well. I love this country.”"
+    ),
+    "the_spokesperson": (
+        "A spokesperson for Google says the company “cares deeply” about the data.\n"
+        "“We disclose user data only in accordance with the law,” the spokesperson said."
+    ),
+    "fragments": (
+        "Senator Ann Reyes says “the wind is at our backs” despite her loss in Nevada.\n"
+        "Tom Welch called the deal “fiscally irresponsible” and “grossly unfair.” The letter "
+        "says the mayor “should not back down.”\n"
+        "Tim Madden runs the studio. Old shows bring fans back. (The French, it turns out, "
+        "are big fans of “Prison Break,” Mr. Madden said.)"
+    ),
+    "apostrophes": (
+        "Rep. Hank Moss (D-Ga.) said in ‘09 that voters had changed. “I do sense that people "
+        "are aware of it,” he said.\n"
+        "''Part of my job is to say: 'Hey, this guy is for real,''' Mr. Bryan English said."
+    ),
     "as_saying": (
         "The agency quoted Foreign Minister Omar Haddad as saying that talks would resume.\n"
         "The talks collapsed last month, according to a statement from the Ministry of "
@@ -444,3 +471,66 @@ def test_speakers_after_the_quote_documents_and_findings(made_up_analyses):
     clinton = _find(quotes, "a loose cannon")[0]
     assert clinton.speaker_entity == "hillary-clinton"  # an entity id, not only a string
     assert _find(quotes, "she would not run again")[0].speaker_entity is None
+
+
+def test_speakers_where_the_parse_breaks(made_up_analyses):
+    """A speaker left unattached by the parse (a parenthesis, an "of" phrase, a comma
+    before the cue) is still the speaker; "told HuffPost" names whom, not who."""
+    quotes = made_up_analyses["broken_parse"].quotes
+    assert _find(quotes, "They were kind")[0].speaker == "Luis Ortega"
+    assert _find(quotes, "I am getting ready")[0].speaker == "Paul Brandt"
+
+
+def test_pronoun_after_a_name_in_reported_speech(made_up_analyses):
+    """"He said Ortega ...": Ortega is what is said, so the next "he" is still Vance."""
+    quotes = made_up_analyses["he_said_of"].quotes
+    assert _find(quotes, "I want him to do well")[0].speaker == "Karl Vance"
+
+
+def test_the_spokesperson_refers_back_to_the_earlier_one(made_up_analyses):
+    quotes = made_up_analyses["the_spokesperson"].quotes
+    assert _find(quotes, "We disclose user data")[0].speaker == "a spokesperson for Google"
+
+
+def test_fragments_stay_in_their_reported_sentence(made_up_analyses):
+    """A short quoted fragment inside a reported sentence is one reported quote holding it
+    (cue before: the sentence goes on; cue after: the author's words come first), and a
+    quote ending in a full stop takes no attribution from the next sentence."""
+    quotes = made_up_analyses["fragments"].quotes
+    wind = _find(quotes, "the wind is at our backs")
+    assert [(q.kind, q.speaker) for q in wind] == [("reported", "Ann Reyes")]
+    assert "despite her loss" in wind[0].text
+    assert all(q.speaker != "letter" for q in _find(quotes, "grossly unfair"))
+    french = _find(quotes, "Prison Break")
+    assert french and all(q.speaker == "Tim Madden" for q in french)
+    assert "big fans of" in french[0].text
+
+
+def test_elided_years_and_three_apostrophes(made_up_analyses):
+    """‘09 is no opening quote mark; ''' closes a single and a double quote at once."""
+    text = MADE_UP["apostrophes"]
+    spans = [text[s:e] for s, e in find_quote_spans(text)]
+    assert not any(s.startswith("09") for s in spans)
+    assert "Part of my job is to say: 'Hey, this guy is for real,'" in spans
+    quotes = made_up_analyses["apostrophes"].quotes
+    assert _find(quotes, "I do sense that")[0].speaker == "Hank Moss"
+    assert _find(quotes, "Part of my job")[0].speaker == "Bryan English"
+
+
+def test_party_code_in_parentheses_is_resolved_without_looping():
+    """A name the tagger took for a common noun with a parenthesised party code as its
+    apposition ("Gov. Dunn (R)"): resolving it must not climb back and forth (it looped
+    until RecursionError, losing the article's quotes)."""
+    from spacy.tokens import Doc
+    from spacy.vocab import Vocab
+
+    from manysides.analyze.attribution import Context, Resolver, load_rules
+
+    words = ["Gov.", "Dunn", "(", "R", ")", "announced", "it", "."]
+    doc = Doc(Vocab(), words=words, spaces=[True, True, False, False, True, True, False, False],
+              tags=["NNP", "NN", "-LRB-", "NNP", "-RRB-", "VBD", "PRP", "."],
+              heads=[1, 5, 3, 1, 3, 5, 5, 5],
+              deps=["compound", "nsubj", "punct", "appos", "punct", "ROOT", "dobj", "punct"])
+    resolver = Resolver(Context(doc.text, [], []), load_rules())
+    speaker, _, descriptor, _ = resolver.resolve(doc[1], 0)
+    assert (speaker, descriptor) == ("Gov. Dunn", "R")

@@ -50,6 +50,8 @@ _PREPOSITION_END_RE = re.compile(
     r"\b(?:of|to|for|with|about|on|in|at|from|by|against|over|after|before|like)\s*$", re.I)
 # "said"/"says" report speech even where the parser takes the clause for an object.
 SAY_FORMS = frozenset({"say", "says", "said"})
+# Cues whose noun phrase after them is the addressee ("told reporters").
+_ADDRESSEE_CUES = frozenset({"tell", "tells", "told", "telling"})
 _ADJUNCT_DEPS = {"advmod", "aux", "auxpass", "neg", "prep", "npadvmod", "prt", "dative",
                  "agent", "tmod", "advcl"}
 
@@ -158,6 +160,7 @@ class Context:
                         if self._type(m.entity) == "PERSON"]
         self.speakers: list[tuple[int, str, str]] = []  # (position, speaker, speaker_type)
         # people named as the subject of a sentence (outside quotes): pronoun antecedents
+        cue_re = load_rules().cue_re
         starts = {s.start for s in sentences}
         bounds = sorted(starts)
         self.subjects: list[Mention] = []
@@ -167,8 +170,9 @@ class Context:
             i = bisect.bisect_right(bounds, m.start) - 1
             lead = text[bounds[i]:m.start] if i >= 0 else ""
             after = text[m.end:m.end + 2]
+            # "He said Obama ...": a name after the cue is what is said, not who says it
             if len(lead.split()) <= 4 and after not in ("'s", "’s") \
-                    and not _PREPOSITION_END_RE.search(lead):
+                    and not _PREPOSITION_END_RE.search(lead) and not cue_re.search(lead):
                 self.subjects.append(m)
 
     def pronoun_antecedent(self, pos: int) -> Entity | None:
@@ -284,7 +288,11 @@ def _sentence_case(label: str, words: list[Token]) -> str:
 
 
 def _clean(s: str) -> str:
-    return re.sub(r"\s+", " ", s).strip(" ,;:—–-\"'“”‘’")
+    s = re.sub(r"\s+", " ", s).strip(" ,;:—–-\"'“”‘’")
+    if s.startswith("(") and s.count("(") == 1 and s.count(")") <= 1 \
+            and s.endswith(")") == (")" in s):
+        s = s.strip("()")  # a party code alone: "(R-OH)" -> "R-OH"
+    return s
 
 
 class Resolver:
@@ -303,7 +311,7 @@ class Resolver:
         wins, so it reads best in one place.
         """
         rules, ctx = self.rules, self.ctx
-        if _in_parentheses(head) and head.head.i != head.i:
+        if _in_parentheses(head) and head.head.i != head.i and not _in_parentheses(head.head):
             head = head.head  # "Gov. John Kasich (R-OH) said": the parse may head it on "OH"
         core = _core_tokens(head)
         span = _span_of(core, base)
@@ -330,7 +338,9 @@ class Resolver:
             return None, None, None, span
         if head.tag_ in ("NN", "NNS") and descriptor is not None:
             app = next(c for c in head.children if c.dep_ == "appos")
-            if app.tag_ == "NNP":  # "the Russian news agency Tass": the name is the speaker
+            # "the Russian news agency Tass": the name is the speaker ("Gov. Mike Huckabee (R)":
+            # a party code in parentheses is no name, and resolving it would climb back here)
+            if app.tag_ == "NNP" and not _in_parentheses(app):
                 app_name, app_type, _, _ = self.resolve(app, base)
                 return app_name, app_type, _clean(ctx.text[span[0]:span[1]]), span
         if any(t.dep_ == "conj" for t in core) and any(t.lower_ in ("and", "&") for t in core):
@@ -378,6 +388,10 @@ class Resolver:
         outlet = rules.outlets.get(label.lower())
         if outlet:
             return outlet, "outlet", descriptor, span
+        if core[0].lower_ == "the" and low in rules.unnamed_singular and not tail:
+            earlier = self._earlier_unnamed(low, pos)  # "the spokesperson" of "a spokesperson
+            if earlier is not None:                     # for Google says ..." just before
+                return earlier, "unnamed", descriptor, span
         if core[0].lower_ == "the" and (low in rules.roles or label.lower() in rules.roles):
             ent = self._role_person(low, pos, guess=not tail)
             if ent is not None:
@@ -409,6 +423,13 @@ class Resolver:
                 return Entity(key=name, name=name, type="PERSON")
             if p < pos:
                 break
+        return None
+
+    def _earlier_unnamed(self, noun: str, pos: int) -> str | None:
+        """The latest unnamed speaker before ``pos`` whose label has the role ``noun``."""
+        for p, name, typ in reversed(self.ctx.speakers):
+            if p < pos and typ == "unnamed" and noun in name.lower().split():
+                return name
         return None
 
     def _org_by_suffix(self, label: str) -> Entity | None:
@@ -491,6 +512,26 @@ def _document_author(doc_tok: Token, base: int, resolver: Resolver
     return name, typ, desc, span
 
 
+# Between a speaker the parse left unattached and its cue: a party code or other parenthesis,
+# a short "of/from/at ..." phrase, a comma ("Gov. John Kasich (R-OH), said"; "Rev. John Doe
+# of St. Mary's Church, told reporters").
+_UNATTACHED_GAP_RE = re.compile(
+    r"^\s*(?:\([^()]{1,30}\))?\s*(?:(?:of|from|at)\s+[^,;:.!?“”\"()]{1,50})?\s*,?\s*$")
+
+
+def _named_before(tok: Token, base: int, ctx: Context) -> Token | None:
+    """The head token of the person named right before a cue that the parse gave no subject
+    (a parenthesis or a comma often breaks it), or None."""
+    pos = base + tok.idx
+    before = [m for m in ctx.persons if base <= m.start and m.end <= pos]
+    if not before or not _UNATTACHED_GAP_RE.match(ctx.text[before[-1].end:pos]) \
+            or _PREPOSITION_END_RE.search(ctx.text[base:before[-1].start]):
+        return None  # "Levine, who has given money to Marco Rubio, said": not Rubio
+    last = before[-1].end - 1 - base
+    head = next((t for t in tok.doc if t.idx <= last < t.idx + len(t.text)), None)
+    return head if head is not None and head.dep_ not in ("pobj", "dobj", "poss") else None
+
+
 def _inverted_subject(tok: Token) -> Token | None:
     """The speaker after the cue in “...,” said Skelly / “...,” warned Clinton, which the
     parser often takes for an object or an adverb: the noun phrase right after a cue that
@@ -499,6 +540,8 @@ def _inverted_subject(tok: Token) -> Token | None:
     before = [t for t in doc[:tok.i] if not t.is_space]
     if not before or before[-1].text not in _CLOSING_MARKS or tok.i + 1 >= len(doc):
         return None
+    if tok.lower_ in _ADDRESSEE_CUES:
+        return None  # "..., told HuffPost": who is told, never who speaks
     t = doc[tok.i + 1]
     while t.dep_ in ("compound", "det", "amod", "poss") and t.head.i > t.i:
         t = t.head
@@ -644,6 +687,10 @@ def _speech(tok: Token, doc: Doc, sent: Sentence, spans: list[QuoteSpan], rules:
     if low in ("point", "points", "pointed") and not any(c.lower_ == "out" for c in tok.children):
         return None
     subj = _find_subject(tok) or _inverted_subject(tok)
+    named_before = None
+    if subj is None:
+        named_before = _named_before(tok, base, resolver.ctx)
+        subj = named_before
     if subj is None or (subj.dep_ == "nsubjpass" and subj.head.i == tok.i):
         return None
     if subj.lower_ in _RELATIVE and tok.dep_ == "relcl" and tok.head.tag_[:2] in ("NN", "CD"):
@@ -657,7 +704,9 @@ def _speech(tok: Token, doc: Doc, sent: Sentence, spans: list[QuoteSpan], rules:
         return None
     subj_toks = list(subj.subtree) if direct_subject or subj.dep_ in _PERSON_SUBJ_DEPS \
         else [subj]
-    if not direct_subject and not _touches(doc, subj_toks[-1].i, tok.i):
+    if named_before is not None:
+        subj_toks = [t for t in doc[:tok.i] if t.idx >= named_before.left_edge.idx]
+    elif not direct_subject and not _touches(doc, subj_toks[-1].i, tok.i):
         subj_toks = []  # a climbed subject far from the cue ("..., declaring, “...”")
     toks = _contiguous_phrase([tok, *subj_toks], tok,
                               ("dobj",) if low.startswith("t") else ())

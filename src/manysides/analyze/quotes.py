@@ -61,6 +61,10 @@ _TITLE_RE = re.compile(r"^(?:[A-Z0-9][\w'’-]*|of|the|and|a|an|in|on|for|to)"
 _SENT_END_RE = re.compile(r"[.!?][\"'”’]*\s*$")
 _GAP_TRAILING_RE = re.compile(r"^[\s,.!?;:—–-]*$")
 _GAP_LEADING_RE = re.compile(r"^[\s,:—–-]*(?:that\s*)?$")
+# The reported sentence goes on after a quoted fragment ("Smith says “the wind is at our
+# backs” despite the loss"): the reported speech holds the fragment.
+_BARE_END_RE = re.compile(r"\s*[.!?]")  # an attribution phrase that ends its sentence
+_REST_OF_SENTENCE_RE = re.compile(r"[^.!?\n]*?[A-Za-z]{2}")
 
 
 # ---------------------------------------------------------------- quote-marked spans
@@ -121,14 +125,12 @@ def _line_spans(line: str, base: int) -> tuple[list[QuoteSpan], QuoteSpan | None
         nxt = line[i + w] if i + w < n else " "
         here = (base + i, base + i + w)
         if mark is None:
-            if ch == OPEN_DOUBLE or (ch == '"' and not prev.isalnum()):
-                mark, begin, width = ch, i, w
-            elif ch == OPEN_SINGLE and not prev.isalnum():
-                mark, begin, width = ch, i, w
-            elif ch == "'" and (prev.isspace() or prev in "([—–") and nxt.isalpha():
+            if _opens(ch, prev, nxt):
                 mark, begin, width = ch, i, w
         elif mark in (OPEN_DOUBLE, '"'):
             if ch == CLOSE_DOUBLE or ch == '"':
+                if w == 2 and line[i + 2:i + 3] == "'":  # three apostrophes: the single
+                    here = (here[0] + 1, here[1] + 1)  # closes first ("us,'''")
                 out.append(QuoteSpan(base + begin, base + begin + width, *here))
                 mark = None
             elif ch == OPEN_DOUBLE and prev in ",.?!" and nxt.isspace():
@@ -150,6 +152,16 @@ def _line_spans(line: str, base: int) -> tuple[list[QuoteSpan], QuoteSpan | None
         unclosed = QuoteSpan(base + begin, base + begin + width, end, end)
         out.append(unclosed)
     return out, unclosed
+
+
+def _opens(ch: str, prev: str, nxt: str) -> bool:
+    """Whether quote character ``ch`` between ``prev`` and ``nxt`` opens a quotation (not an
+    apostrophe: "don't", "the ‘08 race")."""
+    if ch == OPEN_DOUBLE or (ch == '"' and not prev.isalnum()):
+        return True
+    if ch == OPEN_SINGLE:
+        return not prev.isalnum() and not nxt.isdigit()
+    return ch == "'" and (prev.isspace() or prev in "([—–") and nxt.isalpha()
 
 
 def _cue_sentences(text: str, sentences: list[Sentence], spans: list[QuoteSpan],
@@ -209,9 +221,19 @@ def _at_sentence_start(text: str, span: QuoteSpan, sentences: list[Sentence]) ->
     return s is not None and not text[s.start:span.open].strip(" \"'“‘(")
 
 
-def _adjacent(text: str, span: QuoteSpan, atts: list[Attribution]) -> Attribution | None:
+def _adjacent(text: str, span: QuoteSpan, atts: list[Attribution],
+              sentences: list[Sentence]) -> Attribution | None:
     """The attribution right after the quote (“...,” Putin said) or right before it
-    (Putin said: “...”); after wins."""
+    (Putin said: “...”); after wins.  None where the quote is a fragment of the reported
+    sentence around it (“...” with the author's words before it and the cue after, or the
+    cue before and the sentence going on after it): the reported speech holds it then.
+    A quote ending in a full stop has no attribution after it but a bare "X said." (“...
+    unfair.” The letter says ...)."""
+    fragment = span.words(text) <= load_rules().scare_max_words and not (
+        _at_sentence_start(text, span, sentences) or _colon_before(text, span))
+    full_stop = text[span.start:span.end].rstrip().endswith(".")
+    atts = [a for a in atts if a.phrase[0] < span.close or not (
+        fragment or (full_stop and not _BARE_END_RE.match(text, a.phrase[1])))]
     for a in atts:
         if a.explicit and a.phrase[0] >= span.close \
                 and _GAP_TRAILING_RE.match(text[span.close:a.phrase[0]]) \
@@ -219,10 +241,17 @@ def _adjacent(text: str, span: QuoteSpan, atts: list[Attribution]) -> Attributio
                 and not re.search(r"[.!?]", text[span.close:a.phrase[0]]):
             return a
     for a in atts:
-        if a.phrase[1] <= span.open and _GAP_LEADING_RE.match(text[a.phrase[1]:span.open]) \
-                and "\n" not in text[a.phrase[1]:span.open]:
+        gap = text[a.phrase[1]:span.open]
+        if a.phrase[1] <= span.open and _GAP_LEADING_RE.match(gap) and "\n" not in gap \
+                and (":" in gap or not _goes_on(text, span)):
             return a
     return None
+
+
+def _goes_on(text: str, span: QuoteSpan) -> bool:
+    """Whether the sentence goes on with words after the quote (not ended inside it)."""
+    return not _SENT_END_RE.search(text[span.start:span.end].strip()) \
+        and bool(_REST_OF_SENTENCE_RE.match(text, span.close))
 
 
 def _is_scare(text: str, span: QuoteSpan, rules: Rules, sentences: list[Sentence]) -> bool:
@@ -330,7 +359,7 @@ def _quoted(text: str, sentences: list[Sentence], spans: list[QuoteSpan],
         marks_speaker = any(a.speaker_span and a.speaker_span[0] < span.end
                             and span.start < a.speaker_span[1] for a in atts)
         if not marks_speaker:  # (“analysts” insisting ...: the quote marks the speaker)
-            att = _adjacent(text, span, atts)
+            att = _adjacent(text, span, atts, sentences)
             if att is not None:
                 att.consumed = True
             else:
