@@ -8,10 +8,13 @@ Unit tests use hand-made (fictional) articles; the end-to-end test reads the fra
 from __future__ import annotations
 
 import tomllib
+from dataclasses import replace
 from importlib import resources
+from unittest.mock import patch
 
 import pytest
 
+from manysides.analyze.entities import knowledge
 from manysides.compare import lexicon_categories, loaded_terms
 from manysides.compare.framing import (
     article_loaded_terms,
@@ -197,6 +200,25 @@ def test_things_of_a_story_by_head_noun_and_name_modifier() -> None:
         "Avalon's campaign", "the campaign", "the Avalon campaign"}
     assert "the Brandt campaign" not in {
         t.term for t in things["thing: Avalon campaign"]["Frontline"]}
+
+
+def test_naming_joins_a_leaders_government_to_the_country() -> None:
+    """"the Dahl administration" and "the administration" name the country the story titles
+    Dahl head of ("Varlish President Arne Dahl" elsewhere); "his government" is left out."""
+    ents = {"Arne Dahl": ("arne-dahl", "PERSON"), "Varland": ("varland", "GPE")}
+    a = make_article("x", "Frontline", [
+        "Varlish President Arne Dahl visited Varland's ports."], entities=ents)
+    a.analysis.entities[0].descriptors = ["Varlish President"]
+    b = make_article("y", "State Daily", [
+        "The Arne Dahl administration denied it.", "The administration said so.",
+        "Arne Dahl said his government agreed, and Varland paid."], entities=ents)
+    with_demonym = replace(knowledge(), demonyms={**knowledge().demonyms, "varlish": "Varland"},
+                           country_names={**knowledge().country_names, "varland": "Varland"})
+    with patch("manysides.compare.naming.knowledge", lambda: with_demonym):
+        people = {r.entity: r.by_outlet for r in entity_referents(
+            [a, b], {"x": "Frontline", "y": "State Daily"})}
+    assert {t.term for t in people["varland"]["State Daily"]} == {
+        "the Arne Dahl administration", "the administration", "Varland"}
 
 
 def test_sources_quoted_counts_referents_not_strings() -> None:

@@ -61,6 +61,11 @@ _DEFINITE = re.compile(
     r"has|had|have|will|would|could|should|may|might|must|can|to|in|on|of|for|with|by|"
     r"from|at|as|that|which|who|said|says|did|does|are|were|be|been)\b)")
 _DETERMINER = re.compile(r"(?i:the|a|an|this|that|these|those|his|her|its|their|our)")
+# A leader's government after the name ("the Trump administration", "Abe's government"), and
+# "the administration" alone; the offices of a head of state or government.
+_GOVERNMENT = re.compile(r"(?:['\u2019]s)?\s+(?:administration|government|regime|cabinet)\b")
+_THE_GOVERNMENT = re.compile(r"\b[Tt]he\s+administration\b")
+_HEAD_ROLES = frozenset({"president", "prime minister", "chancellor", "leader", "dictator"})
 _YEAR = re.compile(r"(?:1[89]|20)\d\d")
 _NP_TOKEN = re.compile(r"[\w][\w.'\u2019-]*|[^\w\s]")
 
@@ -355,16 +360,15 @@ def _referent_keys(articles: list[Article]) -> dict[str, str]:
     return out
 
 
-def _story_roles(articles: list[Article], joined: dict[str, str]
-                 ) -> dict[str, list[tuple[str, str]]]:
-    """Role nouns an article left unresolved ("the former FBI director": the article never
-    gives anyone that title) -> (person key, phrase), per article id: the person of the
-    article whom the story's other articles give the title ("former FBI director James
-    Comey"); its capitalised words ("FBI") and country must be in that title too.  Several
-    such people: the one the article names most, if named ``ROLE_DOMINANCE`` times as often.
-    """
+# A person's titles in the story: roles, countries and the words of the titles.
+Held = dict[str, tuple[set[str], set[str], set[str]]]
+
+
+def _titles_held(articles: list[Article], joined: dict[str, str]) -> Held:
+    """Person referent key -> the roles, countries and words of the titles the story's
+    articles give that person ("former FBI director", "U.S. President")."""
     kb = knowledge()
-    held: dict[str, tuple[set[str], set[str], set[str]]] = {}  # key -> roles, countries, words
+    held: Held = {}
     for a in articles:
         for e in a.analysis.entities if a.analysis else []:
             if e.type != "PERSON" or not e.descriptors:
@@ -376,6 +380,18 @@ def _story_roles(articles: list[Article], joined: dict[str, str]
                     roles |= found
                     countries |= kb.countries_in(desc)
                     words |= {norm(w) for w in desc.split()}
+    return held
+
+
+def _story_roles(articles: list[Article], joined: dict[str, str], held: Held
+                 ) -> dict[str, list[tuple[str, str]]]:
+    """Role nouns an article left unresolved ("the former FBI director": the article never
+    gives anyone that title) -> (person key, phrase), per article id: the person of the
+    article whom the story's other articles give the title ("former FBI director James
+    Comey"); its capitalised words ("FBI") and country must be in that title too.  Several
+    such people: the one the article names most, if named ``ROLE_DOMINANCE`` times as often.
+    """
+    kb = knowledge()
     out: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for a in articles:
         if not a.analysis:
@@ -405,6 +421,38 @@ def _story_roles(articles: list[Article], joined: dict[str, str]
     return out
 
 
+def _governments(articles: list[Article], joined: dict[str, str], held: Held
+                 ) -> dict[str, list[tuple[str, str]]]:
+    """A leader's government ("the Trump administration", "Abe's government", "the Kim
+    regime", and "the administration" alone) -> (country key, phrase), per article id: the
+    country the story's titles make that person head of ("U.S. President Donald Trump");
+    "the administration" alone: that of the head the article names most (``ROLE_DOMINANCE``
+    times as often as the next)."""
+    places = {e.key for a in articles for e in (a.analysis.entities if a.analysis else [])
+              if e.type == "GPE"}
+    country_of = {key: slug(next(iter(countries))) for key, (roles, countries, _) in held.items()
+                  if roles & _HEAD_ROLES and len(countries) == 1
+                  and slug(next(iter(countries))) in places}
+    out: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for a in articles:
+        if not a.analysis or not country_of:
+            continue
+        named: Counter[str] = Counter()
+        for m in a.analysis.mentions:
+            country = country_of.get(joined.get(m.entity, m.entity))
+            if country is None or m.text.lower() in PRONOUNS:  # not "his government"
+                continue
+            named[country] += 1
+            if gov := _GOVERNMENT.match(a.text, m.end):
+                the = _THE_BEFORE.search(a.text[max(0, m.start - 4) : m.start])
+                out[a.id].append((country, ("the " if the else "") + a.text[m.start : gov.end()]))
+        ranked = named.most_common(2)
+        if ranked and (len(ranked) == 1 or ranked[0][1] >= ROLE_DOMINANCE * ranked[1][1]):
+            out[a.id] += [(ranked[0][0], _SPACES.sub(" ", m.group(0)).lower())
+                          for m in _THE_GOVERNMENT.finditer(a.text)]
+    return out
+
+
 def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     """Whether any of the sorted ``spans`` overlaps [start, end)."""
     return any(s < end and start < e for s, e in spans)
@@ -427,7 +475,10 @@ def entity_referents(articles: list[Article], outlets: dict[str, str]) -> list[N
     titles = {w.lower() for w in cfg["words"]}
     stop = {w.lower() for w in cfg["stop"]}
     joined = _referent_keys(articles)
-    roles = _story_roles(articles, joined)
+    held = _titles_held(articles, joined)
+    roles = _story_roles(articles, joined, held)
+    for article_id, found in _governments(articles, joined, held).items():
+        roles[article_id] += found
     table: dict[str, dict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
     names: dict[str, str] = {}
     shown: dict[str, str] = {}
