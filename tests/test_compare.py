@@ -645,3 +645,13 @@ def test_an_event_group_is_cut_into_claims_of_one_fact() -> None:
     score[0, 2] = score[2, 0] = 0.3  # close to b only: not to the whole claim
     assert fact_groups(units, [0, 1, 2], scored, SupportRule(0.8, 0.7, ())) == [[0, 1], [2]]
     assert support_rule().conflicting  # the data file's rule loads
+
+
+def test_the_words_of_two_named_speakers_are_two_claims() -> None:
+    """Who asserts a claim is one of its slots: what one minister said and what another said
+    are two claims of one event, however alike (compare.toml [support] other_speaker)."""
+    units = [_unit("a", set()), _unit("b", set()), _unit("c", set())]
+    for u, who in zip(units, ("Mara Lind", "Mara Lind", "Otto Varga"), strict=True):
+        u.person_speaker = who
+    scored = Scored(np.full((3, 3), 0.9, dtype=np.float32), unit_tables(units))
+    assert fact_groups(units, [0, 1, 2], scored, support_rule()) == [[0, 1], [2]]
