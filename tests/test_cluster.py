@@ -439,3 +439,19 @@ def test_undated_article_day_comes_from_full_dates_in_its_text() -> None:
     assert text_day(art) is None
     assert published_day("2023-04-17T21:43:00+08:00") == published_day("2023-04-17")
     assert published_day("not a date") is None
+
+
+def test_nearest_reads_a_graph_that_cannot_answer_in_full() -> None:
+    index = StoryIndex(DIM)
+    base = _unit(1)
+    for n, noise in enumerate((0.1, 0.5, 2.0)):
+        index.upsert(f"s{n}", _unit(10 + n, base, noise), {}, first_published=None,
+                     last_published=None, count=1)
+    assert index.nearest(base, 3)[0] == "s0"
+
+    class Cut:  # hnswlib when deleted nodes leave fewer than k reachable
+        def knn_query(self, *_: object, **__: object) -> None:
+            raise RuntimeError("Cannot return the results in a contiguous 2D array")
+
+    index._hnsw = Cut()
+    assert index.nearest(base, 2) == ["s0", "s1"]

@@ -301,8 +301,19 @@ class StoryIndex:
         if self._hnsw is None or not self.entries:
             return []
         k = min(k, len(self.entries))
-        labels, _ = self._hnsw.knn_query(np.asarray(vector, dtype=np.float32)[None, :], k=k)
+        query = np.asarray(vector, dtype=np.float32)[None, :]
+        try:
+            labels, _ = self._hnsw.knn_query(query, k=k)
+        except RuntimeError:
+            # hnswlib finds fewer than k when deleted nodes (merged, expired stories) cut a
+            # small graph apart; the graph is then small enough to read in full
+            return self._exact_nearest(query[0], k)
         return [self.by_label[int(label)] for label in labels[0] if int(label) in self.by_label]
+
+    def _exact_nearest(self, vector: np.ndarray, k: int) -> list[str]:
+        ids = sorted(self.entries)
+        cosines = np.stack([self.entries[i].centroid for i in ids]) @ vector
+        return [ids[int(j)] for j in np.argsort(-cosines, kind="stable")[:k]]
 
     # -- persistence --------------------------------------------------------------------------
 
