@@ -251,6 +251,21 @@ class SetResult:
     seconds: float
 
 
+def predict(
+    story_set: StorySet, cache: Path = CACHE, rows: set[int] | None = None
+) -> dict[int, str]:
+    """Row index -> predicted story of ``story_set`` assigned incrementally; with ``rows``,
+    only those rows are assigned (the others are left out)."""
+    keep = set(rows) if rows is not None else set(range(len(story_set.rows)))
+    db = analysed_db(story_set, cache)
+    with fresh_copy(db) as store:
+        by_row = row_articles(store)
+        only = None if rows is None else {
+            by_row[i].duplicate_of or by_row[i].id for i in keep if i in by_row}
+        pred = predicted(story_set, store, assign_incrementally(store, only))
+    return {i: p for i, p in pred.items() if i in keep}
+
+
 def evaluate(
     story_set: StorySet, cache: Path = CACHE, rows: set[int] | None = None
 ) -> SetResult:
@@ -260,14 +275,8 @@ def evaluate(
     truth = {i: story_set.labels[i] for i in keep}
     labels = tfidf_clusters([story_set.baseline_texts[i] for i in keep])
     baseline = bcubed(truth, dict(zip(keep, labels, strict=True)))
-    db = analysed_db(story_set, cache)
     started = time.perf_counter()
-    with fresh_copy(db) as store:
-        by_row = row_articles(store)
-        only = None if rows is None else {
-            by_row[i].duplicate_of or by_row[i].id for i in keep if i in by_row}
-        pred = predicted(story_set, store, assign_incrementally(store, only))
-        pred = {i: p for i, p in pred.items() if i in truth}
+    pred = predict(story_set, cache, rows)
     seconds = time.perf_counter() - started
     ours = bcubed(truth, pred)
     return SetResult(story_set, ours, baseline, misses(story_set, pred, keep), seconds)

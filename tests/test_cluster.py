@@ -13,9 +13,17 @@ import pytest
 from click.testing import CliRunner
 
 from manysides.cluster import assign_stories, choose_anchor, recluster, story_id_for, story_index
-from manysides.cluster.assign import MemberCache, Query, candidate_features, term_stats
-from manysides.cluster.features import article_features, load_config
-from manysides.cluster.index import StoryIndex, index_path
+from manysides.cluster.assign import (
+    FEATURES,
+    MemberCache,
+    Query,
+    candidate_features,
+    pair_features,
+    term_stats,
+)
+from manysides.cluster.features import ArticleFeatures, article_features, load_config
+from manysides.cluster.index import StoryEntry, StoryIndex, index_path
+from manysides.cluster.lexical import TermStats
 from manysides.cluster.story import MemberInfo
 from manysides.models import Article, ArticleAnalysis, Entity
 from manysides.settings import Settings
@@ -455,3 +463,20 @@ def test_nearest_reads_a_graph_that_cannot_answer_in_full() -> None:
 
     index._hnsw = Cut()
     assert index.nearest(base, 2) == ["s0", "s1"]
+
+
+def test_a_story_growing_day_by_day_counts_the_days_it_would_span() -> None:
+    day = date(2024, 3, 4).toordinal()
+    index, stats = StoryIndex(DIM), TermStats()
+    story = StoryEntry(id="s", label=0, centroid=_unit(1), first_day=day, last_day=day + 3)
+    span = FEATURES.index("span")
+
+    def span_with(article_day: int | None) -> float:
+        feats = ArticleFeatures(id="a", vector=_unit(2), day=article_day, dated=True)
+        query = Query.of(feats, stats, index)
+        return float(pair_features(query, story, 0.5, story.gap_days(article_day), index,
+                                   stats, 10)[span])
+
+    assert span_with(day + 1) == pytest.approx(0.3)  # inside: the story's own three days
+    assert span_with(day + 8) == pytest.approx(0.8)  # a week on: eight days from its first
+    assert span_with(None) == 0.0

@@ -12,7 +12,8 @@ undated article meets the stories its dated neighbours formed), and for each one
    centroid on ``FEATURES``: centroid cosine, the share of its named-entity weight the story
    names (plain and weighted by the names' rarity among live stories), the tf-idf cosine of
    its whole text with the story's word profile (idf from the store), the share of the days
-   it reports (resolved dates) that are not the story's, and the days between them;
+   it reports (resolved dates) that are not the story's, the days between them and the days
+   the story would span with it;
    ``data/story_model.toml`` turns them into a probability (logistic regression, fitted by
    ``eval/train_stories.py``);
 3. joins the most probable candidate at ``join_threshold`` or more, else founds a new story
@@ -101,7 +102,7 @@ def publication_order(articles: Iterable[Article]) -> list[str]:
     return [i for _, i in sorted(dated)] + undated
 
 
-FEATURES = ("cosine", "entities", "rare_entities", "lexical", "other_days", "gap")
+FEATURES = ("cosine", "entities", "rare_entities", "lexical", "other_days", "gap", "span")
 """What an article is compared with a candidate story on (``pair_features``), in the order of
 the learned weights in ``data/story_model.toml``."""
 
@@ -152,7 +153,16 @@ def pair_features(
         lexical.cosine(feats.terms[0], query.weights, entry.profile, stats),
         other,
         gap / gap_max,
+        _span_days(feats.day, entry) / gap_max,
     ], dtype=np.float64)
+
+
+def _span_days(day: int | None, entry: StoryEntry) -> int:
+    """Days the story would span with an article of ``day`` in it (0 when either is unknown):
+    one event's coverage spans a few days, a story that keeps growing chains several."""
+    if day is None or entry.first_day is None or entry.last_day is None:
+        return 0
+    return max(entry.last_day, day) - min(entry.first_day, day)
 
 
 def join_probability(features: np.ndarray, model: dict[str, Any]) -> float:
