@@ -229,3 +229,15 @@ def test_surname_in_the_sentence_naming_a_relative_is_someone_else(nlp):
     ents, mentions = resolve(nlp, text)
     ingrid = person_named(ents, "Ingrid")
     assert not any(m.text == "Dahl" and m.entity == ingrid.key for m in mentions)
+
+
+def test_counterpart_with_a_country_goes_to_that_countrys_leader(nlp):
+    """"his Japanese counterpart" is the Japanese head of government of the article; a
+    possessive pronoun without a country ("his adviser") resolves to no one."""
+    text = ("President Arne Dahl met Japanese Prime Minister Kenji Sato on Monday. Dahl "
+            "praised his Japanese counterpart. National security adviser Ola Berg joined "
+            "later, and Dahl thanked his adviser.")
+    ents, mentions = resolve(nlp, text)
+    by_text = {m.text: m.entity for m in mentions}
+    assert by_text["his Japanese counterpart"] == person_named(ents, "Sato").key
+    assert "his adviser" not in by_text

@@ -61,6 +61,7 @@ _DASH_APPOSITION = re.compile(
     r"\s*[\u2013\u2014-]\s+((?:a|an|the)\s+[^\u2013\u2014\n]{3,160}?)\s*[\u2013\u2014]"
 )
 _HYPHEN_TAIL = re.compile(r"-[a-z]{1,4}\b")
+PRONOUN_DETERMINERS = frozenset({"his", "her", "their"})
 _OF_PLACE = re.compile(r" of (?:the )?[A-Z][\w.]*(?: [A-Z][\w.]*){0,2}")
 _COURTESY = frozenset({"Mr.", "Mrs.", "Ms.", "Dr.", "Mr", "Mrs", "Ms", "Dr", "Miss"})
 _CONNECTORS = frozenset({"of", "and", "for", "the"})
@@ -171,7 +172,7 @@ def knowledge() -> Knowledge:
     )
     forms = sorted({f for r in roles for f in r.forms}, key=len, reverse=True)
     role_pattern = re.compile(
-        r"\b(?P<det>[Tt]he|(?-i:[A-Z][\w.]*\s+)?[A-Z][\w.]*['\u2019]s)\s+"
+        r"\b(?P<det>[Tt]he|[Hh]is|[Hh]er|[Tt]heir|(?-i:[A-Z][\w.]*\s+)?[A-Z][\w.]*['\u2019]s)\s+"
         r"(?P<mods>(?:[\w.\-]+\s+){0,3}?)"
         r"(?P<role>" + "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in forms) + r")\b",
         re.IGNORECASE,
@@ -636,6 +637,8 @@ def _resolve_roles(
             role = kb.roles_in(m.group("role"))
             wanted = set().union(*(kb.matching_roles(r) for r in role)) if role else set()
             countries = kb.countries_in(m.group("det") + " " + m.group("mods"))
+            if not countries and m.group("det").lower() in PRONOUN_DETERMINERS:
+                continue  # "his adviser" is anyone's; "his Japanese counterpart" is Japan's
             of_place = _OF_PLACE.match(text, e)  # "the leader of Japan", not "of Japan's ally"
             if of_place and text[of_place.end() : of_place.end() + 1] not in ("'", "\u2019") \
                     and (of_countries := kb.countries_in(of_place.group(0))):

@@ -17,7 +17,13 @@ import re
 from collections import Counter, defaultdict
 from functools import lru_cache
 
-from manysides.analyze.entities import ROLE_DOMINANCE, knowledge, norm, slug
+from manysides.analyze.entities import (
+    PRONOUN_DETERMINERS,
+    ROLE_DOMINANCE,
+    knowledge,
+    norm,
+    slug,
+)
 from manysides.datafiles import load_data
 from manysides.lexicons import literal_alternation
 from manysides.models import Article, Naming, NamingTerm
@@ -409,6 +415,8 @@ def _story_roles(articles: list[Article], joined: dict[str, str], held: Held
             wanted = set().union(*(kb.matching_roles(r) for r in role)) if role else set()
             det = "" if m.group("det").lower() == "the" else m.group("det")
             countries = kb.countries_in(f"{det} {m.group('mods')}")
+            if not countries and det.lower() in PRONOUN_DETERMINERS:
+                continue  # "his adviser" is anyone's; "his Japanese counterpart" is Japan's
             caps = {norm(_POSSESSIVE.sub("", w)) for w in f"{det} {m.group('mods')}".split()
                     if w[0].isupper() and not kb.countries_in(w)}
             cands = [k for k in named if k in held and held[k][0] & wanted
