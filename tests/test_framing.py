@@ -221,6 +221,21 @@ def test_naming_joins_a_leaders_government_to_the_country() -> None:
         "the Arne Dahl administration", "the administration", "Varland"}
 
 
+def test_naming_reads_a_plain_title_as_the_outlets_own_country() -> None:
+    """In a US outlet "President Arne Dahl" (no country) is "the American president"; in an
+    outlet of unknown country the same phrase stays unresolved."""
+    ents = {"Arne Dahl": ("arne-dahl", "PERSON")}
+    text = ["President Arne Dahl spoke.", "The American president left early."]
+    a = make_article("x", "Fox News", text, entities=ents)
+    b = make_article("y", "State Daily", text, entities=ents)
+    for art in (a, b):
+        art.analysis.entities[0].descriptors = ["President"]
+    people = {r.entity: r.by_outlet for r in entity_referents(
+        [a, b], {"x": "Fox News", "y": "State Daily"})}
+    assert NamingTerm("The American president", 1) in people["arne-dahl"]["Fox News"]
+    assert "The American president" not in {t.term for t in people["arne-dahl"]["State Daily"]}
+
+
 def test_sources_quoted_counts_referents_not_strings() -> None:
     article = make_article("q", "State Daily", [
         "Li Shangfu said the drills were routine.", "Li said more would follow."],

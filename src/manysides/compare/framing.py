@@ -122,7 +122,7 @@ def _majority_country(descriptors: list[str]) -> str | None:
     return max(votes, key=lambda c: (votes[c], -found.index(c)))
 
 
-def _outlet_country(outlet: str) -> str | None:
+def outlet_country(outlet: str) -> str | None:
     try:
         profile = get_profile(outlet)
     except Exception:  # profiles are an aid only
@@ -138,7 +138,7 @@ def sources_quoted(articles: list[Article], outlets: dict[str, str]) -> dict[str
     outlet's), state_media, agency, analyst, unnamed ("experts said"), other.
     """
     per_outlet: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    homes = {name: _outlet_country(name) for name in set(outlets.values())}
+    homes = {name: outlet_country(name) for name in set(outlets.values())}
     for a in articles:
         known: dict[str, list[str]] = {}  # speaker name -> what the article says it is
         for e in a.analysis.entities if a.analysis else []:

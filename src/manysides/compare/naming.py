@@ -24,6 +24,7 @@ from manysides.analyze.entities import (
     norm,
     slug,
 )
+from manysides.compare.framing import outlet_country
 from manysides.datafiles import load_data
 from manysides.lexicons import literal_alternation
 from manysides.models import Article, Naming, NamingTerm
@@ -389,19 +390,22 @@ def _titles_held(articles: list[Article], joined: dict[str, str]) -> Held:
     return held
 
 
-def _story_roles(articles: list[Article], joined: dict[str, str], held: Held
-                 ) -> dict[str, list[tuple[str, str]]]:
+def _story_roles(articles: list[Article], joined: dict[str, str], held: Held,
+                 outlets: dict[str, str]) -> dict[str, list[tuple[str, str]]]:
     """Role nouns an article left unresolved ("the former FBI director": the article never
     gives anyone that title) -> (person key, phrase), per article id: the person of the
     article whom the story's other articles give the title ("former FBI director James
-    Comey"); its capitalised words ("FBI") and country must be in that title too.  Several
-    such people: the one the article names most, if named ``ROLE_DOMINANCE`` times as often.
+    Comey"); its capitalised words ("FBI") and country must be in that title too, where a
+    title naming no country is one of the outlet's own country ("President Trump" in a US
+    outlet is "the American president").  Several such people: the one the article names
+    most, if named ``ROLE_DOMINANCE`` times as often.
     """
     kb = knowledge()
     out: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for a in articles:
         if not a.analysis:
             continue
+        home = outlet_country(outlets[a.id])
         persons = {e.key for e in a.analysis.entities if e.type == "PERSON"}
         spans = sorted((m.start, m.end) for m in a.analysis.mentions if m.entity in persons)
         named = Counter(joined.get(m.entity, m.entity) for m in a.analysis.mentions
@@ -419,8 +423,9 @@ def _story_roles(articles: list[Article], joined: dict[str, str], held: Held
                 continue  # "his adviser" is anyone's; "his Japanese counterpart" is Japan's
             caps = {norm(_POSSESSIVE.sub("", w)) for w in f"{det} {m.group('mods')}".split()
                     if w[0].isupper() and not kb.countries_in(w)}
-            cands = [k for k in named if k in held and held[k][0] & wanted
-                     and (not countries or held[k][1] & countries) and caps <= held[k][2]]
+            cands = [k for k in named if k in held and held[k][0] & wanted and (
+                not countries or held[k][1] & countries or not held[k][1] and home in countries)
+                and caps <= held[k][2]]
             cands = [k for k in cands if held[k][0] & role] or cands
             ranked = sorted(cands, key=lambda k: -named[k])
             if ranked and (len(ranked) == 1
@@ -484,7 +489,7 @@ def entity_referents(articles: list[Article], outlets: dict[str, str]) -> list[N
     stop = {w.lower() for w in cfg["stop"]}
     joined = _referent_keys(articles)
     held = _titles_held(articles, joined)
-    roles = _story_roles(articles, joined, held)
+    roles = _story_roles(articles, joined, held, outlets)
     for article_id, found in _governments(articles, joined, held).items():
         roles[article_id] += found
     table: dict[str, dict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
