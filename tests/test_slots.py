@@ -43,6 +43,8 @@ def test_a_duration_from_a_resolved_day_is_one_span() -> None:
     ("The ministry denied that any troops had crossed the river.", "denied"),
     ("Avaria is accused of shipping rifles to the rebels.", "alleged"),
     ("She said \u201cwe will win\u201d after the match yesterday.", "happened"),  # quoted words
+    ("Their goal is to keep the river crossings open.", "happened"),  # what the goal is
+    ("Ostrova is to visit the naval academy on Friday.", "planned"),
 ])
 def test_modality(text: str, expected: str) -> None:
     assert modality(text) == expected

@@ -13,6 +13,7 @@ who (if anyone) it is attributed to.  Kinds:
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from dataclasses import dataclass, field
@@ -175,12 +176,19 @@ def negation(text: str) -> tuple[bool, list[str]]:
 MODALITIES = ("denied", "alleged", "planned")  # checked in this order; else "happened"
 
 
+@functools.cache
+def _purpose_copula() -> re.Pattern[str]:
+    """ "<purpose noun> is to" (``compare.toml`` [modality] purpose_nouns): not a plan."""
+    nouns = "|".join(map(re.escape, load_data("compare")["modality"]["purpose_nouns"]))
+    return re.compile(rf"\b(?:{nouns})\s+(?:is|are|was|were)\s+to\b", re.IGNORECASE)
+
+
 def modality(text: str) -> str:
     """Whether a clause reports what happened, a plan or expectation ("will visit", "is
     expected to discuss"), a denial ("Beijing has denied") or an allegation ("accused of"):
     the first of ``MODALITIES`` whose cues (``compare.toml`` [modality]) it holds, outside
     direct quotes."""
-    bare = re.sub(r"[\"\u201c][^\"\u201c\u201d]*[\"\u201d]", " ", text)
+    bare = _purpose_copula().sub(" ", re.sub(r"[\"\u201c][^\"\u201c\u201d]*[\"\u201d]", " ", text))
     for name in MODALITIES:
         if matcher("compare", "modality", name).search(bare):
             return name
