@@ -135,3 +135,28 @@ def test_one_event_does_not_split(monkeypatch: pytest.MonkeyPatch, fresh_store: 
     flood = _flood(fresh_store, range(4))
     assign_stories(fresh_store, flood)
     assert {fresh_store.get_article(a).story_id for a in flood} == {story_id_for("flood0")}
+
+
+@pytest.mark.parametrize("checked", [assign.LONE_CHECKED, 0])
+def test_a_lone_report_joins_the_story_that_grew_after_it(
+    monkeypatch: pytest.MonkeyPatch, fresh_store: Store, checked: int
+) -> None:
+    """Two reports of one flood each founded a story (nothing might join then); later reports
+    join one of them, which takes in the other lone report: one story, the old id redirects.
+    With no lone stories checked (the control) the two stay apart."""
+    monkeypatch.setattr(assign, "LONE_CHECKED", checked)
+    _model(monkeypatch, join_threshold=1.01, merge_threshold=1.01)
+    first = _flood(fresh_store, range(2))
+    for aid in first:
+        assign_stories(fresh_store, [aid])
+    _model(monkeypatch, merge_threshold=1.01)  # joins as shipped, no story-to-story merge
+    later = _flood(fresh_store, range(2, 4))
+    assign_stories(fresh_store, later)
+    stories = {fresh_store.get_article(a).story_id for a in first + later}
+    if not checked:
+        assert len(stories) == 2
+        return
+    (kept,) = stories
+    (gone,) = {story_id_for(a) for a in first} - {kept}
+    assert fresh_store.story_redirect(gone) == kept
+    assert fresh_store.get_story(kept).articles == ["flood0", "flood1", "flood2", "flood3"]

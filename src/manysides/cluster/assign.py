@@ -81,6 +81,8 @@ CHUNK = 256
 MAX_PENDING_STORIES = 4096
 # Stories of more articles than this are not checked for a split (data/cluster.toml [story]).
 MAX_SPLIT_MEMBERS: int = load_config()["story"]["max_split_members"]
+# Lone-article stories checked for joining a touched story, per story (data/cluster.toml).
+LONE_CHECKED: int = load_config()["story"]["lone_checked"]
 
 
 def story_id_for(article_id: str) -> str:
@@ -492,28 +494,49 @@ def merge_stories(
     store: Store, index: StoryIndex, story_ids: list[str], cache: MemberCache,
     config: dict[str, Any], stats: TermStats, model: dict[str, Any],
 ) -> list[tuple[str, str]]:
-    """Merge each of ``story_ids`` with the live story the model says is the same event (at
-    least ``merge_threshold``): the story with more articles (ties: the older) keeps its id,
-    the other's id redirects to it (``Store.merge_story``).  Returns (merged id, kept id)."""
+    """Merge each of ``story_ids`` (of 2+ articles) with the live story the model says is the
+    same event (at least ``merge_threshold``), else take in the lone-article stories among its
+    ``LONE_CHECKED`` closest candidates whose article would now join it first (at
+    ``join_threshold``: the story has grown since that article was placed).  The story with
+    more articles (ties: the older) keeps its id, the other's id redirects to it
+    (``Store.merge_story``).  Returns (merged id, kept id)."""
     merged: list[tuple[str, str]] = []
     for sid in story_ids:
         entry = index.entries.get(sid)
         if entry is None or entry.count < 2:
             continue  # a lone article that founded a story was just compared with the others
-        found, _ = best_story(_story_query(entry, stats, index), index, stats, config, model,
-                              threshold=model["merge_threshold"], exclude=sid)
-        if found is None:
-            continue
-        other = index.entries[found]
-        keep, gone = (other, entry) if _outranks(other, entry) else (entry, other)
-        log.info("stories %s and %s are one event: merged into %s", gone.id[:10],
-                 keep.id[:10], keep.id[:10])
-        store.merge_story(gone.id, keep.id)
-        index.remove(gone.id)
-        cache.forget([gone.id, keep.id])
-        _save_touched(store, index, {keep.id: []}, cache, config, stats)
-        merged.append((gone.id, keep.id))
+        rows = candidate_features(_story_query(entry, stats, index), index, stats, config,
+                                  exclude=sid)
+        p, found = max(((join_probability(row, model), cid) for cid, row in rows),
+                       default=(0.0, ""))
+        if p >= model["merge_threshold"]:
+            other = index.entries[found]
+            keep, gone = (other, entry) if _outranks(other, entry) else (entry, other)
+            pairs = [(gone.id, keep.id)]
+        else:
+            pairs = [(cid, sid) for cid in _lone_joining(sid, rows, index, stats, config, model)]
+        for gone_id, keep_id in pairs:
+            log.info("stories %s and %s are one event: merged into %s", gone_id[:10],
+                     keep_id[:10], keep_id[:10])
+            store.merge_story(gone_id, keep_id)
+            index.remove(gone_id)
+            cache.forget([gone_id, keep_id])
+            merged.append((gone_id, keep_id))
+        if pairs:
+            _save_touched(store, index, {pairs[0][1]: []}, cache, config, stats)
     return merged
+
+
+def _lone_joining(
+    sid: str, rows: list[tuple[str, np.ndarray]], index: StoryIndex, stats: TermStats,
+    config: dict[str, Any], model: dict[str, Any],
+) -> list[str]:
+    """The lone-article stories among the ``LONE_CHECKED`` first of ``rows`` (candidates of
+    story ``sid``, closest first) whose article's best story is now ``sid``."""
+    lone = [cid for cid, _ in rows if index.entries[cid].count == 1][:LONE_CHECKED]
+    return [cid for cid in lone
+            if best_story(_story_query(index.entries[cid], stats, index), index, stats, config,
+                          model, exclude=cid)[0] == sid]
 
 
 def _outranks(a: StoryEntry, b: StoryEntry) -> bool:
