@@ -8,6 +8,13 @@ relation noun (``naming.toml``) attached to the story's places (its GPE entities
 demonyms) by a modifier ("Ukraine crisis", "China-Russia relations") or a preposition ("war in
 Ukraine").  A bare head later in the same article ("the invasion") co-refers with the last
 anchored phrase of that head.
+
+Entity referents join mentions by reference across the story's outlets (``entity_referents``):
+surnames and names differing by initials to the full name, nationalities and short forms to
+their country ("Syrian", "the North"), role nouns an article leaves unresolved to the person
+the story's titles give that office, a leader's government ("the Trump administration") to
+the country.  Things (``thing_referents``) are lowercase nouns heading definite phrases in
+two or more outlets ("the lawsuit", "Comey's memos"), told apart by a name or year modifier.
 """
 
 from __future__ import annotations
