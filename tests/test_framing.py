@@ -236,6 +236,21 @@ def test_naming_reads_a_plain_title_as_the_outlets_own_country() -> None:
     assert "The American president" not in {t.term for t in people["arne-dahl"]["State Daily"]}
 
 
+def test_naming_keeps_a_title_set_off_by_a_comma() -> None:
+    """"Varland's defense minister, Ola Berg, left": the outlet names Berg by that title;
+    "After talks with the defense minister, Ola Berg left" does not."""
+    ents = {"Ola Berg": ("ola-berg", "PERSON")}
+    a = make_article("x", "Frontline", ["Varland's defense minister, Ola Berg, left."],
+                     entities=ents)
+    b = make_article("y", "State Daily", ["After talks with the defense minister, Ola Berg "
+                                          "left."], entities=ents)
+    people = {r.entity: r.by_outlet for r in entity_referents(
+        [a, b], {"x": "Frontline", "y": "State Daily"})}
+    assert people["ola-berg"]["Frontline"] == [
+        NamingTerm("Varland's defense minister, Ola Berg", 1)]
+    assert people["ola-berg"]["State Daily"] == [NamingTerm("Ola Berg", 1)]
+
+
 def test_sources_quoted_counts_referents_not_strings() -> None:
     article = make_article("q", "State Daily", [
         "Li Shangfu said the drills were routine.", "Li said more would follow."],

@@ -291,7 +291,7 @@ def _term(text: str, start: int, mention: str, titles: set[str], stop: set[str],
     # is its own (not in "the U.S.-led forces", "the China-Russia talks")
     whole = (bool(_ENDS_PHRASE.match(text, end)) or mention.replace(".", "").isupper()) \
         and not _COMPOUND.match(text, end)
-    label = _label(text, start, titles, stop)
+    label = _label(text, start, titles, stop) or _title_apposed(text, start, end)
     term = f"{label} {mention}" if label else mention
     place = _OF_PLACE.match(text, start + len(mention))
     if label and place and place.start("place") in places:
@@ -301,6 +301,17 @@ def _term(text: str, start: int, mention: str, titles: set[str], stop: set[str],
     if the and (label or " " in mention or kind != "GPE" or whole):
         term = "the " + term
     return _SPACES.sub(" ", term)
+
+
+def _title_apposed(text: str, start: int, end: int) -> str:
+    """A role phrase set off by commas right before a name ("North Korea's leader, Kim
+    Jong-un, said"), with its comma, else "" (not "After talks with the president, Li
+    said": the name must close the apposition)."""
+    if text[max(0, start - 2) : start] != ", " or text[end : end + 1] not in (",", ")"):
+        return ""
+    window = text[max(0, start - 80) : start - 2]
+    found = list(knowledge().role_pattern.finditer(window))
+    return found[-1].group(0) + "," if found and found[-1].end() == len(window) else ""
 
 
 def _is_group_noun(word: str, after_noun: bool = False) -> bool:
