@@ -145,6 +145,10 @@ MADE_UP = {
         "are aware of it,” he said.\n"
         "''Part of my job is to say: 'Hey, this guy is for real,''' Mr. Bryan English said."
     ),
+    "trailing_then_quote": (
+        "Party leaders are running out of time. Or maybe Tom Hale, digital consultant "
+        "Peter Marsh says. “Several surveys suggest a second look is occurring in the state.”"
+    ),
     "as_saying": (
         "The agency quoted Foreign Minister Omar Haddad as saying that talks would resume.\n"
         "The talks collapsed last month, according to a statement from the Ministry of "
@@ -534,3 +538,11 @@ def test_party_code_in_parentheses_is_resolved_without_looping():
     resolver = Resolver(Context(doc.text, [], []), load_rules())
     speaker, _, descriptor, _ = resolver.resolve(doc[1], 0)
     assert (speaker, descriptor) == ("Gov. Dunn", "R")
+
+
+def test_title_and_name_apposition_speaks_and_goes_on(made_up_analyses):
+    """"..., digital consultant Peter Marsh says." then a quotation opening the next
+    sentence: the consultant speaks both (the sentence before ends in the attribution)."""
+    quotes = made_up_analyses["trailing_then_quote"].quotes
+    quote = _find(quotes, "Several surveys suggest")[0]
+    assert (quote.speaker, quote.descriptor) == ("Peter Marsh", "digital consultant")

@@ -318,6 +318,8 @@ class Resolver:
         descriptor = None
         for c in head.children:
             if c.dep_ == "appos":
+                if self._other_person(head, c, base):  # "Or maybe Jeb Bush, consultant Phil
+                    return self.resolve(c, base)       # Musser says": Musser speaks
                 sub = list(c.subtree)
                 descriptor = _clean(ctx.text[_span_of(sub, base)[0]:_span_of(sub, base)[1]])
                 break
@@ -424,6 +426,18 @@ class Resolver:
             if p < pos:
                 break
         return None
+
+    def _other_person(self, head: Token, app: Token, base: int) -> bool:
+        """Whether the apposition ``app`` of the person ``head`` names another person."""
+        h = self.ctx.mention_at(base + head.idx, base + head.idx + len(head.text), base + head.idx)
+        a = self.ctx.mention_at(base + app.idx, base + app.idx + len(app.text), base + app.idx)
+        persons = {m.entity for m in self.ctx.persons}
+        end = base + app.right_edge.idx + len(app.right_edge.text)  # the name ends it
+        return app.tag_ == "NNP" and app.i > head.i and h is not None and a is not None \
+            and a.end == end \
+            and h.entity != a.entity \
+            and not any(t.text == "," or t.dep_ in ("det", "cc") for t in app.subtree) \
+            and h.entity in persons and a.entity in persons
 
     def _earlier_unnamed(self, noun: str, pos: int) -> str | None:
         """The latest unnamed speaker before ``pos`` whose label has the role ``noun``."""

@@ -372,6 +372,8 @@ def _quoted(text: str, sentences: list[Sentence], spans: list[QuoteSpan],
                         att.consumed = True
             if att is None and previous is not None:
                 att = _continuation(text, span, previous, atts, rules, sentences)
+            if att is None:
+                att = _after_trailing(text, span, atts, sentences)
         s, e = _direct_text(text, span)
         if att is None:
             kind: QuoteKind = "scare" if _is_scare(text, span, rules, sentences) else "direct"
@@ -483,6 +485,23 @@ def _containing(span: QuoteSpan, atts: list[Attribution]) -> Attribution | None:
             if best is None or (c1 - c0) < (best.content[1] - best.content[0]):  # type: ignore
                 best = a
     return best
+
+
+def _after_trailing(text: str, span: QuoteSpan, atts: list[Attribution],
+                    sentences: list[Sentence]) -> Attribution | None:
+    """A quotation opening the sentence right after one that ends in its attribution
+    ("Or maybe Jeb Bush, consultant Phil Musser says. “...”"): the same speaker goes on."""
+    this = sentence_index_at(sentences, span.open)
+    if this is None or not _at_sentence_start(text, span, sentences):
+        return None
+    for a in reversed(atts):
+        if a.phrase[0] >= span.open:
+            continue
+        if a.sentence == this - 1 and a.kind == "speech" and a.explicit and a.speaker \
+                and a.speaker_type == "person" and _BARE_END_RE.match(text, a.phrase[1]):
+            return a
+        return None  # only the latest attribution before the quote
+    return None
 
 
 def _continuation(text: str, span: QuoteSpan, previous: tuple[QuoteSpan, Attribution],
