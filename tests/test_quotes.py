@@ -149,6 +149,11 @@ MADE_UP = {
         "Party leaders are running out of time. Or maybe Tom Hale, digital consultant "
         "Peter Marsh says. “Several surveys suggest a second look is occurring in the state.”"
     ),
+    "statement_announcing": (
+        "“We take no issue with the march. We believe in free assembly,” union president "
+        "Alma Reyes said in a written statement announcing the vote. “What we take issue "
+        "with is the silence about the threats.”"
+    ),
     "as_saying": (
         "The agency quoted Foreign Minister Omar Haddad as saying that talks would resume.\n"
         "The talks collapsed last month, according to a statement from the Ministry of "
@@ -546,3 +551,11 @@ def test_title_and_name_apposition_speaks_and_goes_on(made_up_analyses):
     quotes = made_up_analyses["trailing_then_quote"].quotes
     quote = _find(quotes, "Several surveys suggest")[0]
     assert (quote.speaker, quote.descriptor) == ("Peter Marsh", "digital consultant")
+
+
+def test_statement_announcing_is_no_second_speaker(made_up_analyses):
+    """"said in a written statement announcing the vote": the statement does not speak,
+    and the quotation after it continues the same speaker."""
+    quotes = made_up_analyses["statement_announcing"].quotes
+    assert {q.speaker for q in quotes} == {"Alma Reyes"}
+    assert _find(quotes, "What we take issue with")[0].speaker == "Alma Reyes"

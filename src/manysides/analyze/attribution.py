@@ -571,8 +571,9 @@ def _find_subject(tok: Token) -> Token | None:
         for c in t.children:
             if c.dep_ in _PERSON_SUBJ_DEPS:
                 return c if c.tag_[:2] not in ("VB", "MD", "IN", "RB") else None
-        if t.dep_ == "acl" and t.head.tag_[:2] in ("NN", "PR"):
-            return t.head  # "analysts insisting that ..."
+        if t.dep_ == "acl" and t.head.tag_[:2] in ("NN", "PR") and not (
+                t.head.dep_ == "pobj" and t.head.lower_ in load_rules().media_nouns):
+            return t.head  # "analysts insisting that ..." (not "said in a statement announcing")
         if t.dep_ in ("xcomp", "advcl", "pcomp", "conj", "prep", "acomp") and t.head.i != t.i:
             t = t.head
             continue
