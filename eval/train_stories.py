@@ -12,7 +12,8 @@ logistic regression on teacher-forced rows (every article against the candidate 
 gold-built index) was tried first: its weights fitted those rows but merged other events once
 the stories were the model's own.  The model is written with the held-out scores.
 
-    .venv/bin/python eval/train_stories.py
+    .venv/bin/python eval/train_stories.py                # search, then score
+    .venv/bin/python eval/train_stories.py --score-only   # score the model as it is
 """
 
 from __future__ import annotations
@@ -129,6 +130,8 @@ def main(argv: list[str] | None = None) -> int:
     """Search the weights and thresholds, write the model with its held-out scores."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--shared", type=Path, default=stories.REPO.parent / "shared")
+    parser.add_argument("--score-only", action="store_true",
+                        help="Keep the model's weights, only rewrite its [scores].")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     for quiet in ("alembic", "manysides"):
@@ -139,7 +142,10 @@ def main(argv: list[str] | None = None) -> int:
     start["features"] = list(assign.FEATURES)
     start["weights"] = (list(start["weights"]) + [0.0] * len(assign.FEATURES))[
         : len(assign.FEATURES)]
-    model = search(start, [(loaded[n], split[n]) for n in stories.SETS])
+    if args.score_only:
+        model = {k: v for k, v in load_model().items() if k != "scores"}
+    else:
+        model = search(start, [(loaded[n], split[n]) for n in stories.SETS])
     model["about"] = ("Story assignment: logistic regression over FEATURES (cluster/assign.py), "
                       "weights and thresholds searched by eval/train_stories.py on the "
                       "incremental B-cubed of the fitting halves of every dev set.")
