@@ -41,6 +41,34 @@ _GROUP_WORDS = frozenset(
 )
 
 
+# Words of a group label that name its members, not their party or organisation
+# ("Democratic Lawmakers" ~ affiliation "Democratic"), and plurals written as the adjective.
+_MEMBER_WORDS = frozenset(
+    """lawmakers officials members leaders legislators senators representatives staff
+    supporters party""".split()
+)
+_CHAMBERS = frozenset("senate house congressional state".split())
+_PARTY_FORMS = {"democrats": "democratic", "democrat": "democratic", "republicans": "republican",
+                "gop": "republican"}
+
+
+def affiliation_matches(label: str, affiliation: str | None) -> bool:
+    """Whether a group label ("Democratic Lawmakers", "Obama campaign", "Nebraska and Oklahoma
+    officials") names the quote's extracted affiliation ("Democratic", "Obama campaign",
+    "Nebraska"): every word of one of its parts, member nouns (and a chamber before a party)
+    left out, is a word of the affiliation."""
+    if not affiliation:
+        return False
+    have = {_PARTY_FORMS.get(w, w) for w in normalise_text(affiliation).split()}
+    for part in normalise_text(label).split(" and "):
+        words = [_PARTY_FORMS.get(w, w) for w in part.split() if w not in _MEMBER_WORDS]
+        if {"democratic", "republican"} & set(words):
+            words = [w for w in words if w not in _CHAMBERS]
+        if words and set(words) <= have:
+            return True
+    return False
+
+
 @dataclass
 class Gold:
     """BASIL gold: article rows by URL (with their triplet), phrases (``article`` = the URL)."""
@@ -199,9 +227,12 @@ def quote_scores(gold: Gold, matched: dict[str, dict[str, Any]]) -> SpanScores:
     ``speaker``: gold quotes by a named person, right when one overlapping quote's speaker
     names that person (full name or surname).  ``speaker_any``: every named gold label,
     groups included ("Tea_Party"), right when the label is in the speaker or its descriptor
-    ("St. Louis Tea Party organizer").  BASIL's generic labels ("other_anti") are left out.
+    ("St. Louis Tea Party organizer").  ``speaker_affiliation``: the same, also right when a
+    group label names the speaker's extracted affiliation ("Democratic Lawmakers" for a quote
+    by a Democrat).  BASIL's generic labels ("other_anti") are left out.
     """
-    counts = Counter(spans=0, found=0, not_in_text=0, persons=0, right=0, labels=0, right_any=0)
+    counts = Counter(spans=0, found=0, not_in_text=0, persons=0, right=0, labels=0, right_any=0,
+                     right_affiliation=0)
     misses: list[str] = []
     for phrase in gold.phrases:
         if phrase["quote"] != "yes":
@@ -229,9 +260,13 @@ def quote_scores(gold: Gold, matched: dict[str, dict[str, Any]]) -> SpanScores:
             for q in quotes
         )
         counts["right_any"] += by_name or in_descriptor
+        by_affiliation = not is_person_label(label) and any(
+            affiliation_matches(name, q.get("affiliation")) for q in quotes)
+        counts["right_affiliation"] += by_name or in_descriptor or by_affiliation
         if not is_person_label(label):
-            if not (by_name or in_descriptor) and len(misses) < 45:
-                said = "; ".join(f"{q.get('kind')} by {q.get('speaker')!r}" for q in quotes)
+            if not (by_name or in_descriptor or by_affiliation) and len(misses) < 45:
+                said = "; ".join(f"{q.get('kind')} by {q.get('speaker')!r} "
+                                 f"({q.get('affiliation')})" for q in quotes)
                 misses.append(f"label {name!r}, got {said}: {phrase['txt'][:40]!r}")
             continue
         counts["persons"] += 1
@@ -244,6 +279,8 @@ def quote_scores(gold: Gold, matched: dict[str, dict[str, Any]]) -> SpanScores:
             "found": counts["found"] / counts["spans"] if counts["spans"] else 0.0,
             "speaker": counts["right"] / counts["persons"] if counts["persons"] else 0.0,
             "speaker_any": counts["right_any"] / counts["labels"] if counts["labels"] else 0.0,
+            "speaker_affiliation": (counts["right_affiliation"] / counts["labels"]
+                                    if counts["labels"] else 0.0),
         },
         counts=dict(counts),
         misses=misses,

@@ -341,6 +341,11 @@ def eval_basil(
                                f"({q.counts['labels']}; name or descriptor; goal >= "
                                f"{BASIL_LABEL_GOAL})", _f(q.scores["speaker_any"]), "",
                                q.scores["speaker_any"] >= BASIL_LABEL_GOAL))
+        report.rows.append(Row(what_q, f"speaker accuracy, all named labels incl. groups "
+                               f"({q.counts['labels']}; name, descriptor or the speaker's "
+                               f"affiliation read from the text; goal >= {BASIL_LABEL_GOAL})",
+                               _f(q.scores["speaker_affiliation"]), "",
+                               q.scores["speaker_affiliation"] >= BASIL_LABEL_GOAL))
         report.notes.append(f"Quote counts: {q.counts}")
         report.notes.append(f"Quote misses (examples): {q.misses}")
 

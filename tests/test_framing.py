@@ -298,6 +298,29 @@ def test_sources_quoted_categories_and_shares() -> None:
                            "Academy of Social Sciences") == "China"
 
 
+def test_sources_quoted_counts_affiliations() -> None:
+    article = make_article("f", "Valley Post", [
+        "Taxes are too high, said Rep. Ann Lee (D-Ore.).",
+        "Rates must fall, said Rep. Bo Ray (D-Wash.).",
+        "The plan works, said Cy Dunn, a spokesman for the Hale campaign.",
+        "The river is low, said Di Orr.",
+    ])
+    text = article.text
+    for speaker, aff, piece in (("Ann Lee", "Democratic", "Taxes are too high"),
+                                ("Bo Ray", "Democratic", "Rates must fall"),
+                                ("Cy Dunn", "Hale campaign", "The plan works"),
+                                ("Di Orr", None, "The river is low")):
+        start = text.index(piece)
+        article.analysis.quotes.append(Quote(
+            text=piece, kind="reported", speaker=speaker, speaker_type="person", descriptor=None,
+            cue="said", medium=None, start=start, end=start + len(piece), affiliation=aff))
+    result = sources_quoted([article], {"f": "Valley Post"})["Valley Post"]
+    assert {a: v["count"] for a, v in result["by_affiliation"].items()} == {
+        "Democratic": 2, "Hale campaign": 1, "unknown": 1}
+    assert {s["speaker"]: s["affiliation"] for s in result["speakers"]}["Cy Dunn"] == \
+        "Hale campaign"
+
+
 # -- tone ---------------------------------------------------------------------------------------
 
 def test_bootstrap_interval() -> None:

@@ -79,6 +79,7 @@ class Quote:
     end: int
     sentence: int | None = None
     speaker_entity: str | None = None  # the speaker's entity key, where it is an entity
+    affiliation: str | None = None  # the speaker's party or organisation, as the text says it
 
 
 @dataclass

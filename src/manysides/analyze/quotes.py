@@ -23,6 +23,7 @@ import logging
 import re
 from typing import TYPE_CHECKING
 
+from manysides.analyze.affiliation import speaker_affiliations
 from manysides.analyze.attribution import (
     Attribution,
     Context,
@@ -283,6 +284,7 @@ def extract_quotes(text: str, sentences: list[Sentence], entities: list[Entity],
     quotes = [q for q in quotes if not _inside_reported(q, reported)] + reported
     quotes.sort(key=lambda q: (q.start, q.kind))
     _link_speakers(quotes, entities)
+    speaker_affiliations(text, quotes, entities, mentions)
     return quotes
 
 

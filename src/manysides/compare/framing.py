@@ -132,7 +132,8 @@ def outlet_country(outlet: str) -> str | None:
 
 
 def sources_quoted(articles: list[Article], outlets: dict[str, str]) -> dict[str, Any]:
-    """Whom each outlet quotes: counts and shares by category and country, and the speakers.
+    """Whom each outlet quotes: counts and shares by category, country and the speakers'
+    affiliation (party or organisation, as the articles say it), and the speakers.
 
     Categories: official, foreign_government (an official of another country than the
     outlet's), state_media, agency, analyst, unnamed ("experts said"), other.
@@ -158,7 +159,7 @@ def sources_quoted(articles: list[Article], outlets: dict[str, str]) -> dict[str
             per_outlet[outlets[a.id]].append(
                 {"speaker": names.get(q.speaker_entity or "", q.speaker) or "(unattributed)",
                  "entity": q.speaker_entity, "category": category, "country": country,
-                 "kind": q.kind, "medium": q.medium}
+                 "affiliation": q.affiliation, "kind": q.kind, "medium": q.medium}
             )
     result: dict[str, Any] = {}
     for outlet in sorted(set(outlets.values())):
@@ -166,6 +167,9 @@ def sources_quoted(articles: list[Article], outlets: dict[str, str]) -> dict[str
         total = len(quotes)
         cats = Counter(q["category"] for q in quotes)
         countries = Counter(q["country"] or "unknown" for q in quotes)
+        affiliations = Counter(q["affiliation"] or "unknown" for q in quotes)
+        known_affiliation = {(q["entity"] or q["speaker"]): q["affiliation"] for q in quotes
+                             if q["affiliation"]}
         # one row per referent: "Li Shangfu" and a linked "Li" are one speaker
         speakers = Counter((q["entity"] or q["speaker"], q["category"], q["country"])
                            for q in quotes)
@@ -179,9 +183,13 @@ def sources_quoted(articles: list[Article], outlets: dict[str, str]) -> dict[str
             "by_country": {
                 c: {"count": n, "share": round(n / total, 3)} for c, n in countries.most_common()
             },
+            "by_affiliation": {
+                c: {"count": n, "share": round(n / total, 3)}
+                for c, n in affiliations.most_common()
+            },
             "speakers": [
                 {"speaker": shown[s][0], "entity": shown[s][1], "category": c, "country": k,
-                 "count": n}
+                 "affiliation": known_affiliation.get(s), "count": n}
                 for (s, c, k), n in speakers.most_common()
             ],
             "via": dict(media.most_common()),  # documents quoted from ("a transcript")

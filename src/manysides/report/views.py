@@ -236,6 +236,7 @@ def _quotes(view: StoryView, articles: Sequence[Article]) -> None:
             sent = q.sentence
             view.quotes.append({
                 "speaker": q.speaker or "", "descriptor": q.descriptor or "",
+                "affiliation": q.affiliation or "",
                 "speaker_type": q.speaker_type or "", "outlet": _outlet(a),
                 "colour": outlet_colour(_outlet(a)), "text": q.text, "kind": q.kind,
                 "href": f"#{anchor(a.id, sent) if sent is not None else anchor(a.id)}",
@@ -279,11 +280,15 @@ def _loaded_rates(view: StoryView, framing: Framing, articles: Sequence[Article]
 def _quoted_whom(view: StoryView, framing: Framing, articles: Sequence[Article],
                  outlets: list[str]) -> None:
     counts: dict[str, Counter[str]] = defaultdict(Counter)
+    affiliations: dict[str, Counter[str]] = defaultdict(Counter)
     sources = framing.sources_quoted
     if sources:
         for o, info in sources.items():
             for cat, v in ((info or {}).get("by_category") or {}).items():
                 counts[o][cat] += int(v.get("count", 0) if isinstance(v, dict) else v)
+            for aff, v in ((info or {}).get("by_affiliation") or {}).items():
+                if aff != "unknown":
+                    affiliations[o][aff] += int(v.get("count", 0))
     else:
         for a in articles:
             for q in (a.analysis.quotes if a.analysis else []):
@@ -303,6 +308,8 @@ def _quoted_whom(view: StoryView, framing: Framing, articles: Sequence[Article],
                        "colour": _category_colour(i),
                        "width": round(100 * c[cat] / total, 1) if total else 0}
                       for i, cat in enumerate(categories) if c.get(cat)],
+            "affiliations": [{"name": aff, "count": n}
+                             for aff, n in affiliations.get(o, Counter()).most_common(6)],
         })
 
 

@@ -37,6 +37,7 @@ class QuoteOut(BaseModel):
     start: int
     end: int
     speaker_entity: str | None = None
+    affiliation: str | None = None
 
 
 class DateOut(BaseModel):
