@@ -32,6 +32,7 @@ from manysides.models import Entity, Mention, Quote
 _DATA = load_data("affiliation")
 PARTY_WORDS: dict[str, str] = _DATA["parties"]["words"]
 PARTY_LETTERS: dict[str, str] = _DATA["parties"]["letters"]
+PARTIES = frozenset(PARTY_WORDS.values())
 TITLES = frozenset(_DATA["roles"]["titles"])
 MEMBERS = frozenset(_DATA["roles"]["members"])
 ORG_NOUNS = frozenset(_DATA["organisations"]["nouns"])
@@ -96,7 +97,8 @@ def speaker_affiliations(text: str, quotes: list[Quote], entities: list[Entity],
     """Set each attributed quote's ``affiliation`` ("Democratic", "Hale campaign", "Acme")
     from what ``text`` says about its speaker; None where it says nothing."""
     orgs = _named_organisations(text, mentions)
-    kinds = {m.start: _entity_type(m, entities) for m in mentions}
+    types = {e.key: e.type for e in entities}
+    kinds = {m.start: types.get(m.entity, "") for m in mentions}  # mention offset -> type
     found: dict[str, str | None] = {}
     for q in quotes:
         if q.kind == "scare" or not q.speaker:
@@ -109,10 +111,6 @@ def speaker_affiliations(text: str, quotes: list[Quote], entities: list[Entity],
             found[key] = _affiliation(text, Speaker(q.speaker, q.speaker_entity, q.descriptor),
                                       mentions, kinds, orgs)
         q.affiliation = found[key]
-
-
-def _entity_type(mention: Mention, entities: list[Entity]) -> str:
-    return next((e.type for e in entities if e.key == mention.entity), "")
 
 
 def _named_organisations(text: str, mentions: list[Mention]) -> list[tuple[int, str, str]]:
@@ -161,6 +159,7 @@ def _affiliation(text: str, q: Speaker, mentions: list[Mention], kinds: dict[int
                            for w in unnamed.group(2).split()):
             name = _trim(unnamed.group(1))
             return PARTY_WORDS.get(name.lower()) or name or None
+    hits = []
     for start, end in _spans(text, q, mentions):
         hit = (_letters(text[end:end + 40]) or _before(text, start, kinds)
                or _possessive_title(text, start, kinds)
@@ -168,9 +167,12 @@ def _affiliation(text: str, q: Speaker, mentions: list[Mention], kinds: dict[int
                or _members(text[max(0, start - WINDOW):start]))
         if hit:
             hit = _person_free(hit, text, mentions, kinds, orgs, depth)
-        if hit:
+        if hit and not depth:
             return hit
-    return None
+        if hit:
+            hits.append(hit)
+    # the one an aide speaks for ("a spokesman for Ann Lee"): the party, where the text says it
+    return next((h for h in hits if h in PARTIES), hits[0] if hits else None)
 
 
 def _person_free(hit: str, text: str, mentions: list[Mention], kinds: dict[int, str],
@@ -179,8 +181,8 @@ def _person_free(hit: str, text: str, mentions: list[Mention], kinds: dict[int, 
     Ann Lee"): that person's own affiliation, looked up once; else the organisation."""
     last = hit.split()[-1]
     person = next((m for m in mentions if kinds.get(m.start) == "PERSON"
-                   and last in m.text.split()), None)
-    if person is None:
+                   and m.text.split()[-1] == last), None)
+    if person is None or hit in PARTIES:
         return hit
     if depth:
         return None

@@ -62,6 +62,9 @@ _DASH_APPOSITION = re.compile(
 )
 _HYPHEN_TAIL = re.compile(r"-[a-z]{1,4}\b")
 PRONOUN_DETERMINERS = frozenset({"his", "her", "their"})
+# A first name coordinated before a full name ("Malia and Sasha Obama"): relatives who share
+# the surname, never the title holder of "President Obama".
+_COORDINATED_FIRST = re.compile(r"\b[A-Z][a-z]+ and $")
 _OF_PLACE = re.compile(r" of (?:the )?[A-Z][\w.]*(?: [A-Z][\w.]*){0,2}")
 _COURTESY = frozenset({"Mr.", "Mrs.", "Ms.", "Dr.", "Mr", "Mrs", "Ms", "Dr", "Miss"})
 _CONNECTORS = frozenset({"of", "and", "for", "the"})
@@ -411,6 +414,20 @@ def resolve_entities(  # noqa: C901
                 same = sentence_of(sp.start) == sentence_of(first_full[full])
                 before_full[(normed, full)] += OTHER_PERSON_USES if same else 1
 
+    # Full names the text introduces as relatives sharing a surname ("Malia and Sasha Obama").
+    relatives = {norm(sp.text) for sp in cleaned if sp.label == "PERSON" and " " in sp.text
+                 and _COORDINATED_FIRST.search(text[max(0, sp.start - 40):sp.start])}
+
+    def titled(sp: Span) -> bool:
+        """Whether an office title stands right before the name ("President Obama")."""
+        return _title_before(text, starts[sentence_of(sp.start)] if starts else 0, sp.start,
+                             kb, set()) is not None
+
+    def other_person(sp: Span, n: str, full: str) -> bool:
+        """A titled one-word name is not a relative sharing the surname nor someone whose
+        first name it is ("Pope Francis" is not "Francis Gary Powers")."""
+        return (full in relatives or full.split()[-1] != n) and titled(sp)
+
     groups: dict[str, _Group] = {}
     person_last_seen: dict[str, int] = {}
 
@@ -448,7 +465,8 @@ def resolve_entities(  # noqa: C901
             group_for(persons[n], "PERSON").spans.append(sp)
             person_last_seen[n] = sp.start
         elif len(n.split()) == 1 and n in person_tokens and n not in kb.demonyms and (
-                cands := [c for c in person_tokens[n] if before_full[(n, c)] < OTHER_PERSON_USES]):
+                cands := [c for c in person_tokens[n] if before_full[(n, c)] < OTHER_PERSON_USES
+                          and not other_person(sp, n, c)]):
             # prefer a surname (last-token) match, then the full form seen most recently
             last = [c for c in cands if c.split()[-1] == n] or cands
             seen = [c for c in last if c in person_last_seen]
