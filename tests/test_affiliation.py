@@ -65,6 +65,10 @@ TEXTS = {
         "The request was sent in March.\n\n"
         "“We follow the law,” a spokesperson for Orbix said."
     ),
+    "portfolio": (
+        "The navy held drills on Friday.\n\n"
+        "“We are ready,” said Ivo Stane, the Minister of Coastal Defense."
+    ),
     "nothing": (
         "The bridge reopened on Sunday after two years of work.\n\n"
         "“It is a relief,” said Maria Lund, who drives across it daily."
@@ -100,6 +104,7 @@ def _aff(quotes: dict[str, list[Quote]], key: str, words: str) -> str | None:
     ("spokesman_for_person", "The vote will happen", "Democratic"),
     ("document_with", "cut your pension", "Hale campaign"),
     ("spokesperson_for", "We follow the law", "Orbix"),
+    ("portfolio", "We are ready", None),
     ("nothing", "It is a relief", None),
 ])
 def test_affiliation_from_the_text(quotes, key, words, expected):

@@ -36,6 +36,7 @@ PARTIES = frozenset(PARTY_WORDS.values())
 TITLES = frozenset(_DATA["roles"]["titles"])
 MEMBERS = frozenset(_DATA["roles"]["members"])
 ORG_NOUNS = frozenset(_DATA["organisations"]["nouns"])
+PORTFOLIOS = frozenset(_DATA["organisations"]["portfolios"])
 DOC_KINDS: list[frozenset[str]] = [frozenset(k) for k in _DATA["documents"]["kinds"]]
 PLACE_OR_ORG = frozenset({"ORG", "GPE", "NORP", "LOC", "FAC"})
 WINDOW = 160  # characters looked at before and after a mention
@@ -47,7 +48,7 @@ _FUNCTION_CAPS = frozenset(
     "our my".split())
 
 _CAP = r"[A-Z][\w&.'’-]*"
-_NAME = rf"{_CAP}(?:\s+(?:of\s+|&\s+)?{_CAP})*"
+_NAME = rf"{_CAP}(?:\s+(?:of\s+|for\s+|&\s+)?{_CAP})*"
 _ORG_NOUN = "|".join(sorted(ORG_NOUNS, key=len, reverse=True))
 _PARTY = "|".join(sorted(PARTY_WORDS, key=len, reverse=True))
 _LINKS = "|".join(_DATA["organisations"]["links"])
@@ -59,7 +60,7 @@ _LETTERS_AFTER = re.compile(r"^\s*\(([DRIL])(?:\s*[-–]\s*[^)]{1,24})?\)"
 _APPOSITION = re.compile(r"^,\s+(?:(?:a|an|the|one)\s+)?([^,;:()“”\"\n]{1,100})")
 _PARTY_WORD = re.compile(rf"\b({_PARTY})\b", re.IGNORECASE)
 _LINKED_ORG = re.compile(
-    rf"\b(?:{_LINKS})\s+(?:the\s+)?({_NAME}(?:['’]s)?(?:\s+(?:{_ORG_NOUN}))?)\b")
+    rf"(\S*)\s+(?:{_LINKS})\s+(?:the\s+)?({_NAME}(?:['’]s)?(?:\s+(?:{_ORG_NOUN}))?)\b")
 _NOUN_POSSESSIVE = re.compile(rf"^(?:the\s+)?({_ORG_NOUN})['’]s\b", re.IGNORECASE)
 _NAME_POSSESSIVE = re.compile(rf"^({_NAME})['’]s\s+({_ORG_NOUN})\b")
 _OF_AFTER = re.compile(rf"^\s+of\s+(?:the\s+)?({_NAME})")
@@ -151,9 +152,9 @@ def _affiliation(text: str, q: Speaker, mentions: list[Mention], kinds: dict[int
         if hit:
             return _person_free(hit, text, mentions, kinds, orgs, depth)
     if not q.speaker_entity and q.speaker:
-        linked = _LINKED_ORG.search(q.speaker)
+        linked = _linked(q.speaker)
         if linked and q.speaker.split()[0].lower() in ("a", "an", "one", "the"):
-            return _person_free(_clean_org(linked.group(1)), text, mentions, kinds, orgs, depth)
+            return _person_free(linked, text, mentions, kinds, orgs, depth)
         unnamed = _UNNAMED.match(q.speaker)
         if unnamed and all(w.lower().rstrip(".") in TITLES or w.lower() in ORG_NOUNS
                            for w in unnamed.group(2).split()):
@@ -274,9 +275,15 @@ def _after(after: str, start: int, orgs: list[tuple[int, str, str]]) -> str | No
     named = _NAME_POSSESSIVE.match(phrase)
     if named:
         return f"{_trim(named.group(1))} {named.group(2).lower()}"
-    linked = _LINKED_ORG.search(phrase)
-    if linked:
-        return _clean_org(linked.group(1)) or None
+    return _linked(phrase)
+
+
+def _linked(phrase: str) -> str | None:
+    """The organisation of "a spokesman for the Hale campaign", "director of Acme"; not the
+    portfolio of "Minister of Defense"."""
+    for m in _LINKED_ORG.finditer(phrase):
+        if m.group(1).lower() not in PORTFOLIOS:
+            return _clean_org(m.group(2)) or None
     return None
 
 

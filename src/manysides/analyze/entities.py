@@ -423,10 +423,9 @@ def resolve_entities(  # noqa: C901
         return _title_before(text, starts[sentence_of(sp.start)] if starts else 0, sp.start,
                              kb, set()) is not None
 
-    def other_person(sp: Span, n: str, full: str) -> bool:
-        """A titled one-word name is not a relative sharing the surname nor someone whose
-        first name it is ("Pope Francis" is not "Francis Gary Powers")."""
-        return (full in relatives or full.split()[-1] != n) and titled(sp)
+    def other_person(sp: Span, full: str) -> bool:
+        """A titled one-word name ("President Dahl") is not a relative sharing the surname."""
+        return full in relatives and titled(sp)
 
     groups: dict[str, _Group] = {}
     person_last_seen: dict[str, int] = {}
@@ -466,7 +465,7 @@ def resolve_entities(  # noqa: C901
             person_last_seen[n] = sp.start
         elif len(n.split()) == 1 and n in person_tokens and n not in kb.demonyms and (
                 cands := [c for c in person_tokens[n] if before_full[(n, c)] < OTHER_PERSON_USES
-                          and not other_person(sp, n, c)]):
+                          and not other_person(sp, c)]):
             # prefer a surname (last-token) match, then the full form seen most recently
             last = [c for c in cands if c.split()[-1] == n] or cands
             seen = [c for c in last if c in person_last_seen]
