@@ -131,6 +131,11 @@ def outlet_country(outlet: str) -> str | None:
     return ISO_COUNTRIES.get(code.upper(), code) if code else None
 
 
+def _shares(counts: Counter[str], total: int) -> dict[str, dict[str, Any]]:
+    """Each value's count and share of ``total``, most frequent first."""
+    return {c: {"count": n, "share": round(n / total, 3)} for c, n in counts.most_common()}
+
+
 def sources_quoted(articles: list[Article], outlets: dict[str, str]) -> dict[str, Any]:
     """Whom each outlet quotes: counts and shares by category, country and the speakers'
     affiliation (party or organisation, as the articles say it), and the speakers.
@@ -177,16 +182,9 @@ def sources_quoted(articles: list[Article], outlets: dict[str, str]) -> dict[str
         media = Counter(q["medium"] for q in quotes if q["medium"])
         result[outlet] = {
             "total": total,
-            "by_category": {
-                c: {"count": n, "share": round(n / total, 3)} for c, n in cats.most_common()
-            },
-            "by_country": {
-                c: {"count": n, "share": round(n / total, 3)} for c, n in countries.most_common()
-            },
-            "by_affiliation": {
-                c: {"count": n, "share": round(n / total, 3)}
-                for c, n in affiliations.most_common()
-            },
+            "by_category": _shares(cats, total),
+            "by_country": _shares(countries, total),
+            "by_affiliation": _shares(affiliations, total),
             "speakers": [
                 {"speaker": shown[s][0], "entity": shown[s][1], "category": c, "country": k,
                  "affiliation": known_affiliation.get(s), "count": n}
