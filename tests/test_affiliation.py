@@ -69,6 +69,11 @@ TEXTS = {
         "The navy held drills on Friday.\n\n"
         "“We are ready,” said Ivo Stane, the Minister of Coastal Defense."
     ),
+    "place_apposition": (
+        "Ranchers met the inspectors on Monday.\n\n"
+        "Sheriff Abe Sorn, in western Montana, said the herds were safe. "
+        "“We checked every one,” Sorn said."
+    ),
     "nothing": (
         "The bridge reopened on Sunday after two years of work.\n\n"
         "“It is a relief,” said Maria Lund, who drives across it daily."
@@ -105,6 +110,7 @@ def _aff(quotes: dict[str, list[Quote]], key: str, words: str) -> str | None:
     ("document_with", "cut your pension", "Hale campaign"),
     ("spokesperson_for", "We follow the law", "Orbix"),
     ("portfolio", "We are ready", None),
+    ("place_apposition", "We checked every one", "Montana"),
     ("nothing", "It is a relief", None),
 ])
 def test_affiliation_from_the_text(quotes, key, words, expected):

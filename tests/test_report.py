@@ -362,6 +362,9 @@ def test_markdown_and_csv(summarized) -> None:
     assert md.startswith("# Avarian defence minister visits Kessel")
     assert "## Summary" in md and "## Timeline" in md and "## Contradictions" in md
     assert re.search(r"Kessel.*\[\d\]\[\d\]\[\d\]", md)
+    quoted = [q for a in articles if a.analysis for q in a.analysis.quotes if q.kind != "scare"]
+    quoted[0].affiliation = "Harbour Party"
+    assert "\\[Harbour Party\\]" in render(story, articles, "md")  # escaped brackets
     rows = list(csv.DictReader(io.StringIO(render(story, articles, "csv"))))
     assert {r["section"] for r in rows} == {"summary", "claim", "timeline"}
     assert len([r for r in rows if r["section"] == "claim"]) == len(story.claims)

@@ -63,7 +63,8 @@ _LINKED_ORG = re.compile(
     rf"(\S*)\s+(?:{_LINKS})\s+(?:the\s+)?({_NAME}(?:['’]s)?(?:\s+(?:{_ORG_NOUN}))?)\b")
 _NOUN_POSSESSIVE = re.compile(rf"^(?:the\s+)?({_ORG_NOUN})['’]s\b", re.IGNORECASE)
 _NAME_POSSESSIVE = re.compile(rf"^({_NAME})['’]s\s+({_ORG_NOUN})\b")
-_OF_AFTER = re.compile(rf"^\s+of\s+(?:the\s+)?({_NAME})")
+_OF_AFTER = re.compile(rf"^(?:\s+of|,\s+(?:of|in|from))\s+(?:(?:the|[a-z]+ern|central|rural)\s+)?"
+                       rf"({_NAME})")
 _MEMBERS_BEFORE = re.compile(
     rf"\b({_PARTY})(?:\s+(?:{'|'.join(MEMBERS)}))?\s*,?\s+(?:such\s+as|including|like|led\s+by|"
     rf"among\s+them)\s+(?:[^.;:()]{{0,80}}?(?:,|\band)\s+)?$", re.IGNORECASE)
@@ -299,7 +300,8 @@ def _resolve(noun: str, start: int, orgs: list[tuple[int, str, str]]) -> str | N
 
 
 def _of_after(text: str, end: int, kinds: dict[int, str]) -> str | None:
-    """"Bo Ray of Acme": an organisation or place the entity step found."""
+    """"Bo Ray of Acme", "Bo Ray, in western Nebraska,": an organisation or place the entity
+    step found."""
     m = _OF_AFTER.match(text[end:end + WINDOW])
     if not m:
         return None

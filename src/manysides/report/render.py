@@ -152,6 +152,8 @@ def _markdown(story: Story, articles: Sequence[Article]) -> str:  # noqa: C901
             who = q.speaker or "unattributed"
             if q.descriptor:
                 who += f" ({q.descriptor})"
+            if q.affiliation:
+                who += f" [{q.affiliation}]"
             lines.append(f"| {_md_escape(who)} | {_md_escape(_outlet(a))} | "
                          f"{_md_escape(q.text)} | {q.kind} |")
     lines += ["", "## Sources", ""]
