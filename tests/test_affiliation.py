@@ -74,6 +74,10 @@ TEXTS = {
         "Sheriff Abe Sorn, in western Montana, said the herds were safe. "
         "“We checked every one,” Sorn said."
     ),
+    "office_of_org": (
+        "The talks resumed on Monday.\n\n"
+        "“We expect progress,” said Tarvel Institute deputy press secretary Ola Fenn."
+    ),
     "nothing": (
         "The bridge reopened on Sunday after two years of work.\n\n"
         "“It is a relief,” said Maria Lund, who drives across it daily."
@@ -111,6 +115,7 @@ def _aff(quotes: dict[str, list[Quote]], key: str, words: str) -> str | None:
     ("spokesperson_for", "We follow the law", "Orbix"),
     ("portfolio", "We are ready", None),
     ("place_apposition", "We checked every one", "Montana"),
+    ("office_of_org", "We expect progress", "Tarvel Institute"),
     ("nothing", "It is a relief", None),
 ])
 def test_affiliation_from_the_text(quotes, key, words, expected):

@@ -113,6 +113,9 @@ def speaker_affiliations(text: str, quotes: list[Quote], entities: list[Entity],
             found[key] = _affiliation(text, Speaker(q.speaker, q.speaker_entity, q.descriptor),
                                       mentions, kinds, orgs)
         q.affiliation = found[key]
+    for q in quotes:  # "Republicans" written as the party's adjective
+        if q.affiliation:
+            q.affiliation = PARTY_WORDS.get(q.affiliation.lower(), q.affiliation)
 
 
 def _named_organisations(text: str, mentions: list[Mention]) -> list[tuple[int, str, str]]:
@@ -165,7 +168,7 @@ def _affiliation(text: str, q: Speaker, mentions: list[Mention], kinds: dict[int
     for start, end in _spans(text, q, mentions):
         hit = (_letters(text[end:end + 40]) or _before(text, start, kinds)
                or _possessive_title(text, start, kinds)
-               or _after(text[end:end + WINDOW], start, orgs) or _of_after(text, end, kinds)
+               or _after(_whole_words(text, end), start, orgs) or _of_after(text, end, kinds)
                or _members(text[max(0, start - WINDOW):start]))
         if hit:
             hit = _person_free(hit, text, mentions, kinds, orgs, depth)
@@ -206,6 +209,12 @@ def _possessive_title(text: str, start: int, kinds: dict[int, str]) -> str | Non
     if noun:
         return f"{name} {noun}"
     return name if kinds.get(text.find(name, m.start(1)), "") in PLACE_OR_ORG else None
+
+
+def _whole_words(text: str, end: int) -> str:
+    """The ``WINDOW`` characters after ``end``, a word cut at the window's end left out."""
+    after = text[end:end + WINDOW]
+    return after if end + WINDOW >= len(text) else after.rsplit(None, 1)[0]
 
 
 def _letters(after: str) -> str | None:
@@ -251,9 +260,9 @@ def _before_words(words: list[str], kinds: dict[int, str], last: int,
     name = _clean_org(" ".join(words[j:i + 1]))
     if not name:
         return None
-    noun = words[i + 1].lower().rstrip(".,")
-    if noun in ORG_NOUNS:
-        return f"{name} {noun}"
+    noun = words[i + 1].rstrip(".,")
+    if noun.lower() in ORG_NOUNS:
+        return f"{name} {noun}"  # as written: "Hale campaign", "Tarvel Institute"
     first = i + 1 - len(name.split())  # the name's first word, clause openers trimmed
     if offsets is not None and kinds.get(offsets.get(first, -1), "") in PLACE_OR_ORG:
         return name
