@@ -19,7 +19,7 @@ import pytest
 from manysides.compare import SupportRule, compare_story, fact_groups, loaded_terms, support_rule
 from manysides.compare import independence as independence_mod
 from manysides.compare.claims import Unit, classify, clauses, negation
-from manysides.compare.grouping import Scored, unit_tables
+from manysides.compare.grouping import Scored, SentenceAligner, unit_tables
 from manysides.compare.independence import Witnesses, verbatim, wire_credit
 from manysides.models import (
     Article,
@@ -144,6 +144,41 @@ def test_clauses_split_coordination_aside_and_attribution() -> None:
     assert pieces[1].startswith("Li is China's top defense official")
     single = "The Orlin Dam burst on Tuesday night."
     assert [p for _, _, p in clauses(single)] == [single]
+
+
+def test_a_participle_fragment_stays_with_its_sentence() -> None:
+    """A participle phrase is split off only when it and the rest of the sentence each say enough (compare.toml
+    [claims] min_clause_content): "keeping ... open" here has five content words."""
+    short = ("The council reopened the Orlin bridge to traffic on Monday morning, keeping the "
+             "ferry route to the island open.")
+    assert [p for _, _, p in clauses(short)] == [short]
+    full = ("The council reopened the Orlin bridge to traffic on Monday morning, ending three "
+            "months of detours for commuters from Brenn and Kassow.")
+    assert [p for _, _, p in clauses(full)] == [
+        "The council reopened the Orlin bridge to traffic on Monday morning",
+        "ending three months of detours for commuters from Brenn and Kassow.",
+    ]
+
+
+def test_a_named_persons_words_are_stated_only_by_their_words() -> None:
+    """The sentence aligner's check of a citation: a text naming the person whose words it
+    gives is stated by another outlet giving that person's words, not by one stating the
+    same in its own voice; without the name, either states it."""
+    said = "Ilse Marant said the Orlin bridge would reopen to traffic on Monday after repairs."
+    reported = "the Orlin bridge would reopen to traffic on Monday after repairs"
+    people = {"Ilse Marant": ("ilse marant", "PERSON"), "Orlin": ("orlin", "FAC")}
+    a = make_article("a1", "North Gazette", [said], entities=people,
+                     quotes=((reported, "reported", "Ilse Marant", "person"),))
+    b = make_article("b1", "South Gazette",
+                     ["The Orlin bridge would reopen to traffic on Monday after repairs."],
+                     entities=people)
+    c = make_article("c1", "East Gazette", [said], entities=people,
+                     quotes=((reported, "reported", "Ilse Marant", "person"),))
+    aligner = SentenceAligner([a, b, c])
+    check = functools.partial(aligner.same_claim, cosine=0.95, link=0.5, conflicting=())
+    assert not check(("a1", 0), ("b1", 0), text=said)
+    assert check(("a1", 0), ("c1", 0), text=said)
+    assert check(("a1", 0), ("b1", 0), text="The Orlin bridge would reopen on Monday.")
 
 
 def test_classify_fact_quote_opinion() -> None:

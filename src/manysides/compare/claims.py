@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 
 _CLAIMS = load_data("compare")["claims"]  # data/compare.toml [claims]
 MIN_WORDS: int = _CLAIMS["min_words"]  # shorter sentences (furniture, headings) are not claims
+MIN_CLAUSE_CONTENT: int = _CLAIMS["min_clause_content"]  # content words of a split-off clause
 DIRECT_SHARE: float = _CLAIMS["direct_share"]  # in direct quotes: the sentence is a quote
 NON_NAME_TYPES = {"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"}
 ACTOR_TYPES = frozenset({"PERSON", "ORG", "NORP"})  # entity types that do things (slot actors)
@@ -244,6 +245,11 @@ _PARTICIPLE = re.compile(
 )
 
 
+def _contentful(piece: str) -> bool:
+    """Whether ``piece`` says enough to be a claim of its own (``MIN_CLAUSE_CONTENT``)."""
+    return len(content_words(piece)) >= MIN_CLAUSE_CONTENT
+
+
 def _core(text: str, start: int) -> tuple[int, int]:
     """Offsets (within ``text``) of a clause without its attribution ("..., X said.")."""
     s, e = 0, len(text)
@@ -303,6 +309,8 @@ def clauses(text: str) -> list[tuple[int, int, str]]:
             if (
                 len(text[before[-1] if before else 0 : m.start()].split()) >= MIN_WORDS + 2
                 and len(text[m.start(1) :].split()) >= MIN_WORDS + 2
+                and _contentful(text[before[-1] if before else 0 : m.start()])
+                and _contentful(text[m.start(1) :])
             ):
                 cuts.extend([m.start(), m.start(1)])
         cuts.sort()

@@ -20,6 +20,7 @@ from __future__ import annotations
 import functools
 import logging
 import math
+import re
 import tomllib
 from collections import Counter
 from dataclasses import dataclass
@@ -226,22 +227,32 @@ class SentenceAligner:
                  for u in article_units(a, None, a.outlet or a.id, split=False)]
         self.index = {(u.article, u.sentence): k for k, u in enumerate(units)}
         self.tables = unit_tables(units) if units else {}
+        self.speakers = [set(_NAME_WORD.findall(u.person_speaker.lower()))
+                         if _speaker_key(u.person_speaker) else set() for u in units]
 
     def same_claim(self, a: tuple[str, int], b: tuple[str, int], cosine: float, *,
-                   link: float, conflicting: tuple[str, ...]) -> bool:
+                   link: float, conflicting: tuple[str, ...], text: str = "") -> bool:
         """Whether sentences ``a`` and ``b`` ((article id, sentence index)), their embedding
         cosine being ``cosine``, state one fact by the rule that makes sentences one claim's
         support: pair probability at least ``link``, none of the ``conflicting`` features
-        set.  False for a sentence that is not a claim unit (too short)."""
+        set.  When ``text`` (what is stated from ``a``, as a summary words it) names the
+        person whose words ``a`` gives, ``b`` must give that person's words too: a sentence
+        in the outlet's own voice does not state what the person said (who asserts a claim
+        is one of its slots).  False for a sentence that is not a claim unit (too short)."""
         if a not in self.index or b not in self.index:
             return False
-        feats = pair_features(self.tables, np.array([self.index[a]]), np.array([self.index[b]]))
+        ia, ib = self.index[a], self.index[b]
+        spoken = self.tables["speaker"]
+        if self.speakers[ia] & set(_NAME_WORD.findall(text.lower())) and spoken[ib] != spoken[ia]:
+            return False
+        feats = pair_features(self.tables, np.array([ia]), np.array([ib]))
         feats["cosine"] = np.array([cosine], dtype=np.float32)
         if any(feats[name][0] for name in conflicting):
             return False
         return float(probability(feats, weights())[0]) >= link
 
 
+_NAME_WORD = re.compile(r"\w+")
 _GENERIC_SPEAKERS = {"analysts", "experts", "observers", "officials", "sources", "critics"}
 
 

@@ -205,14 +205,15 @@ class SummaryBuilder:
         enough: ``citation_min_similarity``; names may be worded otherwise), and the claim
         aligner puts it in one claim with ``source`` (pair probability and slots by the rule
         of ``compare.toml`` [support], the embedding cosine that of ``body`` and ``ev``), as
-        the comparison would."""
+        the comparison would; where ``body`` names the person whose words ``source`` gives,
+        ``ev`` must give that person's words too)."""
         verdict = verify(body, [ev], self.similarity, names=False,
                          min_similarity=float(self.cfg["citation_min_similarity"]))
         if not verdict.ok:
             return False
         return self.aligner.same_claim(
             (source.article, source.sentence), (ev.article, ev.sentence), verdict.similarity,
-            link=self.support.link, conflicting=self.support.conflicting)
+            link=self.support.link, conflicting=self.support.conflicting, text=body)
 
     def _body(self, cand: Prepared, max_words: int) -> str | None:
         """``cand`` without droppable adverbs, or None when it fails a check that needs no
