@@ -147,8 +147,9 @@ def test_clauses_split_coordination_aside_and_attribution() -> None:
 
 
 def test_a_participle_fragment_stays_with_its_sentence() -> None:
-    """A participle phrase is split off only when it and the rest of the sentence each say enough (compare.toml
-    [claims] min_clause_content): "keeping ... open" here has five content words."""
+    """A participle phrase is split off only when it and the rest of the sentence each say
+    enough (compare.toml [claims] min_clause_content): "keeping ... open" has five content
+    words."""
     short = ("The council reopened the Orlin bridge to traffic on Monday morning, keeping the "
              "ferry route to the island open.")
     assert [p for _, _, p in clauses(short)] == [short]
