@@ -180,29 +180,33 @@ def _unit(v: np.ndarray) -> np.ndarray:
     return (v / np.linalg.norm(v)).astype(np.float32)
 
 
-def bench_scale(n: int, workdir: Path, chunk: int = 1000) -> None:
-    """Incremental assignment of ``n`` articles with synthesised analyses, timed per chunk."""
-    print(f"\n== clustering {n:,} articles (SYNTHESISED analyses and doc vectors) ==")
-    t0 = time.perf_counter()
-    articles = generate_corpus(n, seed=2)
-    rows = _synthetic(articles, seed=2)
+def synthetic_store(n: int, db: Path, seed: int = 2) -> tuple[Store, list[str], dict[str, str]]:
+    """A store at ``db`` with ``n`` generated articles and their SYNTHESISED analyses: the
+    store, the article ids in arrival order and each article's generated story (the gold)."""
+    articles = generate_corpus(n, seed=seed)
+    rows = _synthetic(articles, seed=seed)
     truth = {art.id: rec["story"] for (art, _, _), rec in zip(rows, articles, strict=True)}
-    db = workdir / f"scale{n}.db"
     store = Store(str(db))
     for art, analysis, vec in rows:
         store.add_article(art)
         store.save_analysis(art.id, analysis, {"doc": vec})
-    print(f"setup (generate + store {n:,} articles): {time.perf_counter() - t0:.1f}s")
     # Articles arrive as news does: in publication order (an undated one on its story's day,
-    # which the generated URL carries), assigned 1,000 at a time.
+    # which the generated URL carries).
     def arrival(item: tuple[Article, ArticleAnalysis, np.ndarray]) -> str:
         art = item[0]
         return (art.published or "")[:10] or "-".join(art.url.split("/")[3:6])
 
-    ids = [art.id for art, _, _ in sorted(rows, key=arrival)]
-    # Only the store holds the articles from here on: 100,000 synthetic analyses kept alive in
+    return store, [art.id for art, _, _ in sorted(rows, key=arrival)], truth
+
+
+def bench_scale(n: int, workdir: Path, chunk: int = 1000) -> None:
+    """Incremental assignment of ``n`` articles with synthesised analyses, timed per chunk."""
+    print(f"\n== clustering {n:,} articles (SYNTHESISED analyses and doc vectors) ==")
+    t0 = time.perf_counter()
+    # Only the store holds the articles once built: 100,000 synthetic analyses kept alive in
     # this process would make every garbage collection during assignment scan them.
-    del rows, articles
+    store, ids, truth = synthetic_store(n, workdir / f"scale{n}.db")
+    print(f"setup (generate + store {n:,} articles): {time.perf_counter() - t0:.1f}s")
     total = 0.0
     per_chunk: list[tuple[int, float]] = []
     settings = Settings()
