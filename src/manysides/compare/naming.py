@@ -60,20 +60,20 @@ _OF_PLACE = re.compile(r" of (?:the )?(?P<place>[A-Z][\w.]*(?: [A-Z][\w.]*){0,2}
 _GROUP_HEAD = re.compile(r" (?P<word>[a-z][a-z-]{2,})\b")
 _NOT_NOUN = re.compile(r"^(?:is|was|has|does|says|was|its|this|thus|always|perhaps)$")
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+# The function words that end a noun phrase ("the memos and ...", "the lawsuit said").
+_PHRASE_END_WORDS = (
+    "and|or|is|was|has|had|have|will|would|could|should|may|might|must|can|to|in|on|of|for|"
+    "with|by|from|at|as|that|which|who|said|says|did|does|are|were|be|been")
 # After a place name: the end of its noun phrase (punctuation or a function word) ...
-_ENDS_PHRASE = re.compile(
-    r"(?:\s*[,.;:!?)\u201d\"]|\s*$|\s+(?:and|or|is|was|has|had|have|will|would|could|should|"
-    r"may|might|must|can|to|in|on|of|for|with|by|from|at|as|that|which|who|said|says|"
-    r"did|does|are|were|be|been)\b)")
+_ENDS_PHRASE = re.compile(rf"(?:\s*[,.;:!?)\u201d\"]|\s*$|\s+(?:{_PHRASE_END_WORDS})\b)")
 # ... unless it modifies a compound ("the U.S.-led forces").
 _COMPOUND = re.compile(r"[-\u2013/]")
 _HYPHEN_TAIL = re.compile(r"-[a-z]{1,4}$")
 # A definite noun phrase of one lowercase noun that ends there ("the memos," "the lawsuit
 # said"): how a story's own things are found.
 _DEFINITE = re.compile(
-    r"\b(?i:the)\s+(?P<head>[a-z][a-z-]{2,})(?=[,.;:!?)\u201d\"]|\s*$|\s+(?:and|or|is|was|"
-    r"has|had|have|will|would|could|should|may|might|must|can|to|in|on|of|for|with|by|"
-    r"from|at|as|that|which|who|said|says|did|does|are|were|be|been)\b)")
+    rf"\b(?i:the)\s+(?P<head>[a-z][a-z-]{{2,}})"
+    rf"(?=[,.;:!?)\u201d\"]|\s*$|\s+(?:{_PHRASE_END_WORDS})\b)")
 _DETERMINER = re.compile(r"(?i:the|a|an|this|that|these|those|his|her|its|their|our)")
 # A leader's government after the name ("the Trump administration", "Abe's government"), and
 # "the administration" alone; the offices of a head of state or government.
