@@ -145,8 +145,8 @@ def _spans(text: str, q: Speaker, mentions: list[Mention]) -> Iterator[tuple[int
             if m.entity == q.speaker_entity:
                 yield m.start, m.end
     elif q.speaker:
-        for m in re.finditer(re.escape(q.speaker), text):
-            yield m.start(), m.end()
+        for found in re.finditer(re.escape(q.speaker), text):
+            yield found.start(), found.end()
 
 
 def _affiliation(text: str, q: Speaker, mentions: list[Mention], kinds: dict[int, str],

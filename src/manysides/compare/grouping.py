@@ -228,7 +228,8 @@ class SentenceAligner:
         self.index = {(u.article, u.sentence): k for k, u in enumerate(units)}
         self.tables = unit_tables(units) if units else {}
         self.speakers = [set(_NAME_WORD.findall(u.person_speaker.lower()))
-                         if _speaker_key(u.person_speaker) else set() for u in units]
+                         if u.person_speaker and _speaker_key(u.person_speaker) else set()
+                         for u in units]
 
     def same_claim(self, a: tuple[str, int], b: tuple[str, int], cosine: float, *,
                    link: float, conflicting: tuple[str, ...], text: str = "") -> bool:
