@@ -69,18 +69,30 @@ _ENDS_PHRASE = re.compile(rf"(?:\s*[,.;:!?)\u201d\"]|\s*$|\s+(?:{_PHRASE_END_WOR
 # ... unless it modifies a compound ("the U.S.-led forces").
 _COMPOUND = re.compile(r"[-\u2013/]")
 _HYPHEN_TAIL = re.compile(r"-[a-z]{1,4}$")
-# A definite noun phrase of one lowercase noun that ends there ("the memos," "the lawsuit
-# said"): how a story's own things are found.
-_DEFINITE = re.compile(
-    rf"\b(?i:the)\s+(?P<head>[a-z][a-z-]{{2,}})"
-    rf"(?=[,.;:!?)\u201d\"]|\s*$|\s+(?:{_PHRASE_END_WORDS})\b)")
-_DETERMINER = re.compile(r"(?i:the|a|an|this|that|these|those|his|her|its|their|our)")
+_DETERMINER = re.compile(r"(?i:the|a|an|this|that|these|those|his|her|its|their|our|any|no)")
+# Any noun phrase a lowercase noun ends, after a determiner or a name's possessive and at most
+# two modifiers ("the potential summit is", "Mueller's investigation into", "a direct
+# hotline between"): how often a story uses a noun as a thing.  Not a past participle ("that
+# he felt obstructed in") nor a modifier before "and" ("its nuclear and missile tests").
+_THING_NP = (
+    rf"(?:\b{_DETERMINER.pattern}|\b(?!(?:It|That|There|He|She|What|Here|Who)['\u2019]s)"
+    rf"[A-Z][\w.-]*['\u2019]s)(?:\s+(?!(?:{{stop}})\b)[\w-]+){{{{0,2}}}}?"
+    rf"\s+(?P<head>(?![a-z]+ed\b)[a-z][a-z-]{{{{2,}}}})"
+    rf"(?=[,.;:!?)\u201d\"]|\s*$|\s+(?:{_PHRASE_END_WORDS.replace('and|or|', '')}"
+    rf"|into|between|about|over)\b)")
 # A leader's government after the name ("the Trump administration", "Abe's government"), and
 # "the administration" alone; the offices of a head of state or government.
 _GOVERNMENT = re.compile(r"(?:['\u2019]s)?\s+(?:administration|government|regime|cabinet)\b")
 _THE_GOVERNMENT = re.compile(r"\b[Tt]he\s+administration\b")
 _HEAD_ROLES = frozenset({"president", "prime minister", "chancellor", "leader", "dictator"})
 _YEAR = re.compile(r"(?:1[89]|20)\d\d")
+# The prepositions of a head noun's post-modifier ("the investigation into Flynn"), and the
+# capitalised words of dates, which tell when rather than what ("the meeting on Friday").
+_PREPOSITION = re.compile(r"\s+(?:of|into|between|with|by|against|over|on|in|about|from)\s+")
+_TIME_WORDS = frozenset({
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December", "Jan.", "Feb.", "Aug.", "Sept.", "Oct.", "Nov.", "Dec.",
+    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"})
 _NP_TOKEN = re.compile(r"[\w][\w.'\u2019-]*|[^\w\s]")
 
 
@@ -554,32 +566,44 @@ def _most_named_first(referents: list[Naming]) -> list[Naming]:
     return sorted(referents, key=lambda r: -sum(t.count for v in r.by_outlet.values() for t in v))
 
 
-def _thing_heads(articles: list[Article], outlets: dict[str, str]) -> set[str]:
-    """Head nouns of the story's things (``naming.toml`` [things]), each its own referent
-    ("memo" and "memos" apart: "the agreement" is not "these agreements")."""
+def _thing_heads(articles: list[Article], outlets: dict[str, str]) -> dict[str, str]:
+    """Head nouns of the story's things (``naming.toml`` [things]) -> the head naming their
+    referent: itself, or the first of its synonyms ("probe" -> "investigation"); "memo" and
+    "memos" apart ("the agreement" is not "these agreements")."""
     cfg = load_data("naming")
     kb = knowledge()
     skip = set(cfg["things"]["not_heads"]) | set(cfg["events"]["heads"]) \
         | set(cfg["relations"]["heads"]) | set(cfg["groups"]["heads"]) | _stopwords() \
         | {f for r in kb.roles for f in r.forms} | set(kb.person_nouns) | set(kb.title_words)
+    synonym = _synonyms()
     uses: Counter[str] = Counter()
     outlets_of: dict[str, set[str]] = defaultdict(set)
     for a in articles:
-        for m in _DEFINITE.finditer(a.text):
+        for m in _thing_np().finditer(a.text):
             if (word := m.group("head")) not in skip:
-                uses[word] += 1
-                outlets_of[word].add(outlets[a.id])
-    return {word for word, n in uses.items()
+                uses[synonym.get(word, word)] += 1
+                outlets_of[synonym.get(word, word)].add(outlets[a.id])
+    kept = {word for word, n in uses.items()
             if n >= cfg["things"]["min_uses"] and len(outlets_of[word]) >= 2}
+    return {word: word for word in kept} | {w: c for w, c in synonym.items() if c in kept}
+
+
+@lru_cache(maxsize=1)
+def _synonyms() -> dict[str, str]:
+    """Each word of a ``naming.toml`` [things] synonym group -> the group's first word."""
+    return {w: group[0] for group in load_data("naming")["things"]["synonyms"] for w in group}
 
 
 def thing_referents(articles: list[Article], outlets: dict[str, str]) -> list[Naming]:
     """The story's things ("the lawsuit", "the memos"; see ``_thing_heads``) with each
-    outlet's noun phrases for them: determiner, up to three modifiers and the head ("the
-    Iran nuclear deal", "Comey's memos"), or the head with the names right before it ("DNC
-    lawsuit").  A name or number among the modifiers tells things apart ("the Trump
-    campaign" is not "the 2016 campaign"); a phrase without one ("the campaign") is the
-    thing of that head last named so in the article, else the story's most named one.
+    outlet's noun phrases for them (``_noun_phrase``: "the Iran nuclear deal", "Comey's
+    memos", "the investigation into Michael Flynn").  A name or number among the modifiers, or
+    the first name of the prepositional phrase after the head, tells things apart ("the Trump
+    campaign" is not "the 2016 campaign"); a phrase without one ("the campaign") is the thing
+    of that head last named so in the article, else the story's most named one where it is
+    named ``ROLE_DOMINANCE`` times as often as the next.  An indefinite phrase ("a sweeping
+    lawsuit") is a term only as the article's first phrase of its head, and not with a
+    modifier that makes it another one ("a new lawsuit", ``naming.toml`` [things]).
 
     Kept whole: collecting and tabulating the phrases share the per-story counters.
     """
@@ -588,45 +612,76 @@ def thing_referents(articles: list[Article], outlets: dict[str, str]) -> list[Na
         return []
     pattern = re.compile(rf"\b(?:{literal_alternation(sorted(heads, key=len, reverse=True))})\b")
     stop = _stopwords()
-    found: list[tuple[str, str, str, str | None]] = []  # article id, head, phrase, anchor
+    others = set(load_data("naming")["things"]["other_markers"])
+    places = _places(articles)  # "Russian" and "Russia" anchor one thing
+    # article id, head, phrase, anchor, whether the anchor is after the head
+    found: list[tuple[str, str, str, str | None, bool]] = []
     for a in articles:
+        seen: set[str] = set()
         for m in pattern.finditer(a.text):
-            if phrase := _noun_phrase(a.text, m, stop):
-                anchors = [_POSSESSIVE.sub("", w) for w in phrase.split()[:-1]
-                           if (w[0].isupper() or _YEAR.fullmatch(w)) and w not in _PREFIXES
-                           and not _DETERMINER.fullmatch(w)]
-                found.append((a.id, m.group(0), phrase, anchors[-1] if anchors else None))
+            phrase, after, indefinite = _noun_phrase(a.text, m, stop)
+            head = heads[m.group(0)]
+            first = head not in seen
+            seen.add(head)
+            if indefinite and (not first or others & {w.lower() for w in phrase.split()}):
+                continue
+            before = _anchors(" ".join(phrase.split()[:-1]))
+            anchors = before or _first_name(after)
+            anchor = places.get(anchors[-1], anchors[-1]) if anchors else None
+            found.append((a.id, head, phrase + after, anchor, not before))
+    named_by: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for article_id, head, _, anchor, _ in found:
+        if anchor:
+            named_by[(head, norm(anchor))].add(outlets[article_id])
+    # a name after the head that one outlet alone gives ("a summit in the Demilitarized
+    # Zone") tells no thing apart across outlets: its phrase is a bare one
+    found = [(i, h, p, None if a and after and len(named_by[(h, norm(a))]) < 2 else a, after)
+             for i, h, p, a, after in found]
     most: dict[str, Counter[str]] = defaultdict(Counter)
     shown: dict[str, str] = {}  # norm(anchor) -> as first written
-    for _, head, _, anchor in found:
+    for _, head, _, anchor, _ in found:
         if anchor:
             most[head][norm(anchor)] += 1
             shown.setdefault(norm(anchor), anchor)
     table: dict[str, dict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
     last: dict[tuple[str, str], str] = {}
-    for article_id, head, phrase, anchor in found:
+    for article_id, head, phrase, anchor, _ in found:
         if anchor:
             anchor = last[(article_id, head)] = norm(anchor)
         else:
-            anchor = last.get((article_id, head)) or (
-                most[head].most_common(1)[0][0] if most[head] else "")
+            anchor = last.get((article_id, head)) or _dominant(most[head])
         table[f"{shown.get(anchor, '')} {head}".strip()][outlets[article_id]][phrase] += 1
     return _most_named_first([
         Naming(referent=f"thing: {label}", kind="thing", by_outlet=_terms_by_outlet(by_outlet))
         for label, by_outlet in table.items() if len(by_outlet) >= 2])
 
 
-def _noun_phrase(text: str, head: re.Match[str], stop: set[str]) -> str | None:
+def _dominant(counts: Counter[str]) -> str:
+    """The most counted key if counted ``ROLE_DOMINANCE`` times as often as the next, else ""."""
+    ranked = counts.most_common(2)
+    if ranked and (len(ranked) == 1 or ranked[0][1] >= ROLE_DOMINANCE * ranked[1][1]):
+        return ranked[0][0]
+    return ""
+
+
+@lru_cache(maxsize=1)
+def _thing_np() -> re.Pattern[str]:
+    """``_THING_NP`` with the stopwords (no modifier is one)."""
+    return re.compile(_THING_NP.format(stop=literal_alternation(sorted(_stopwords()))))
+
+
+def _noun_phrase(text: str, head: re.Match[str], stop: set[str]) -> tuple[str, str, bool]:
     """The noun phrase ``head`` ends: back to its determiner over at most three modifiers,
     or, with no determiner that close, the names right before the head ("Comey's memos");
-    None for an indefinite one ("a new deal" is another deal)."""
+    then the prepositional phrase after it that names someone (``_post_modifier``) and
+    whether the phrase is indefinite ("a new deal")."""
     window = text[max(0, head.start() - 80) : head.start()]
+    after = _post_modifier(text, head.end())
     words: list[str] = []
     for tok in reversed([t.group(0) for t in _NP_TOKEN.finditer(window)][-4:]):
         if _DETERMINER.fullmatch(tok):
-            if tok.lower() in ("a", "an"):
-                return None
-            return " ".join([tok.lower() if tok.istitle() else tok, *words, head.group(0)])
+            phrase = " ".join([tok.lower() if tok.istitle() else tok, *words, head.group(0)])
+            return phrase, after, tok.lower() in ("a", "an")
         if not tok[0].isalnum() or tok.lower() in stop:
             break
         words.insert(0, tok)
@@ -635,7 +690,60 @@ def _noun_phrase(text: str, head: re.Match[str], stop: set[str]) -> str | None:
         if not word[0].isupper():
             break
         names.insert(0, word)
-    return " ".join([*names, head.group(0)])
+    return " ".join([*names, head.group(0)]), after, False
+
+
+def _post_modifier(text: str, end: int) -> str:
+    """The prepositional phrase right after a head noun when it names someone or a year
+    ("into Michael T. Flynn", "between Kim and Moon", "in the 2016 election"): up to
+    ``MAX_LABEL_WORDS`` words, to the first punctuation or function word, else ""."""
+    prep = _PREPOSITION.match(text, end)
+    if not prep:
+        return ""
+    stop = _stopwords()
+    titles = _title_words()
+    words: list[str] = []
+    for tok in _NP_TOKEN.finditer(text, prep.end(), min(len(text), prep.end() + 120)):
+        w = tok.group(0)
+        if len(words) >= MAX_LABEL_WORDS or not w[0].isalnum() or w.rstrip(".") in _TIME_WORDS \
+                or w.lower() in stop and w.lower() not in ("the", "and") \
+                or _YEAR.fullmatch(w) and words[-1:] != ["the"]:
+            break  # "in 2019" is when; "in the 2016 election" is which
+        if w[0].islower() and w not in ("the", "and") and w not in titles and not (
+                words and (_YEAR.fullmatch(words[-1]) or _DEMONYM.match(words[-1])
+                           or _POSSESSIVE.search(words[-1]))):
+            break  # only "the 2016 election", "Russian meddling", "former adviser Flynn"
+        if w.endswith(".") and not (w in _PREFIXES or _INITIALS.fullmatch(w)):
+            words.append(w[:-1])  # the sentence ends ("into Flynn. The memos")
+            break
+        words.append(w)
+    while words and words[-1].lower() in ("the", "and"):
+        words.pop()
+    return prep.group(0) + " ".join(words) if _anchors(" ".join(words)) else ""
+
+
+def _first_name(words: str) -> list[str]:
+    """The last word of the first name among ``words`` ("Michael T. Flynn and ..." ->
+    ["Flynn"]), or []."""
+    run: list[str] = []
+    for w in words.split():
+        if _anchors(w):
+            run.append(_POSSESSIVE.sub("", w))
+        elif run:
+            break
+    return run[-1:]
+
+
+@lru_cache(maxsize=1)
+def _title_words() -> frozenset[str]:
+    return frozenset(w.lower() for w in load_data("naming")["titles"]["words"])
+
+
+def _anchors(words: str) -> list[str]:
+    """The names and years among ``words`` (courtesy titles and determiners left out)."""
+    return [_POSSESSIVE.sub("", w) for w in words.split()
+            if (w[0].isupper() or _YEAR.fullmatch(w)) and w not in _PREFIXES
+            and not _DETERMINER.fullmatch(w)]
 
 
 def naming(articles: list[Article], outlets: dict[str, str]) -> list[Naming]:
