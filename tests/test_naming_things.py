@@ -80,3 +80,34 @@ def test_a_name_one_outlet_alone_gives_after_the_head_tells_nothing_apart() -> N
     things = _things(a, b)
     assert things["thing: summit"]["Frontline"] == {
         "a summit in the Glass Hall", "the summit"}
+
+
+def test_actions_on_a_thing_by_verb_and_by_deverbal_noun() -> None:
+    """"suspend all drills", "the suspension of naval drills" and "suspending the drills"
+    are one action on the story's drills; "a sham lawsuit" (a modifier) is no action."""
+    a = make_article("x", "Frontline", [
+        "Arvel said it would suspend all naval drills.", "The drills, officials said, cost "
+        "much.", "Critics doubt the drills will stop."])
+    b = make_article("y", "State Daily", [
+        "The suspension of naval drills, aides said, is real.", "The drills were loud.",
+        "Arvel is suspending the drills for a year."])
+    actions = {r.referent: {o: {t.term for t in ts} for o, ts in r.by_outlet.items()}
+               for r in naming([a, b], OUTLETS) if r.kind == "action"}
+    assert actions == {"action: suspend drills": {
+        "Frontline": {"suspend all naval drills"},
+        "State Daily": {"the suspension of naval drills", "suspending the drills"}}}
+
+
+def test_a_former_leaders_administration_is_his_own_name() -> None:
+    """"the Vela administration" of a past leader (no country's head in the story's titles)
+    is a term for Vela, not "the Vela"; "former British spy" is a label before a name."""
+    a = make_article("x", "Frontline", [
+        "The Vela administration signed the pact.", "Former British spy Orrin Tull wrote it."],
+        entities={"Vela": ("vela", "PERSON"), "Orrin Tull": ("tull", "PERSON")})
+    b = make_article("y", "State Daily", [
+        "Vela signed the pact.", "Tull, a writer, wrote it."],
+        entities={"Vela": ("vela", "PERSON"), "Tull": ("tull", "PERSON")})
+    terms = {r.referent: {o: {t.term for t in ts} for o, ts in r.by_outlet.items()}
+             for r in naming([a, b], OUTLETS) if r.kind == "entity"}
+    assert terms["Vela"]["Frontline"] == {"the Vela administration"}
+    assert "Former British spy Orrin Tull" in terms["Orrin Tull"]["Frontline"]

@@ -86,6 +86,9 @@ _GOVERNMENT = re.compile(r"(?:['\u2019]s)?\s+(?:administration|government|regime
 _THE_GOVERNMENT = re.compile(r"\b[Tt]he\s+administration\b")
 _HEAD_ROLES = frozenset({"president", "prime minister", "chancellor", "leader", "dictator"})
 _YEAR = re.compile(r"(?:1[89]|20)\d\d")
+# The endings of nouns made from verbs ("suspension", "closure", "removal", "payment").
+_DEVERBAL = re.compile(r"(?:tion|sion|ment|ance|ence|ure|al|ing|age)$")
+_INFLECTION = re.compile(r"(?:ations?|itions?|sions?|tions?|ions?|ures?|ments?|ings?|ed|es|s|e)$")
 # The prepositions of a head noun's post-modifier ("the investigation into Flynn"), and the
 # capitalised words of dates, which tell when rather than what ("the meeting on Friday").
 _PREPOSITION = re.compile(r"\s+(?:of|into|between|with|by|against|over|on|in|about|from)\s+")
@@ -265,7 +268,8 @@ def _label(text: str, start: int, titles: set[str], stop: set[str]) -> str:
         if w.endswith(".") and not (w in _PREFIXES or _INITIALS.fullmatch(w)):
             break  # "AP." ends the sentence before: no label
         if lw in titles or _DEMONYM.match(w) or w in ("U.S.", "US", "UK") or w in _PREFIXES \
-                or (lw.split("-")[-1] in titles and lw.split("-")[0] in titles) \
+                or (lw.split("-")[0] in titles and (lw.split("-")[-1] in titles
+                                                    or _DEMONYM.match(w.split("-")[-1]))) \
                 or (w[0].isupper() and _POSSESSIVE.search(w)
                     and kb.countries_in(" ".join(tokens[max(0, pos - 1) : pos + 1]))):
             words.insert(0, w)
@@ -471,11 +475,7 @@ def _governments(articles: list[Article], joined: dict[str, str], held: Held
     country the story's titles make that person head of ("U.S. President Donald Trump");
     "the administration" alone: that of the head the article names most (``ROLE_DOMINANCE``
     times as often as the next)."""
-    places = {e.key for a in articles for e in (a.analysis.entities if a.analysis else [])
-              if e.type == "GPE"}
-    country_of = {key: slug(next(iter(countries))) for key, (roles, countries, _) in held.items()
-                  if roles & _HEAD_ROLES and len(countries) == 1
-                  and slug(next(iter(countries))) in places}
+    country_of = _heads_of_state(articles, held)
     out: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for a in articles:
         if not a.analysis or not country_of:
@@ -494,6 +494,16 @@ def _governments(articles: list[Article], joined: dict[str, str], held: Held
             out[a.id] += [(ranked[0][0], _SPACES.sub(" ", m.group(0)).lower())
                           for m in _THE_GOVERNMENT.finditer(a.text)]
     return out
+
+
+def _heads_of_state(articles: list[Article], held: Held) -> dict[str, str]:
+    """Person referent key -> the country of the story the person's titles make them head of
+    ("U.S. President Donald Trump"; one country only)."""
+    places = {e.key for a in articles for e in (a.analysis.entities if a.analysis else [])
+              if e.type == "GPE"}
+    return {key: slug(next(iter(countries))) for key, (roles, countries, _) in held.items()
+            if roles & _HEAD_ROLES and len(countries) == 1
+            and slug(next(iter(countries))) in places}
 
 
 def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
@@ -520,6 +530,7 @@ def entity_referents(articles: list[Article], outlets: dict[str, str]) -> list[N
     joined = _referent_keys(articles)
     held = _titles_held(articles, joined)
     roles = _story_roles(articles, joined, held, outlets)
+    heads = _heads_of_state(articles, held)  # their government is the country's
     for article_id, found in _governments(articles, joined, held).items():
         roles[article_id] += found
     table: dict[str, dict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
@@ -541,6 +552,9 @@ def entity_referents(articles: list[Article], outlets: dict[str, str]) -> list[N
                 continue
             key = joined.get(m.entity, m.entity)
             term = _term(a.text, m.start, m.text, titles, stop, places, ent.type)
+            if ent.type == "PERSON" and key not in heads and (
+                    gov := _GOVERNMENT.match(a.text, m.end)):
+                term += a.text[m.end : gov.end()]  # "the Obama administration": his own
             table[key][outlets[a.id]][term] += 1
             shown.setdefault(key, ent.name)  # a joined key's name if no entity has it
     for article_id, found in roles.items():
@@ -746,8 +760,84 @@ def _anchors(words: str) -> list[str]:
             and not _DETERMINER.fullmatch(w)]
 
 
+def action_referents(articles: list[Article], outlets: dict[str, str]) -> list[Naming]:
+    """What is done to a thing of the story, by verb or by deverbal noun ("suspend all
+    nuclear tests" / "the suspension of nuclear and missile tests" / "suspending nuclear
+    tests"; ``_actions``): one referent per (stem of the action word, thing head) that two or
+    more outlets name so, its terms the phrases as written.  A noun before "of" is an action
+    only with a deverbal ending ("suspension", "closure") or as the stem of a verb the story
+    uses so ("the halt of" where some outlet writes "halt nuclear tests")."""
+    heads = _thing_heads(articles, outlets)
+    if not heads:
+        return []
+    pattern = _action_regex(tuple(sorted(heads, key=len, reverse=True)))
+    found = [(a.id, *action) for a in articles for action in _actions(a.text, pattern)]
+    verbs = {_stem(act) for _, act, _, _, nominal in found if not nominal}
+    table: dict[tuple[str, str], dict[str, Counter[str]]] = defaultdict(
+        lambda: defaultdict(Counter))
+    words: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    for article_id, act, head, phrase, nominal in found:
+        if nominal and not _DEVERBAL.search(act) and _stem(act) not in verbs:
+            continue
+        key = (_stem(act), heads[head.lower()])
+        table[key][outlets[article_id]][phrase] += 1
+        words[key][act] += 1
+    return _most_named_first([
+        Naming(referent=f"action: {words[key].most_common(1)[0][0]} {key[1]}", kind="action",
+               by_outlet=_terms_by_outlet(by_outlet))
+        for key, by_outlet in table.items() if len(by_outlet) >= 2])
+
+
+def _actions(text: str, pattern: re.Pattern[str]) -> list[tuple[str, str, str, bool]]:
+    """(action word, head, phrase, whether nominal) of each action phrase of ``text``: a
+    noun with "of"/"on" ("the suspension of nuclear tests", "a freeze on tests"), a verb
+    after "to" or a modal ("to suspend nuclear tests"), a verb before a determiner ("close its
+    nuclear test site") or a gerund before a plural ("halting nuclear tests"); not a modifier
+    after a determiner ("a sham lawsuit", "the ongoing probe").  Candidates overlap
+    (``pattern`` looks ahead): the first of each span wins."""
+    out: list[tuple[str, str, str, bool]] = []
+    end = 0
+    for m in pattern.finditer(text):
+        if m.start() < end:
+            continue
+        lead, link = (m.group("lead") or "").strip().lower(), m.group("link").split()
+        nominal = bool(link) and link[0] in ("of", "on")
+        determiner = bool(lead) and _DETERMINER.fullmatch(lead) is not None
+        gerund = m.group("act").endswith("ing") and m.group("head").endswith("s")
+        if not (nominal or not determiner and (lead or link or gerund)):
+            continue
+        start = m.start() + (0 if nominal else len(m.group("lead") or ""))
+        end = m.start() + len(m.group("all"))
+        phrase = _SPACES.sub(" ", text[start:end])
+        first = phrase.split(" ", 1)[0]
+        if _DETERMINER.fullmatch(first) and first.istitle():  # "The suspension" opens a sentence
+            phrase = first.lower() + phrase[len(first):]
+        out.append((m.group("act").lower(), m.group("head"), phrase, nominal))
+    return out
+
+
+@lru_cache(maxsize=64)
+def _action_regex(heads: tuple[str, ...]) -> re.Pattern[str]:
+    """``_actions``' candidates: [determiner, "to" or a modal] action word [particle] ["of" /
+    "on"] [determiner] at most three modifiers and one of ``heads``; no word a stopword but
+    "and" and the determiners."""
+    stop = literal_alternation(sorted(_stopwords()))
+    det = rf"(?:{_DETERMINER.pattern}|all)"
+    mods = rf"(?:(?:and|(?!(?:{stop})\b)[\w'\u2019-]+),?\s+){{0,3}}?"
+    return re.compile(
+        rf"(?=(?<![\w-])(?P<all>(?P<lead>(?:{det}|to|will|would|can|could|must|should|may|might)\s+)?"
+        rf"(?!(?:{stop})\b)(?P<act>[a-z]{{4,}})(?:\s+(?:up|down|off|out))?"
+        rf"(?P<link>\s+(?:of|on)\s+(?:{det}\s+)?|\s+{det}\s+|\s+)"
+        rf"{mods}(?P<head>(?i:{literal_alternation(list(heads))}))\b))")
+
+
+def _stem(word: str) -> str:
+    """A crude stem that "suspend", "suspending" and "suspension" share ("suspen")."""
+    return _INFLECTION.sub("", word)[:6]
+
+
 def naming(articles: list[Article], outlets: dict[str, str]) -> list[Naming]:
     """All naming referents: events and relationships first, then persons/organisations,
     then the story's things."""
     return (phrase_referents(articles, outlets) + entity_referents(articles, outlets)
-            + thing_referents(articles, outlets))
+            + thing_referents(articles, outlets) + action_referents(articles, outlets))
