@@ -161,6 +161,18 @@ def test_a_participle_fragment_stays_with_its_sentence() -> None:
     ]
 
 
+def test_an_absolute_phrase_is_no_clause_of_its_own() -> None:
+    """A ", and" inside an absolute phrase ("with X having ..., Y ..., and Z ...") joins two
+    of the states it lists, not two clauses; a ", and" between two clauses still splits."""
+    absolute = ("The two mayors said the partnership had grown steadily, with the two cities "
+                "having traded more grain this year, tourism rising along the coast, and new "
+                "ferry routes opened between the harbours.")
+    assert [p for _, _, p in clauses(absolute)] == [absolute]
+    two = ("The mayor opened the new ferry harbour on Monday, and the council approved "
+           "the budget for the coastal road.")
+    assert len(clauses(two)) == 2
+
+
 def test_a_named_persons_words_are_stated_only_by_their_words() -> None:
     """The sentence aligner's check of a citation: a text naming the person whose words it
     gives is stated by another outlet giving that person's words, not by one stating the
@@ -681,6 +693,18 @@ def test_an_event_group_is_cut_into_claims_of_one_fact() -> None:
     score[0, 2] = score[2, 0] = 0.3  # close to b only: not to the whole claim
     assert fact_groups(units, [0, 1, 2], scored, SupportRule(0.8, 0.7, ())) == [[0, 1], [2]]
     assert support_rule().conflicting  # the data file's rule loads
+
+
+def test_two_sentences_of_one_article_do_not_keep_a_third_out() -> None:
+    """Two sentences of one article are never compared (their pair scores 0): a claim that
+    holds one of them takes a second outlet's sentence close to both by what it is close to
+    across articles, not held off by that 0."""
+    tuesday = {"2026-03-03", "tuesday"}
+    units = [_unit("a", tuesday), _unit("b", tuesday), _unit("a", tuesday)]
+    score = np.full((3, 3), 0.9, dtype=np.float32)
+    score[0, 2] = score[2, 0] = 0.0  # one article: not scored
+    scored = Scored(score, unit_tables(units))
+    assert fact_groups(units, [0, 1, 2], scored, SupportRule(0.8, 0.7, ())) == [[0, 1, 2]]
 
 
 def test_the_words_of_two_named_speakers_are_two_claims() -> None:

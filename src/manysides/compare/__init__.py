@@ -288,7 +288,8 @@ def fact_groups(units: list[Unit], group: list[int], scored: Scored,
                 rule: SupportRule) -> list[list[int]]:
     """``group`` cut into claims whose sentences state one fact: the group is grouped again
     (``grouping.group_units``) at the stricter cuts of ``rule``, pairs whose slots disagree
-    (any of ``rule.conflicting`` set) scoring 0."""
+    (any of ``rule.conflicting`` set) scoring 0; the mean between two parts is over their
+    pairs of different articles (two sentences of one article are never compared)."""
     if len(group) < 2:
         return [group]
     idx = np.array(group, dtype=np.int64)
@@ -301,7 +302,8 @@ def fact_groups(units: list[Unit], group: list[int], scored: Scored,
             clash |= feats[name] != 0
         sub[a[clash], b[clash]] = 0.0
         sub[b[clash], a[clash]] = 0.0
-    parts = group_units([units[i] for i in group], sub, link=rule.link, average=rule.average)
+    parts = group_units([units[i] for i in group], sub, link=rule.link, average=rule.average,
+                        cross_only=True)
     return [[group[k] for k in part] for part in parts]
 
 

@@ -238,6 +238,10 @@ _TRAILING_DASH = re.compile(r"\s[\u2013\u2014]\s(?=(?:a|an|the)\s)")
 _DASHED = re.compile(r"\s[\u2013\u2014-]\s([^\u2013\u2014]{10,200}?)\s[\u2013\u2014]\s")
 
 
+# An absolute phrase ("..., with the two armies having trained together, results achieved,
+# and ties enriched") lists states of affairs up to its end: a ", and" inside it joins two of
+# them, not two clauses.
+_ABSOLUTE = re.compile(r",\s+with\s+(?:[\w'\u2019-]+\s+){1,4}?(?:having|being|[a-z]{3,}ing)\s")
 _PRONOUN_START = re.compile(r"(?:he|she|his|her|him|they|their|it|its|we|our|i|my)\b", re.I)
 _PARTICIPLE = re.compile(
     r",\s+(?!(?:including|according|regarding|concerning|following|during|excluding|"
@@ -300,6 +304,7 @@ def clauses(text: str) -> list[tuple[int, int, str]]:
                 and len(second.split()) >= MIN_WORDS + 1
                 and _VERBISH.search(second)
                 and _VERBISH.search(first)
+                and not _ABSOLUTE.search(first)
             ):
                 cuts.extend([m.start(), m.end()])
         for m in _PARTICIPLE.finditer(text):  # "..., marking Russia's importance as an ally"

@@ -267,12 +267,17 @@ def _speaker_key(speaker: str | None) -> str | None:
 
 def group_units(
     units: list[Unit], scores: np.ndarray, *, link: float | None = None,
-    average: float | None = None,
+    average: float | None = None, cross_only: bool = False,
 ) -> list[list[int]]:
-    """Indices of ``units`` grouped by average-linkage agglomeration over ``scores``."""
+    """Indices of ``units`` grouped by average-linkage agglomeration over ``scores``.
+
+    With ``cross_only`` the mean between two groups is taken over their pairs of different
+    articles: a pair of one article is never scored (0), so it says nothing against a merge.
+    """
     link = weights().link if link is None else link
     average = weights().average if average is None else average
     n = len(units)
+    article = np.array([u.article for u in units])
     members: dict[int, list[int]] = {i: [i] for i in range(n)}
     owner = list(range(n))
     iu, ju = np.triu_indices(n, k=1)
@@ -288,7 +293,10 @@ def group_units(
         if a == b:
             continue
         ga, gb = members[a], members[b]
-        if float(scores[np.ix_(ga, gb)].mean()) < average:
+        block = scores[np.ix_(ga, gb)]
+        if cross_only:
+            block = block[article[ga][:, None] != article[gb][None, :]]
+        if float(block.mean()) < average:
             continue
         if len(gb) > len(ga):
             a, b, ga, gb = b, a, gb, ga
