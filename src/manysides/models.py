@@ -349,6 +349,9 @@ class Story:
     framing: Framing = field(default_factory=Framing)
     summary: list[SummarySentence] = field(default_factory=list)
     timeline: list[TimelineEvent] = field(default_factory=list)
+    # The articles the comparison and summary read, when the story had more than they take
+    # (``compare.compared_articles``); None: all of them.
+    compared_articles: list[str] | None = None
 
 
 def to_dict(obj: Any) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from manysides import contract
 from manysides.analyze import analyze_pending, embed_sentences
 from manysides.analyze.dates import extract_dates
 from manysides.cluster import assign_stories
-from manysides.compare import compare_story
+from manysides.compare import compare_story, compared_articles
 from manysides.ingest import ingest
 from manysides.models import Article, Failure, Story, to_dict
 from manysides.report import summarize
@@ -175,7 +175,8 @@ def _story_task(store: Store, story_id: str) -> StoryTask | None:
     if story is None:
         return None
     articles = list(store.iter_articles(ids=story.articles, with_analysis=True))
-    articles = [a for a in articles if a.analysis is not None]
+    # only the articles the comparison reads are embedded and held in memory
+    articles = compared_articles([a for a in articles if a.analysis is not None])
     _anchor_undated(store, articles, story.date_anchor)
     vectors = store.get_vectors([a.id for a in articles], "sentences") if len(articles) > 1 else {}
     return story, articles, vectors

@@ -60,7 +60,8 @@ from manysides.models import (
 )
 from manysides.settings import Settings
 
-__all__ = ["LoadedHit", "compare_story", "lexicon_categories", "loaded_terms"]
+__all__ = ["LoadedHit", "compare_story", "compared_articles", "lexicon_categories",
+           "loaded_terms"]
 
 log = logging.getLogger(__name__)
 
@@ -346,6 +347,34 @@ def _claim(
     return sort_key, claim, witness_outlets
 
 
+MAX_COMPARED: int = load_data("compare")["story"]["max_compared"]
+
+
+def compared_articles(articles: list[Article], limit: int | None = None) -> list[Article]:
+    """The articles a story is compared on: all of them up to ``limit`` (default: ``compare.toml``
+    [story] max_compared), else ``limit`` of them, every outlet in turn (the outlets with most
+    articles first), each outlet's picks spread evenly over its articles in publication order
+    (its first and latest report kept).  The result keeps the input order."""
+    limit = MAX_COMPARED if limit is None else limit
+    if len(articles) <= limit:
+        return list(articles)
+    by_outlet: dict[str, list[Article]] = {}
+    for a in articles:
+        by_outlet.setdefault(a.outlet or a.id, []).append(a)
+    outlets = sorted(by_outlet, key=lambda o: (-len(by_outlet[o]), o))
+    quota = dict.fromkeys(outlets, 0)
+    while sum(quota.values()) < limit:
+        for o in outlets:
+            if quota[o] < len(by_outlet[o]) and sum(quota.values()) < limit:
+                quota[o] += 1
+    chosen: set[str] = set()
+    for o, k in quota.items():
+        ordered = sorted(by_outlet[o], key=lambda a: (a.published is None, a.published or "", a.id))
+        step = (len(ordered) - 1) / (k - 1) if k > 1 else 0.0
+        chosen.update(ordered[round(i * step)].id for i in range(k))
+    return [a for a in articles if a.id in chosen]
+
+
 def build_claims(
     story: Story, articles: list[Article], vectors: dict[str, np.ndarray], settings: Settings
 ) -> tuple[list[Claim], dict[str, list[list[str]]]]:
@@ -416,6 +445,12 @@ def compare_story(
     for a in articles:
         if a.analysis is None:
             log.warning("story %s: article %s has no analysis; left out", story.id, a.id)
+    compared = compared_articles(usable)
+    story.compared_articles = [a.id for a in compared] if len(compared) < len(usable) else None
+    if story.compared_articles:
+        log.info("story %s: %d articles, compared on %d of them", story.id, len(usable),
+                 len(compared))
+    usable = compared
     claims, witnesses = build_claims(story, usable, vectors, settings)
     outlets_by_article = Witnesses(usable).outlet
     story_outlets = sorted(set(outlets_by_article.values())) or list(story.outlets)

@@ -61,11 +61,16 @@ def summarize(
 ) -> Story:
     """Fill ``story.summary`` and ``story.timeline`` from its claims and its articles' analyses.
 
-    ``similarity`` defaults to the sentence embedder (``load_similarity``); ``loaded`` to the
-    framing lexicon (``manysides.lexicons.loaded_terms``).  Returns the same ``story``.
+    Of a story compared on some of its articles (``story.compared_articles``), only those
+    are read.  ``similarity`` defaults to the sentence embedder (``load_similarity``);
+    ``loaded`` to the framing lexicon (``manysides.lexicons.loaded_terms``).  Returns the same
+    ``story``.
     """
     similarity = similarity or load_similarity(settings)
     loaded = loaded if loaded is not None else loaded_terms
+    if story.compared_articles is not None:  # a large story: what its comparison read
+        compared = set(story.compared_articles)
+        articles = [a for a in articles if a.id in compared]
     text = StoryText([a for a in articles if a.duplicate_of is None] or list(articles),
                      date_anchor=story.date_anchor)
     builder = SummaryBuilder(text, similarity, loaded)

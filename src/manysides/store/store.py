@@ -34,7 +34,8 @@ from manysides.store.search import SearchHit
 
 META_FIELDS = ("outlet", "url", "published", "title", "byline")  # what a manifest may correct
 
-STORY_PAYLOAD_FIELDS = ("claims", "omissions", "framing", "summary", "timeline")
+STORY_PAYLOAD_FIELDS = ("claims", "omissions", "framing", "summary", "timeline",
+                        "compared_articles")
 
 
 # An indexed full person name: (name token, entity key, name, day of the article or None).

@@ -168,6 +168,8 @@ class StoryOut(BaseModel):
     framing: dict[str, Any] = {}
     summary: list[SummarySentenceOut] = []
     timeline: list[TimelineEventOut] = []
+    compared_articles: list[str] | None = Field(
+        default=None, description="the articles the comparison read, when not all of them")
 
 
 class StoryPage(BaseModel):
