@@ -102,12 +102,35 @@ def test_a_former_leaders_administration_is_his_own_name() -> None:
     """"the Vela administration" of a past leader (no country's head in the story's titles)
     is a term for Vela, not "the Vela"; "former British spy" is a label before a name."""
     a = make_article("x", "Frontline", [
-        "The Vela administration signed the pact.", "Former British spy Orrin Tull wrote it."],
+        "The Vela administration signed the treaty.", "Former British spy Orrin Tull wrote it."],
         entities={"Vela": ("vela", "PERSON"), "Orrin Tull": ("tull", "PERSON")})
     b = make_article("y", "State Daily", [
-        "Vela signed the pact.", "Tull, a writer, wrote it."],
+        "Vela signed the treaty.", "Tull, a writer, wrote it."],
         entities={"Vela": ("vela", "PERSON"), "Tull": ("tull", "PERSON")})
     terms = {r.referent: {o: {t.term for t in ts} for o, ts in r.by_outlet.items()}
              for r in naming([a, b], OUTLETS) if r.kind == "entity"}
     assert terms["Vela"]["Frontline"] == {"the Vela administration"}
     assert "Former British spy Orrin Tull" in terms["Orrin Tull"]["Frontline"]
+
+
+def test_a_seat_of_government_names_its_country() -> None:
+    """"the Kremlin" joins Russia's referent where the story names Russia."""
+    a = make_article("x", "Frontline", ["The Kremlin denied it.", "Russia said no."],
+                     entities={"Kremlin": ("kremlin", "ORG"), "Russia": ("russia", "GPE")})
+    b = make_article("y", "State Daily", ["Russia denied it."],
+                     entities={"Russia": ("russia", "GPE")})
+    terms = {r.referent: {o: {t.term for t in ts} for o, ts in r.by_outlet.items()}
+             for r in naming([a, b], OUTLETS) if r.kind == "entity"}
+    assert terms["Russia"] == {"Frontline": {"the Kremlin", "Russia"}, "State Daily": {"Russia"}}
+
+
+def test_indefinites_marked_as_another_thing_are_one_referent_apart() -> None:
+    """"a new treaty" in two outlets is the story's other treaty, not "the treaty"."""
+    a = make_article("x", "Frontline", [
+        "The treaty, signed in May, holds.", "Leaders want a new treaty.", "The treaty is old."])
+    b = make_article("y", "State Daily", [
+        "The treaty, critics said, is weak.", "Talks on a new treaty began.", "The treaty stays."])
+    things = _things(a, b)
+    assert things["thing: new treaty"] == {
+        "Frontline": {"a new treaty"}, "State Daily": {"a new treaty"}}
+    assert things["thing: treaty"] == {"Frontline": {"the treaty"}, "State Daily": {"the treaty"}}

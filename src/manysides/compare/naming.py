@@ -13,8 +13,8 @@ Entity referents join mentions by reference across the story's outlets (``entity
 surnames and names differing by initials to the full name, nationalities and short forms to
 their country ("Syrian", "the North"), role nouns an article leaves unresolved to the person
 the story's titles give that office, a leader's government ("the Trump administration") to
-the country.  Things (``thing_referents``) are lowercase nouns heading definite phrases in
-two or more outlets ("the lawsuit", "Comey's memos"), told apart by a name or year modifier.
+the country, a seat of government ("the Kremlin") to the country.  The story's things and
+the actions on them ("the lawsuit", "suspend all nuclear tests") are ``compare.things``.
 """
 
 from __future__ import annotations
@@ -32,102 +32,51 @@ from manysides.analyze.entities import (
     slug,
 )
 from manysides.compare.framing import outlet_country
+from manysides.compare.naming_text import (
+    DEMONYM,
+    INITIALS,
+    MAX_LABEL_WORDS,
+    PHRASE_END_WORDS,
+    POSSESSIVE,
+    PREFIXES,
+    SPACES,
+    demonyms,
+    most_named_first,
+    place_forms,
+    stopwords,
+    terms_by_outlet,
+)
+from manysides.compare.things import action_referents, thing_referents
 from manysides.datafiles import load_data
 from manysides.lexicons import literal_alternation
-from manysides.models import Article, Naming, NamingTerm
+from manysides.models import Article, Naming
 
 log = logging.getLogger(__name__)
 
 # Entity types whose mentions make naming referents (people, organisations, countries,
 # nationalities and political groups).
 REFERENT_TYPES = ("PERSON", "ORG", "GPE", "NORP")
-MAX_LABEL_WORDS = 8
 PRONOUNS = {"he", "she", "him", "her", "his", "hers", "it", "its", "they", "them", "their",
             "we", "us", "our", "i", "me", "my", "who", "whom", "whose"}
-_DEMONYM = re.compile(r"^[A-Z][a-z]+(?:an|ese|ish|ian|i)$")
 _TOKEN = re.compile(r"[A-Za-z][\w.'\u2019-]*|\S")
-_PLACE_NAME = re.compile(r"[A-Z][\w.-]+(?: [A-Z][\w.-]+)?")
-_SPACES = re.compile(r"\s+")
 _ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 _THE_BEFORE = re.compile(r"(?:^|\s)the\s$", re.IGNORECASE)
-_INITIALS = re.compile(r"(?:[A-Z]\.)+")
-# Courtesy titles and short forms that stand before a name ("Mr. Trump", "Gov. Kasich").
-_PREFIXES = frozenset({"Mr.", "Mrs.", "Ms.", "Dr.", "Gov.", "Sen.", "Rep.", "Gen.", "Col.",
-                       "Adm.", "Lt.", "Sgt.", "Rev.", "Mr", "Mrs", "Ms", "Dr"})
-_POSSESSIVE = re.compile(r"['\u2019]s$")
 # "President Moon Jae-in of South Korea": the country after a titled name is part of its term.
 _OF_PLACE = re.compile(r" of (?:the )?(?P<place>[A-Z][\w.]*(?: [A-Z][\w.]*){0,2})")
 _GROUP_HEAD = re.compile(r" (?P<word>[a-z][a-z-]{2,})\b")
 _NOT_NOUN = re.compile(r"^(?:is|was|has|does|says|was|its|this|thus|always|perhaps)$")
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
-# The function words that end a noun phrase ("the memos and ...", "the lawsuit said").
-_PHRASE_END_WORDS = (
-    "and|or|is|was|has|had|have|will|would|could|should|may|might|must|can|to|in|on|of|for|"
-    "with|by|from|at|as|that|which|who|said|says|did|does|are|were|be|been")
 # After a place name: the end of its noun phrase (punctuation or a function word) ...
-_ENDS_PHRASE = re.compile(rf"(?:\s*[,.;:!?)\u201d\"]|\s*$|\s+(?:{_PHRASE_END_WORDS})\b)")
+_ENDS_PHRASE = re.compile(rf"(?:\s*[,.;:!?)\u201d\"]|\s*$|\s+(?:{PHRASE_END_WORDS})\b)")
 # ... unless it modifies a compound ("the U.S.-led forces").
 _COMPOUND = re.compile(r"[-\u2013/]")
 _HYPHEN_TAIL = re.compile(r"-[a-z]{1,4}$")
-_DETERMINER = re.compile(r"(?i:the|a|an|this|that|these|those|his|her|its|their|our|any|no)")
-# Any noun phrase a lowercase noun ends, after a determiner or a name's possessive and at most
-# two modifiers ("the potential summit is", "Mueller's investigation into", "a direct
-# hotline between"): how often a story uses a noun as a thing.  Not a past participle ("that
-# he felt obstructed in") nor a modifier before "and" ("its nuclear and missile tests").
-_THING_NP = (
-    rf"(?:\b{_DETERMINER.pattern}|\b(?!(?:It|That|There|He|She|What|Here|Who)['\u2019]s)"
-    rf"[A-Z][\w.-]*['\u2019]s)(?:\s+(?!(?:{{stop}})\b)[\w-]+){{{{0,2}}}}?"
-    rf"\s+(?P<head>(?![a-z]+ed\b)[a-z][a-z-]{{{{2,}}}})"
-    rf"(?=[,.;:!?)\u201d\"]|\s*$|\s+(?:{_PHRASE_END_WORDS.replace('and|or|', '')}"
-    rf"|into|between|about|over)\b)")
 # A leader's government after the name ("the Trump administration", "Abe's government"), and
 # "the administration" alone; the offices of a head of state or government.
 _GOVERNMENT = re.compile(r"(?:['\u2019]s)?\s+(?:administration|government|regime|cabinet)\b")
 _THE_GOVERNMENT = re.compile(r"\b[Tt]he\s+administration\b")
 _HEAD_ROLES = frozenset({"president", "prime minister", "chancellor", "leader", "dictator"})
-_YEAR = re.compile(r"(?:1[89]|20)\d\d")
-# The endings of nouns made from verbs ("suspension", "closure", "removal", "payment").
-_DEVERBAL = re.compile(r"(?:tion|sion|ment|ance|ence|ure|al|ing|age)$")
-_INFLECTION = re.compile(r"(?:ations?|itions?|sions?|tions?|ions?|ures?|ments?|ings?|ed|es|s|e)$")
-# The prepositions of a head noun's post-modifier ("the investigation into Flynn"), and the
-# capitalised words of dates, which tell when rather than what ("the meeting on Friday").
-_PREPOSITION = re.compile(r"\s+(?:of|into|between|with|by|against|over|on|in|about|from)\s+")
-_TIME_WORDS = frozenset({
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December", "Jan.", "Feb.", "Aug.", "Sept.", "Oct.", "Nov.", "Dec.",
-    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"})
-_NP_TOKEN = re.compile(r"[\w][\w.'\u2019-]*|[^\w\s]")
 
-
-def _demonyms(name: str) -> list[str]:
-    """Adjectives of a place name: Russia -> Russian, Ukraine -> Ukrainian, China -> Chinese."""
-    forms = {name}
-    if name.endswith("ia"):
-        forms.add(name + "n")
-    if name.endswith("a"):
-        forms |= {name[:-1] + "ese", name + "n"}
-    if name.endswith("e"):
-        forms |= {name[:-1] + "ian"}
-    forms |= {name + "ian", name + "ese", name + "an"}
-    if name == "China":
-        forms |= {"Sino", "Chinese"}
-    return sorted(forms, key=len, reverse=True)
-
-
-def _places(articles: list[Article]) -> dict[str, str]:
-    """Surface form (name, alias or demonym) -> canonical place name, over the story's GPEs."""
-    forms: dict[str, str] = {}
-    for a in articles:
-        for e in a.analysis.entities if a.analysis else []:
-            if e.type != "GPE":
-                continue
-            canonical = e.name
-            for alias in {e.name, *e.aliases}:
-                if not _PLACE_NAME.fullmatch(alias):
-                    continue
-                for form in _demonyms(alias) if " " not in alias else [alias]:
-                    forms.setdefault(form, canonical)
-    return forms
 
 
 def _phrase_regex(heads: list[str], places: dict[str, str], preps: list[str]) -> re.Pattern[str]:
@@ -143,16 +92,12 @@ def _compiled_phrase_regex(
     head = literal_alternation(sorted(heads, key=len, reverse=True))
     mod = rf"(?:{place})(?:(?:[-\u2013/]|\s+and\s+)(?:{place}))*(?:['\u2019]s)?"
     prep = "|".join(preps)
-    stop = literal_alternation(sorted(_stopwords()))
+    stop = literal_alternation(sorted(stopwords()))
     adj = rf"(?:\b(?!(?:{stop})\b)(?![a-z]+ed\b)(?!began\b)[a-z][\w-]+\s+)"
     return re.compile(
         rf"(?P<mod>\b{mod}\s+)?(?P<adj>{adj}{{0,2}}?)(?P<head>\b(?:{head})\b)"
         rf"(?P<pp>\s+(?:{prep}|between)\s+(?:the\s+)?(?:{mod}))?",
     )
-
-
-def _stopwords() -> set[str]:
-    return set(load_data("compare")["stopwords"]["words"]) - {"first", "last"}
 
 
 def _places_in(text: str, places: dict[str, str]) -> list[str]:
@@ -182,7 +127,7 @@ def phrase_referents(
 
     Kept whole: collecting and tabulating the phrases share the per-story counters.
     """
-    places = _places(articles)
+    places = place_forms(articles)
     if not places:
         return []
     cfg = load_data("naming")
@@ -213,7 +158,7 @@ def phrase_referents(
                             continue
                     else:
                         pl = tuple(sorted(pl))
-                term = _SPACES.sub(" ", m.group(0)).strip()
+                term = SPACES.sub(" ", m.group(0)).strip()
                 if pl:
                     last_by_head[head] = pl
                     raw.append((kind, a.id, term, head, pl))
@@ -249,10 +194,10 @@ def phrase_referents(
         out.append(Naming(
             referent=label,
             kind=kind,
-            by_outlet=_terms_by_outlet(by_outlet),
+            by_outlet=terms_by_outlet(by_outlet),
             heads={o: dict(h.most_common()) for o, h in sorted(heads_of[(kind, label)].items())},
         ))
-    return _most_named_first(out)
+    return most_named_first(out)
 
 
 def _label(text: str, start: int, titles: set[str], stop: set[str]) -> str:
@@ -265,12 +210,12 @@ def _label(text: str, start: int, titles: set[str], stop: set[str]) -> str:
         lw = w.lower().strip(".")
         if len(words) >= MAX_LABEL_WORDS or not w[0].isalpha():
             break
-        if w.endswith(".") and not (w in _PREFIXES or _INITIALS.fullmatch(w)):
+        if w.endswith(".") and not (w in PREFIXES or INITIALS.fullmatch(w)):
             break  # "AP." ends the sentence before: no label
-        if lw in titles or _DEMONYM.match(w) or w in ("U.S.", "US", "UK") or w in _PREFIXES \
+        if lw in titles or DEMONYM.match(w) or w in ("U.S.", "US", "UK") or w in PREFIXES \
                 or (lw.split("-")[0] in titles and (lw.split("-")[-1] in titles
-                                                    or _DEMONYM.match(w.split("-")[-1]))) \
-                or (w[0].isupper() and _POSSESSIVE.search(w)
+                                                    or DEMONYM.match(w.split("-")[-1]))) \
+                or (w[0].isupper() and POSSESSIVE.search(w)
                     and kb.countries_in(" ".join(tokens[max(0, pos - 1) : pos + 1]))):
             words.insert(0, w)
         elif words and w[0].isupper() and lw not in stop:
@@ -293,7 +238,7 @@ def _term(text: str, start: int, mention: str, titles: set[str], stop: set[str],
     president").  A nationality (``kind`` NORP) takes the noun it qualifies ("the Syrian regime",
     "Russian officials"): how an outlet labels a people or a government."""
     if _ARTICLE.match(mention):
-        return _SPACES.sub(" ", mention)
+        return SPACES.sub(" ", mention)
     end = start + len(mention)
     owner = kind == "GPE" and text[end : end + 2] in ("'s", "\u2019s")  # "Iran's leaders"
     compound = start > 0 and _COMPOUND.match(text, start - 1)  # "China-Russia military ties"
@@ -316,7 +261,7 @@ def _term(text: str, start: int, mention: str, titles: set[str], stop: set[str],
     the = _THE_BEFORE.search(text[max(0, first - 4) : first])
     if the and (label or " " in mention or kind != "GPE" or whole):
         term = "the " + term
-    return _SPACES.sub(" ", term)
+    return SPACES.sub(" ", term)
 
 
 def _title_apposed(text: str, start: int, end: int) -> str:
@@ -371,7 +316,7 @@ def _referent_keys(articles: list[Article]) -> dict[str, str]:
                 others[e.key] = e.name
     adjectives = {norm(f): slug(c) for f, c in kb.demonyms.items()}
     adjectives |= {norm(f): key for key, name in places.items() if " " not in name
-                   for f in _demonyms(name) if f != name}  # Syria -> Syrian
+                   for f in demonyms(name) if f != name}  # Syria -> Syrian
     countries = [(norm(name).split()[0], key) for key, name in places.items()
                  if " " in name and norm(name) in kb.country_names]
     nationalities: dict[str, str] = {}
@@ -398,7 +343,17 @@ def _referent_keys(articles: list[Article]) -> dict[str, str]:
         if len(name.split()) == 1 and by_surname.get(norm(name)):
             out[key] = max(by_surname[norm(name)], key=lambda k: (named[k], k))
     out.update({k: c for k, c in nationalities.items() if c in places and k != c})
+    out.update({k: c for k, c in _seats(articles).items() if c in places and k != c})
     return out
+
+
+def _seats(articles: list[Article]) -> dict[str, str]:
+    """Entity key of a seat of government ("the Kremlin", ``naming.toml`` [seats]) -> the key
+    of its country."""
+    seat_of = {norm(seat): slug(country) for seat, country in load_data("naming")["seats"].items()}
+    return {e.key: seat_of[norm(_ARTICLE.sub("", e.name))] for a in articles
+            for e in (a.analysis.entities if a.analysis else [])
+            if norm(_ARTICLE.sub("", e.name)) in seat_of}
 
 
 # A person's titles in the story: roles, countries and the words of the titles.
@@ -455,7 +410,7 @@ def _story_roles(articles: list[Article], joined: dict[str, str], held: Held,
             countries = kb.countries_in(f"{det} {m.group('mods')}")
             if not countries and det.lower() in PRONOUN_DETERMINERS:
                 continue  # "his adviser" is anyone's; "his Japanese counterpart" is Japan's
-            caps = {norm(_POSSESSIVE.sub("", w)) for w in f"{det} {m.group('mods')}".split()
+            caps = {norm(POSSESSIVE.sub("", w)) for w in f"{det} {m.group('mods')}".split()
                     if w[0].isupper() and not kb.countries_in(w)}
             cands = [k for k in named if k in held and held[k][0] & wanted and (
                 not countries or held[k][1] & countries or not held[k][1] and home in countries)
@@ -464,7 +419,7 @@ def _story_roles(articles: list[Article], joined: dict[str, str], held: Held,
             ranked = sorted(cands, key=lambda k: -named[k])
             if ranked and (len(ranked) == 1
                            or named[ranked[0]] >= ROLE_DOMINANCE * named[ranked[1]]):
-                out[a.id].append((ranked[0], _SPACES.sub(" ", m.group(0))))
+                out[a.id].append((ranked[0], SPACES.sub(" ", m.group(0))))
     return out
 
 
@@ -491,7 +446,7 @@ def _governments(articles: list[Article], joined: dict[str, str], held: Held
                 out[a.id].append((country, ("the " if the else "") + a.text[m.start : gov.end()]))
         ranked = named.most_common(2)
         if ranked and (len(ranked) == 1 or ranked[0][1] >= ROLE_DOMINANCE * ranked[1][1]):
-            out[a.id] += [(ranked[0][0], _SPACES.sub(" ", m.group(0)).lower())
+            out[a.id] += [(ranked[0][0], SPACES.sub(" ", m.group(0)).lower())
                           for m in _THE_GOVERNMENT.finditer(a.text)]
     return out
 
@@ -565,275 +520,8 @@ def entity_referents(articles: list[Article], outlets: dict[str, str]) -> list[N
         if len(by_outlet) < 2:
             continue
         out.append(Naming(referent=names.get(key) or shown[key], kind="entity", entity=key,
-                          by_outlet=_terms_by_outlet(by_outlet)))
-    return _most_named_first(out)
-
-
-def _terms_by_outlet(by_outlet: dict[str, Counter[str]]) -> dict[str, list[NamingTerm]]:
-    """Each outlet's terms for a referent, most used first (outlets in name order)."""
-    return {o: [NamingTerm(t, n) for t, n in terms.most_common()]
-            for o, terms in sorted(by_outlet.items())}
-
-
-def _most_named_first(referents: list[Naming]) -> list[Naming]:
-    """``referents`` sorted by how often they are named in all (stable on ties)."""
-    return sorted(referents, key=lambda r: -sum(t.count for v in r.by_outlet.values() for t in v))
-
-
-def _thing_heads(articles: list[Article], outlets: dict[str, str]) -> dict[str, str]:
-    """Head nouns of the story's things (``naming.toml`` [things]) -> the head naming their
-    referent: itself, or the first of its synonyms ("probe" -> "investigation"); "memo" and
-    "memos" apart ("the agreement" is not "these agreements")."""
-    cfg = load_data("naming")
-    kb = knowledge()
-    skip = set(cfg["things"]["not_heads"]) | set(cfg["events"]["heads"]) \
-        | set(cfg["relations"]["heads"]) | set(cfg["groups"]["heads"]) | _stopwords() \
-        | {f for r in kb.roles for f in r.forms} | set(kb.person_nouns) | set(kb.title_words)
-    synonym = _synonyms()
-    uses: Counter[str] = Counter()
-    outlets_of: dict[str, set[str]] = defaultdict(set)
-    for a in articles:
-        for m in _thing_np().finditer(a.text):
-            if (word := m.group("head")) not in skip:
-                uses[synonym.get(word, word)] += 1
-                outlets_of[synonym.get(word, word)].add(outlets[a.id])
-    kept = {word for word, n in uses.items()
-            if n >= cfg["things"]["min_uses"] and len(outlets_of[word]) >= 2}
-    return {word: word for word in kept} | {w: c for w, c in synonym.items() if c in kept}
-
-
-@lru_cache(maxsize=1)
-def _synonyms() -> dict[str, str]:
-    """Each word of a ``naming.toml`` [things] synonym group -> the group's first word."""
-    return {w: group[0] for group in load_data("naming")["things"]["synonyms"] for w in group}
-
-
-def thing_referents(articles: list[Article], outlets: dict[str, str]) -> list[Naming]:
-    """The story's things ("the lawsuit", "the memos"; see ``_thing_heads``) with each
-    outlet's noun phrases for them (``_noun_phrase``: "the Iran nuclear deal", "Comey's
-    memos", "the investigation into Michael Flynn").  A name or number among the modifiers, or
-    the first name of the prepositional phrase after the head, tells things apart ("the Trump
-    campaign" is not "the 2016 campaign"); a phrase without one ("the campaign") is the thing
-    of that head last named so in the article, else the story's most named one where it is
-    named ``ROLE_DOMINANCE`` times as often as the next.  An indefinite phrase ("a sweeping
-    lawsuit") is a term only as the article's first phrase of its head, and not with a
-    modifier that makes it another one ("a new lawsuit", ``naming.toml`` [things]).
-
-    Kept whole: collecting and tabulating the phrases share the per-story counters.
-    """
-    heads = _thing_heads(articles, outlets)
-    if not heads:
-        return []
-    pattern = re.compile(rf"\b(?:{literal_alternation(sorted(heads, key=len, reverse=True))})\b")
-    stop = _stopwords()
-    others = set(load_data("naming")["things"]["other_markers"])
-    places = _places(articles)  # "Russian" and "Russia" anchor one thing
-    # article id, head, phrase, anchor, whether the anchor is after the head
-    found: list[tuple[str, str, str, str | None, bool]] = []
-    for a in articles:
-        seen: set[str] = set()
-        for m in pattern.finditer(a.text):
-            phrase, after, indefinite = _noun_phrase(a.text, m, stop)
-            head = heads[m.group(0)]
-            first = head not in seen
-            seen.add(head)
-            if indefinite and (not first or others & {w.lower() for w in phrase.split()}):
-                continue
-            before = _anchors(" ".join(phrase.split()[:-1]))
-            anchors = before or _first_name(after)
-            anchor = places.get(anchors[-1], anchors[-1]) if anchors else None
-            found.append((a.id, head, phrase + after, anchor, not before))
-    named_by: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for article_id, head, _, anchor, _ in found:
-        if anchor:
-            named_by[(head, norm(anchor))].add(outlets[article_id])
-    # a name after the head that one outlet alone gives ("a summit in the Demilitarized
-    # Zone") tells no thing apart across outlets: its phrase is a bare one
-    found = [(i, h, p, None if a and after and len(named_by[(h, norm(a))]) < 2 else a, after)
-             for i, h, p, a, after in found]
-    most: dict[str, Counter[str]] = defaultdict(Counter)
-    shown: dict[str, str] = {}  # norm(anchor) -> as first written
-    for _, head, _, anchor, _ in found:
-        if anchor:
-            most[head][norm(anchor)] += 1
-            shown.setdefault(norm(anchor), anchor)
-    table: dict[str, dict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
-    last: dict[tuple[str, str], str] = {}
-    for article_id, head, phrase, anchor, _ in found:
-        if anchor:
-            anchor = last[(article_id, head)] = norm(anchor)
-        else:
-            anchor = last.get((article_id, head)) or _dominant(most[head])
-        table[f"{shown.get(anchor, '')} {head}".strip()][outlets[article_id]][phrase] += 1
-    return _most_named_first([
-        Naming(referent=f"thing: {label}", kind="thing", by_outlet=_terms_by_outlet(by_outlet))
-        for label, by_outlet in table.items() if len(by_outlet) >= 2])
-
-
-def _dominant(counts: Counter[str]) -> str:
-    """The most counted key if counted ``ROLE_DOMINANCE`` times as often as the next, else ""."""
-    ranked = counts.most_common(2)
-    if ranked and (len(ranked) == 1 or ranked[0][1] >= ROLE_DOMINANCE * ranked[1][1]):
-        return ranked[0][0]
-    return ""
-
-
-@lru_cache(maxsize=1)
-def _thing_np() -> re.Pattern[str]:
-    """``_THING_NP`` with the stopwords (no modifier is one)."""
-    return re.compile(_THING_NP.format(stop=literal_alternation(sorted(_stopwords()))))
-
-
-def _noun_phrase(text: str, head: re.Match[str], stop: set[str]) -> tuple[str, str, bool]:
-    """The noun phrase ``head`` ends: back to its determiner over at most three modifiers,
-    or, with no determiner that close, the names right before the head ("Comey's memos");
-    then the prepositional phrase after it that names someone (``_post_modifier``) and
-    whether the phrase is indefinite ("a new deal")."""
-    window = text[max(0, head.start() - 80) : head.start()]
-    after = _post_modifier(text, head.end())
-    words: list[str] = []
-    for tok in reversed([t.group(0) for t in _NP_TOKEN.finditer(window)][-4:]):
-        if _DETERMINER.fullmatch(tok):
-            phrase = " ".join([tok.lower() if tok.istitle() else tok, *words, head.group(0)])
-            return phrase, after, tok.lower() in ("a", "an")
-        if not tok[0].isalnum() or tok.lower() in stop:
-            break
-        words.insert(0, tok)
-    names: list[str] = []
-    for word in reversed(words):
-        if not word[0].isupper():
-            break
-        names.insert(0, word)
-    return " ".join([*names, head.group(0)]), after, False
-
-
-def _post_modifier(text: str, end: int) -> str:
-    """The prepositional phrase right after a head noun when it names someone or a year
-    ("into Michael T. Flynn", "between Kim and Moon", "in the 2016 election"): up to
-    ``MAX_LABEL_WORDS`` words, to the first punctuation or function word, else ""."""
-    prep = _PREPOSITION.match(text, end)
-    if not prep:
-        return ""
-    stop = _stopwords()
-    titles = _title_words()
-    words: list[str] = []
-    for tok in _NP_TOKEN.finditer(text, prep.end(), min(len(text), prep.end() + 120)):
-        w = tok.group(0)
-        if len(words) >= MAX_LABEL_WORDS or not w[0].isalnum() or w.rstrip(".") in _TIME_WORDS \
-                or w.lower() in stop and w.lower() not in ("the", "and") \
-                or _YEAR.fullmatch(w) and words[-1:] != ["the"]:
-            break  # "in 2019" is when; "in the 2016 election" is which
-        if w[0].islower() and w not in ("the", "and") and w not in titles and not (
-                words and (_YEAR.fullmatch(words[-1]) or _DEMONYM.match(words[-1])
-                           or _POSSESSIVE.search(words[-1]))):
-            break  # only "the 2016 election", "Russian meddling", "former adviser Flynn"
-        if w.endswith(".") and not (w in _PREFIXES or _INITIALS.fullmatch(w)):
-            words.append(w[:-1])  # the sentence ends ("into Flynn. The memos")
-            break
-        words.append(w)
-    while words and words[-1].lower() in ("the", "and"):
-        words.pop()
-    return prep.group(0) + " ".join(words) if _anchors(" ".join(words)) else ""
-
-
-def _first_name(words: str) -> list[str]:
-    """The last word of the first name among ``words`` ("Michael T. Flynn and ..." ->
-    ["Flynn"]), or []."""
-    run: list[str] = []
-    for w in words.split():
-        if _anchors(w):
-            run.append(_POSSESSIVE.sub("", w))
-        elif run:
-            break
-    return run[-1:]
-
-
-@lru_cache(maxsize=1)
-def _title_words() -> frozenset[str]:
-    return frozenset(w.lower() for w in load_data("naming")["titles"]["words"])
-
-
-def _anchors(words: str) -> list[str]:
-    """The names and years among ``words`` (courtesy titles and determiners left out)."""
-    return [_POSSESSIVE.sub("", w) for w in words.split()
-            if (w[0].isupper() or _YEAR.fullmatch(w)) and w not in _PREFIXES
-            and not _DETERMINER.fullmatch(w)]
-
-
-def action_referents(articles: list[Article], outlets: dict[str, str]) -> list[Naming]:
-    """What is done to a thing of the story, by verb or by deverbal noun ("suspend all
-    nuclear tests" / "the suspension of nuclear and missile tests" / "suspending nuclear
-    tests"; ``_actions``): one referent per (stem of the action word, thing head) that two or
-    more outlets name so, its terms the phrases as written.  A noun before "of" is an action
-    only with a deverbal ending ("suspension", "closure") or as the stem of a verb the story
-    uses so ("the halt of" where some outlet writes "halt nuclear tests")."""
-    heads = _thing_heads(articles, outlets)
-    if not heads:
-        return []
-    pattern = _action_regex(tuple(sorted(heads, key=len, reverse=True)))
-    found = [(a.id, *action) for a in articles for action in _actions(a.text, pattern)]
-    verbs = {_stem(act) for _, act, _, _, nominal in found if not nominal}
-    table: dict[tuple[str, str], dict[str, Counter[str]]] = defaultdict(
-        lambda: defaultdict(Counter))
-    words: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
-    for article_id, act, head, phrase, nominal in found:
-        if nominal and not _DEVERBAL.search(act) and _stem(act) not in verbs:
-            continue
-        key = (_stem(act), heads[head.lower()])
-        table[key][outlets[article_id]][phrase] += 1
-        words[key][act] += 1
-    return _most_named_first([
-        Naming(referent=f"action: {words[key].most_common(1)[0][0]} {key[1]}", kind="action",
-               by_outlet=_terms_by_outlet(by_outlet))
-        for key, by_outlet in table.items() if len(by_outlet) >= 2])
-
-
-def _actions(text: str, pattern: re.Pattern[str]) -> list[tuple[str, str, str, bool]]:
-    """(action word, head, phrase, whether nominal) of each action phrase of ``text``: a
-    noun with "of"/"on" ("the suspension of nuclear tests", "a freeze on tests"), a verb
-    after "to" or a modal ("to suspend nuclear tests"), a verb before a determiner ("close its
-    nuclear test site") or a gerund before a plural ("halting nuclear tests"); not a modifier
-    after a determiner ("a sham lawsuit", "the ongoing probe").  Candidates overlap
-    (``pattern`` looks ahead): the first of each span wins."""
-    out: list[tuple[str, str, str, bool]] = []
-    end = 0
-    for m in pattern.finditer(text):
-        if m.start() < end:
-            continue
-        lead, link = (m.group("lead") or "").strip().lower(), m.group("link").split()
-        nominal = bool(link) and link[0] in ("of", "on")
-        determiner = bool(lead) and _DETERMINER.fullmatch(lead) is not None
-        gerund = m.group("act").endswith("ing") and m.group("head").endswith("s")
-        if not (nominal or not determiner and (lead or link or gerund)):
-            continue
-        start = m.start() + (0 if nominal else len(m.group("lead") or ""))
-        end = m.start() + len(m.group("all"))
-        phrase = _SPACES.sub(" ", text[start:end])
-        first = phrase.split(" ", 1)[0]
-        if _DETERMINER.fullmatch(first) and first.istitle():  # "The suspension" opens a sentence
-            phrase = first.lower() + phrase[len(first):]
-        out.append((m.group("act").lower(), m.group("head"), phrase, nominal))
-    return out
-
-
-@lru_cache(maxsize=64)
-def _action_regex(heads: tuple[str, ...]) -> re.Pattern[str]:
-    """``_actions``' candidates: [determiner, "to" or a modal] action word [particle] ["of" /
-    "on"] [determiner] at most three modifiers and one of ``heads``; no word a stopword but
-    "and" and the determiners."""
-    stop = literal_alternation(sorted(_stopwords()))
-    det = rf"(?:{_DETERMINER.pattern}|all)"
-    mods = rf"(?:(?:and|(?!(?:{stop})\b)[\w'\u2019-]+),?\s+){{0,3}}?"
-    return re.compile(
-        rf"(?=(?<![\w-])(?P<all>(?P<lead>(?:{det}|to|will|would|can|could|must|should|may|might)\s+)?"
-        rf"(?!(?:{stop})\b)(?P<act>[a-z]{{4,}})(?:\s+(?:up|down|off|out))?"
-        rf"(?P<link>\s+(?:of|on)\s+(?:{det}\s+)?|\s+{det}\s+|\s+)"
-        rf"{mods}(?P<head>(?i:{literal_alternation(list(heads))}))\b))")
-
-
-def _stem(word: str) -> str:
-    """A crude stem that "suspend", "suspending" and "suspension" share ("suspen")."""
-    return _INFLECTION.sub("", word)[:6]
+                          by_outlet=terms_by_outlet(by_outlet)))
+    return most_named_first(out)
 
 
 def naming(articles: list[Article], outlets: dict[str, str]) -> list[Naming]:
