@@ -99,14 +99,16 @@ def test_actions_on_a_thing_by_verb_and_by_deverbal_noun() -> None:
 
 
 def test_a_former_leaders_administration_is_his_own_name() -> None:
-    """"the Vela administration" of a past leader (no country's head in the story's titles)
-    is a term for Vela, not "the Vela"; "former British spy" is a label before a name."""
+    """"the Vela administration" of a past leader (titled "former" in the story) is a term
+    for Vela, not the cut "the Vela"; "former British spy" is a label before a name."""
+    people = {"Vela": ("vela", "PERSON"), "Orrin Tull": ("tull", "PERSON"),
+              "Tull": ("tull", "PERSON")}
     a = make_article("x", "Frontline", [
         "The Vela administration signed the treaty.", "Former British spy Orrin Tull wrote it."],
-        entities={"Vela": ("vela", "PERSON"), "Orrin Tull": ("tull", "PERSON")})
+        entities=people)
     b = make_article("y", "State Daily", [
-        "Vela signed the treaty.", "Tull, a writer, wrote it."],
-        entities={"Vela": ("vela", "PERSON"), "Tull": ("tull", "PERSON")})
+        "Former President Vela signed the treaty.", "Tull, a writer, wrote it."],
+        entities=people)
     terms = {r.referent: {o: {t.term for t in ts} for o, ts in r.by_outlet.items()}
              for r in naming([a, b], OUTLETS) if r.kind == "entity"}
     assert terms["Vela"]["Frontline"] == {"the Vela administration"}

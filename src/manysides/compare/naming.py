@@ -74,6 +74,7 @@ _HYPHEN_TAIL = re.compile(r"-[a-z]{1,4}$")
 # A leader's government after the name ("the Trump administration", "Abe's government"), and
 # "the administration" alone; the offices of a head of state or government.
 _GOVERNMENT = re.compile(r"(?:['\u2019]s)?\s+(?:administration|government|regime|cabinet)\b")
+_PAST_TITLE = re.compile(r"\b(?i:former|then|ex)\b")
 _THE_GOVERNMENT = re.compile(r"\b[Tt]he\s+administration\b")
 _HEAD_ROLES = frozenset({"president", "prime minister", "chancellor", "leader", "dictator"})
 
@@ -485,12 +486,13 @@ def entity_referents(articles: list[Article], outlets: dict[str, str]) -> list[N
     joined = _referent_keys(articles)
     held = _titles_held(articles, joined)
     roles = _story_roles(articles, joined, held, outlets)
-    heads = _heads_of_state(articles, held)  # their government is the country's
     for article_id, found in _governments(articles, joined, held).items():
         roles[article_id] += found
     table: dict[str, dict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
     names: dict[str, str] = {}
     shown: dict[str, str] = {}
+    past: set[str] = set()  # people the story titles "former" or "then-" somewhere
+    governments: list[tuple[str, str, str, str]] = []  # key, outlet, term, "administration"
     for a in articles:
         if not a.analysis:
             continue
@@ -507,11 +509,17 @@ def entity_referents(articles: list[Article], outlets: dict[str, str]) -> list[N
                 continue
             key = joined.get(m.entity, m.entity)
             term = _term(a.text, m.start, m.text, titles, stop, places, ent.type)
-            if ent.type == "PERSON" and key not in heads and (
-                    gov := _GOVERNMENT.match(a.text, m.end)):
-                term += a.text[m.end : gov.end()]  # "the Obama administration": his own
+            if ent.type == "PERSON" and _PAST_TITLE.search(term):
+                past.add(key)
+            if ent.type == "PERSON" and (gov := _GOVERNMENT.match(a.text, m.end)):
+                governments.append((key, outlets[a.id], term, a.text[m.end : gov.end()]))
+                continue
             table[key][outlets[a.id]][term] += 1
             shown.setdefault(key, ent.name)  # a joined key's name if no entity has it
+    for key, outlet, term, government in governments:
+        # a past leader's government is his own ("the Obama administration"); a sitting
+        # one's is the country's (``_governments``), the name alone his
+        table[key][outlet][term + government if key in past else term] += 1
     for article_id, found in roles.items():
         for key, phrase in found:
             table[key][outlets[article_id]][phrase] += 1
