@@ -46,7 +46,7 @@ from manysides.compare.naming_text import (
     stopwords,
     terms_by_outlet,
 )
-from manysides.compare.things import action_referents, thing_referents
+from manysides.compare.things import action_referents, thing_heads, thing_referents
 from manysides.datafiles import load_data
 from manysides.lexicons import literal_alternation
 from manysides.models import Article, Naming
@@ -534,6 +534,8 @@ def entity_referents(articles: list[Article], outlets: dict[str, str]) -> list[N
 
 def naming(articles: list[Article], outlets: dict[str, str]) -> list[Naming]:
     """All naming referents: events and relationships first, then persons/organisations,
-    then the story's things."""
+    then the story's things and the actions on them (one set of thing heads for both)."""
+    heads = thing_heads(articles, outlets)
     return (phrase_referents(articles, outlets) + entity_referents(articles, outlets)
-            + thing_referents(articles, outlets) + action_referents(articles, outlets))
+            + thing_referents(articles, outlets, heads)
+            + action_referents(articles, outlets, heads))

@@ -58,7 +58,7 @@ _TIME_WORDS = frozenset({
 _NP_TOKEN = re.compile(r"[\w][\w.'\u2019-]*|[^\w\s]")
 
 
-def _thing_heads(articles: list[Article], outlets: dict[str, str]) -> dict[str, str]:
+def thing_heads(articles: list[Article], outlets: dict[str, str]) -> dict[str, str]:
     """Head nouns of the story's things (``naming.toml`` [things]) -> the head naming their
     referent: itself, or the first of its synonyms ("probe" -> "investigation"); "memo" and
     "memos" apart ("the agreement" is not "these agreements")."""
@@ -86,8 +86,9 @@ def _synonyms() -> dict[str, str]:
     return {w: group[0] for group in load_data("naming")["things"]["synonyms"] for w in group}
 
 
-def thing_referents(articles: list[Article], outlets: dict[str, str]) -> list[Naming]:
-    """The story's things ("the lawsuit", "the memos"; see ``_thing_heads``) with each
+def thing_referents(articles: list[Article], outlets: dict[str, str],
+                    heads: dict[str, str] | None = None) -> list[Naming]:
+    """The story's things ("the lawsuit", "the memos"; see ``thing_heads``) with each
     outlet's noun phrases for them (``_noun_phrase``: "the Iran nuclear deal", "Comey's
     memos", "the investigation into Michael Flynn").  A name or number among the modifiers, or
     the first name of the prepositional phrase after the head, tells things apart ("the Trump
@@ -99,7 +100,7 @@ def thing_referents(articles: list[Article], outlets: dict[str, str]) -> list[Na
 
     Kept whole: collecting and tabulating the phrases share the per-story counters.
     """
-    heads = _thing_heads(articles, outlets)
+    heads = thing_heads(articles, outlets) if heads is None else heads
     if not heads:
         return []
     pattern = re.compile(rf"\b(?:{literal_alternation(sorted(heads, key=len, reverse=True))})\b")
@@ -249,14 +250,15 @@ def _anchors(words: str) -> list[str]:
             and not _DETERMINER.fullmatch(w)]
 
 
-def action_referents(articles: list[Article], outlets: dict[str, str]) -> list[Naming]:
+def action_referents(articles: list[Article], outlets: dict[str, str],
+                     heads: dict[str, str] | None = None) -> list[Naming]:
     """What is done to a thing of the story, by verb or by deverbal noun ("suspend all
     nuclear tests" / "the suspension of nuclear and missile tests" / "suspending nuclear
     tests"; ``_actions``): one referent per (stem of the action word, thing head) that two or
     more outlets name so, its terms the phrases as written.  A noun before "of" is an action
     only with a deverbal ending ("suspension", "closure") or as the stem of a verb the story
     uses so ("the halt of" where some outlet writes "halt nuclear tests")."""
-    heads = _thing_heads(articles, outlets)
+    heads = thing_heads(articles, outlets) if heads is None else heads
     if not heads:
         return []
     pattern = _action_regex(tuple(sorted(heads, key=len, reverse=True)))
