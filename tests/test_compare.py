@@ -163,7 +163,11 @@ def test_a_participle_fragment_stays_with_its_sentence() -> None:
 
 def test_an_absolute_phrase_is_no_clause_of_its_own() -> None:
     """A ", and" inside an absolute phrase ("with X having ..., Y ..., and Z ...") joins two
-    of the states it lists, not two clauses; a ", and" between two clauses still splits."""
+    of the states it lists, and one before an infinitive ("..., and to reopen ...") two verb
+    phrases of one subject, not two clauses; a ", and" between two clauses still splits."""
+    infinitive = ("The two mayors pledged to widen the coastal road by the summer, and to "
+                  "reopen the old ferry harbour that was closed in the storm.")
+    assert [p for _, _, p in clauses(infinitive)] == [infinitive]
     absolute = ("The two mayors said the partnership had grown steadily, with the two cities "
                 "having traded more grain this year, tourism rising along the coast, and new "
                 "ferry routes opened between the harbours.")

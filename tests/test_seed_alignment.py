@@ -29,7 +29,8 @@ from manysides.store import Store
 GOLD = Path(__file__).parent / "data" / "seed_facts.toml"
 RECALL_GOAL = 0.8  # the goals, not met yet (see the xfail test)
 PRECISION_GOAL = 0.9
-# What the claims reach now (recall 0.516, precision 0.681: a ", and" inside an absolute
+# What the claims reach now (recall 0.516, precision 0.690: a ", and" before an infinitive
+# does not split, claims._INFINITIVE; 0.516 / 0.681 before that; a ", and" inside an absolute
 # "with" phrase does not split, claims._ABSOLUTE, and the mean between two parts of an event
 # is over their cross-article pairs; 0.463 / 0.657 before that; a participle fragment is no claim
 # of its own, compare.toml [claims] min_clause_content; 0.463 / 0.647 before that; an event's
@@ -39,7 +40,7 @@ PRECISION_GOAL = 0.9
 # 0.337 / 0.571): a floor against regressions.  EVENT_RECALL_FLOOR: the claims of one
 # ``event`` together.
 RECALL_FLOOR = 0.5
-PRECISION_FLOOR = 0.67
+PRECISION_FLOOR = 0.68
 EVENT_RECALL_FLOOR = 0.55
 # Extra citations (beside the sentence a summary sentence was written from) checked: all must
 # state the sentence (the claim aligner's check, report.summary, which also wants a named

@@ -238,6 +238,9 @@ _TRAILING_DASH = re.compile(r"\s[\u2013\u2014]\s(?=(?:a|an|the)\s)")
 _DASHED = re.compile(r"\s[\u2013\u2014-]\s([^\u2013\u2014]{10,200}?)\s[\u2013\u2014]\s")
 
 
+# A coordinated piece that starts with an infinitive ("..., and to safeguard peace in the
+# region") continues the verb phrase before it: it has no subject of its own.
+_INFINITIVE = re.compile(r"to\s+[a-z]+\b")
 # An absolute phrase ("..., with the two armies having trained together, results achieved,
 # and ties enriched") lists states of affairs up to its end: a ", and" inside it joins two of
 # them, not two clauses.
@@ -304,7 +307,7 @@ def clauses(text: str) -> list[tuple[int, int, str]]:
                 and len(second.split()) >= MIN_WORDS + 1
                 and _VERBISH.search(second)
                 and _VERBISH.search(first)
-                and not _ABSOLUTE.search(first)
+                and not (_ABSOLUTE.search(first) or _INFINITIVE.match(second))
             ):
                 cuts.extend([m.start(), m.end()])
         for m in _PARTICIPLE.finditer(text):  # "..., marking Russia's importance as an ally"
