@@ -136,3 +136,27 @@ def test_indefinites_marked_as_another_thing_are_one_referent_apart() -> None:
     assert things["thing: new treaty"] == {
         "Frontline": {"a new treaty"}, "State Daily": {"a new treaty"}}
     assert things["thing: treaty"] == {"Frontline": {"the treaty"}, "State Daily": {"the treaty"}}
+
+
+def test_an_owned_phrase_and_a_dated_one_are_the_things_phrases() -> None:
+    """"Vela's dramatic announcement" keeps its owner (a determiner); "Friday's
+    announcement" names no other announcement than "the announcement"."""
+    a = make_article("x", "Frontline", [
+        "Vela's dramatic announcement, aides said, came late.", "The announcement was short."],
+        entities=PEOPLE)
+    b = make_article("y", "State Daily", [
+        "Friday's announcement was a surprise.", "The announcement, critics said, is empty."],
+        entities=PEOPLE)
+    things = _things(a, b)
+    assert things["thing: Vela announcement"] == {
+        "Frontline": {"Vela's dramatic announcement", "the announcement"},
+        "State Daily": {"Friday's announcement", "the announcement"}}
+
+
+def test_a_hyphenated_adjective_before_a_title_is_part_of_the_label() -> None:
+    a = make_article("x", "Frontline", ["Newly elected, the newly-minted President Vela spoke."],
+                     entities=PEOPLE)
+    b = make_article("y", "State Daily", ["Vela spoke."], entities=PEOPLE)
+    terms = {r.referent: {o: {t.term for t in ts} for o, ts in r.by_outlet.items()}
+             for r in naming([a, b], OUTLETS) if r.kind == "entity"}
+    assert terms["Vela"]["Frontline"] == {"the newly-minted President Vela"}

@@ -219,6 +219,8 @@ def _label(text: str, start: int, titles: set[str], stop: set[str]) -> str:
                 or (w[0].isupper() and POSSESSIVE.search(w)
                     and kb.countries_in(" ".join(tokens[max(0, pos - 1) : pos + 1]))):
             words.insert(0, w)
+        elif words and w.islower() and "-" in w.strip("-") and words[0].lower() in titles:
+            words.insert(0, w)  # "newly-minted President", "long-serving Prime Minister"
         elif words and w[0].isupper() and lw not in stop:
             words.insert(0, w)  # "Minister of National Defense": capitalised parts of a title
         elif words and lw == "of" and pos > 0 and tokens[pos - 1][:1].isupper():

@@ -176,7 +176,8 @@ def _thing_np() -> re.Pattern[str]:
 
 def _noun_phrase(text: str, head: re.Match[str], stop: set[str]) -> tuple[str, str, bool]:
     """The noun phrase ``head`` ends: back to its determiner over at most three modifiers,
-    or, with no determiner that close, the names right before the head ("Comey's memos");
+    or to the name owning it ("Kim's dramatic announcement"), or, with neither that close,
+    the names right before the head ("DNC lawsuit");
     then the prepositional phrase after it that names someone (``_post_modifier``) and
     whether the phrase is indefinite ("a new deal")."""
     window = text[max(0, head.start() - 80) : head.start()]
@@ -189,6 +190,12 @@ def _noun_phrase(text: str, head: re.Match[str], stop: set[str]) -> tuple[str, s
         if not tok[0].isalnum() or tok.lower() in stop:
             break
         words.insert(0, tok)
+    owners = [i for i, w in enumerate(words) if w[0].isupper() and POSSESSIVE.search(w)]
+    if owners:  # "Kim's dramatic announcement": the owner's name is its determiner
+        start = owners[-1]
+        while start > 0 and words[start - 1][0].isupper():
+            start -= 1
+        return " ".join([*words[start:], head.group(0)]), after, False
     names: list[str] = []
     for word in reversed(words):
         if not word[0].isupper():
@@ -244,10 +251,11 @@ def _title_words() -> frozenset[str]:
 
 
 def _anchors(words: str) -> list[str]:
-    """The names and years among ``words`` (courtesy titles and determiners left out)."""
+    """The names and years among ``words`` (courtesy titles, determiners and dates left
+    out: "Friday's announcement" is the announcement)."""
     return [POSSESSIVE.sub("", w) for w in words.split()
             if (w[0].isupper() or _YEAR.fullmatch(w)) and w not in PREFIXES
-            and not _DETERMINER.fullmatch(w)]
+            and not _DETERMINER.fullmatch(w) and POSSESSIVE.sub("", w) not in _TIME_WORDS]
 
 
 def action_referents(articles: list[Article], outlets: dict[str, str],
