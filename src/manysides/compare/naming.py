@@ -84,7 +84,14 @@ def _phrase_regex(heads: list[str], places: dict[str, str], preps: list[str]) ->
     return _compiled_phrase_regex(tuple(heads), tuple(places), tuple(preps))
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=8)
+def _head_regex(heads: tuple[str, ...]) -> re.Pattern[str]:
+    """Any of a kind's heads as a word: a text without one has no phrase of that kind."""
+    return re.compile(rf"\b(?:{literal_alternation(sorted(heads, key=len, reverse=True))})\b")
+
+
+# Cached beyond one pass over a corpus's stories: a story compared again (refreshed) reuses it.
+@lru_cache(maxsize=1024)
 def _compiled_phrase_regex(
     heads: tuple[str, ...], places: tuple[str, ...], preps: tuple[str, ...]
 ) -> re.Pattern[str]:
@@ -140,8 +147,11 @@ def phrase_referents(
     pair_markers = [m.lower() for m in cfg["relations"].get("pair_markers", [])]
     raw: list[tuple[str, str, str, str, tuple[str, ...]]] = []
     for kind, (heads, preps) in groups.items():
+        with_head = [a for a in articles if _head_regex(tuple(heads)).search(a.text)]
+        if not with_head:
+            continue  # the phrase regex, costly to compile, is not needed
         regex = _phrase_regex(heads, places, preps)
-        for a in articles:
+        for a in with_head:
             last_by_head: dict[str, tuple[str, ...]] = {}
             for m in regex.finditer(a.text):
                 head = m.group("head").lower()
