@@ -90,12 +90,12 @@ def _head_regex(heads: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(rf"\b(?:{literal_alternation(sorted(heads, key=len, reverse=True))})\b")
 
 
-# Cached beyond one pass over a corpus's stories: a story compared again (refreshed) reuses it.
 @lru_cache(maxsize=1024)
 def _compiled_phrase_regex(
     heads: tuple[str, ...], places: tuple[str, ...], preps: tuple[str, ...]
 ) -> re.Pattern[str]:
-    """The event/relationship phrase regex (cached: compiling it costs milliseconds)."""
+    """The event/relationship phrase regex (cached: compiling it costs milliseconds; room for
+    a story compared again after a pass over many others)."""
     place = literal_alternation(sorted(places, key=len, reverse=True))
     head = literal_alternation(sorted(heads, key=len, reverse=True))
     mod = rf"(?:{place})(?:(?:[-\u2013/]|\s+and\s+)(?:{place}))*(?:['\u2019]s)?"
@@ -106,6 +106,18 @@ def _compiled_phrase_regex(
         rf"(?P<mod>\b{mod}\s+)?(?P<adj>{adj}{{0,2}}?)(?P<head>\b(?:{head})\b)"
         rf"(?P<pp>\s+(?:{prep}|between)\s+(?:the\s+)?(?:{mod}))?",
     )
+
+
+def _phrase_matches(
+    articles: list[Article], heads: list[str], places: dict[str, str], preps: list[str]
+) -> list[tuple[Article, list[re.Match[str]]]]:
+    """Each article that names one of ``heads``, with its phrase matches (the phrase regex is
+    compiled only when some article does)."""
+    with_head = [a for a in articles if _head_regex(tuple(heads)).search(a.text)]
+    if not with_head:
+        return []
+    regex = _phrase_regex(heads, places, preps)
+    return [(a, list(regex.finditer(a.text))) for a in with_head]
 
 
 def _places_in(text: str, places: dict[str, str]) -> list[str]:
@@ -147,13 +159,9 @@ def phrase_referents(
     pair_markers = [m.lower() for m in cfg["relations"].get("pair_markers", [])]
     raw: list[tuple[str, str, str, str, tuple[str, ...]]] = []
     for kind, (heads, preps) in groups.items():
-        with_head = [a for a in articles if _head_regex(tuple(heads)).search(a.text)]
-        if not with_head:
-            continue  # the phrase regex, costly to compile, is not needed
-        regex = _phrase_regex(heads, places, preps)
-        for a in with_head:
+        for a, matches in _phrase_matches(articles, heads, places, preps):
             last_by_head: dict[str, tuple[str, ...]] = {}
-            for m in regex.finditer(a.text):
+            for m in matches:
                 head = m.group("head").lower()
                 anchored = (m.group("mod") or "") + " " + (m.group("pp") or "")
                 pl = tuple(_places_in(anchored, places))
