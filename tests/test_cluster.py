@@ -54,8 +54,9 @@ def _add(
     outlet: str | None = None,
     title: str | None = None,
     duplicate_of: str | None = None,
+    text: str | None = None,
 ) -> None:
-    art = Article(id=aid, source=f"{aid}.txt", text=f"Text of {aid}.", title=title or aid,
+    art = Article(id=aid, source=f"{aid}.txt", text=text or f"Text of {aid}.", title=title or aid,
                   outlet=outlet, published=published, duplicate_of=duplicate_of)
     store.add_article(art)
     analysis = ArticleAnalysis(entities=[
@@ -118,6 +119,24 @@ def test_same_actors_weeks_apart_stay_apart(fresh_store: Store) -> None:
     assert _groups(fresh_store) == {frozenset({"april1", "april2"}), frozenset({"june"})}
 
 
+def test_like_events_elsewhere_stay_apart_however_alike_the_words(fresh_store: Store) -> None:
+    """Undated reports of one kind of event told in the same words (a wire template), each
+    naming its own town and people, are as many stories; the second report of each town,
+    naming its people, joins the first ("names_apart" in cluster/assign.py)."""
+    words = ("Floodwater breached the earthen dam above the valley overnight, and the "
+             "regional authority ordered the lower districts evacuated while engineers "
+             "inspected the spillway and the river kept rising toward the bridges.")
+    base = _unit(7)
+    for town in range(6):
+        names = {f"town-{town}": 3, f"mayor-{town}": 2, f"engineer-{town}": 1,
+                 f"river-{town}": 1, f"minister-{town}": 1, f"hospital-{town}": 1}
+        for j in range(2):
+            _add(fresh_store, f"t{town}-{j}", _unit(100 + 10 * town + j, base, 0.3), names,
+                 None, text=words)
+    assign_stories(fresh_store, [a.id for a in fresh_store.iter_articles()])
+    assert _groups(fresh_store) == {frozenset({f"t{k}-0", f"t{k}-1"}) for k in range(6)}
+
+
 def test_unrelated_article_starts_its_own_story(fresh_store: Store) -> None:
     _add(fresh_store, "x", _unit(4), {"a-person": 1}, "2023-04-17")
     _add(fresh_store, "y", _unit(5), {"b-person": 1}, "2023-04-17")
@@ -171,7 +190,7 @@ def test_candidates_come_from_the_index_not_all_stories(fresh_store: Store) -> N
                               max_keys=config["candidates"]["entities"])
     assert len(gathered) <= config["candidates"]["ann_k"] + 1  # neighbours + by name, not 400
     stats = term_stats(fresh_store)
-    scored = candidate_features(Query.of(feats, stats, index), index, stats, config)
+    scored = candidate_features(Query.of(feats, stats), index, stats, config)
     assert 0 < len(scored) <= config["candidates"]["max_scored"]
     assert scored[0][0] == story_id_for(old)  # closest by centroid first
 
@@ -473,7 +492,7 @@ def test_a_story_growing_day_by_day_counts_the_days_it_would_span() -> None:
 
     def span_with(article_day: int | None) -> float:
         feats = ArticleFeatures(id="a", vector=_unit(2), day=article_day, dated=True)
-        query = Query.of(feats, stats, index)
+        query = Query.of(feats, stats)
         return float(pair_features(query, story, 0.5, story.gap_days(article_day), index,
                                    stats, 10)[span])
 

@@ -10,7 +10,7 @@ undated article meets the stories its dated neighbours formed), and for each one
 2. drops candidates further than ``max_gap_days`` from its day (two events with the same
    actors weeks apart stay two stories) and compares it with the ``max_scored`` closest by
    centroid on ``FEATURES``: centroid cosine, the share of its named-entity weight the story
-   names (plain and weighted by the names' rarity among live stories), the tf-idf cosine of
+   names (plain and weighted by the names' idf among the articles seen), the tf-idf cosine of
    its whole text with the story's word profile (idf from the store), the share of the days
    it reports (resolved dates) that are not the story's, the days between them and the days
    the story would span with it;
@@ -104,7 +104,8 @@ def publication_order(articles: Iterable[Article]) -> list[str]:
     return [i for _, i in sorted(dated)] + undated
 
 
-FEATURES = ("cosine", "entities", "rare_entities", "lexical", "other_days", "gap", "span")
+FEATURES = ("cosine", "entities", "rare_entities", "lexical", "other_days", "gap", "span",
+            "names_apart")
 """What an article is compared with a candidate story on (``pair_features``), in the order of
 the learned weights in ``data/story_model.toml``."""
 
@@ -115,16 +116,16 @@ class Query:
 
     feats: ArticleFeatures
     weights: np.ndarray  # tf-idf of ``feats.terms``, unit length
-    rare: dict[str, float]  # entity weights times their rarity among live stories
+    rare: dict[str, float]  # entity weights times their idf among the articles seen
     entity_total: float
     rare_total: float
 
     @classmethod
-    def of(cls, feats: ArticleFeatures, stats: TermStats, index: StoryIndex) -> Query:
-        """``feats`` with its tf-idf weights under ``stats`` and name rarities in ``index``."""
+    def of(cls, feats: ArticleFeatures, stats: TermStats) -> Query:
+        """``feats`` with its tf-idf weights and name idfs under ``stats``."""
         weights = stats.weighted(feats.terms)
         norm = float(np.linalg.norm(weights))
-        rare = {k: w * index.rarity(k) for k, w in feats.entities.items()}
+        rare = {k: w * stats.name_idf(k) for k, w in feats.entities.items()}
         return cls(feats, weights / norm if norm else weights, rare,
                    sum(feats.entities.values()), sum(rare.values()))
 
@@ -148,15 +149,27 @@ def pair_features(
     # Reporting the same days is what all news of a week does; reporting other days is
     # evidence of another event (the same kind of incident a year later), so only that counts.
     other = 1.0 - _share_of_days(feats.days, entry.days) if feats.days and entry.days else 0.0
+    rare_share = rare_shared / query.rare_total if query.rare_total else 0.0
     return np.array([
         cos,
         shared / query.entity_total if query.entity_total else 0.0,
-        rare_shared / query.rare_total if query.rare_total else 0.0,
+        rare_share,
         lexical.cosine(feats.terms[0], query.weights, entry.profile, stats),
         other,
         gap / gap_max,
         _span_days(feats.day, entry) / gap_max,
+        float(_names_apart(rare_share, len(feats.entities), len(keys))),
     ], dtype=np.float64)
+
+
+def _names_apart(rare_share: float, names: int, story_names: int) -> bool:
+    """Whether an article and a story that both name enough entities share almost none of
+    the article's rare ones (``cluster.toml`` [entities] apart_names, apart_share): reports
+    of like events elsewhere read alike, their names do not.  Few names on either side (a
+    short item, a story of one brief) say nothing either way."""
+    config = load_config()["entities"]
+    return (min(names, story_names) >= config["apart_names"]
+            and rare_share < config["apart_share"])
 
 
 def _span_days(day: int | None, entry: StoryEntry) -> int:
@@ -315,9 +328,9 @@ def assign_stories(
                 skipped += 1
                 continue
             feats = article_features(art, vectors[aid], config)
-            stats.add(feats.terms)
+            stats.add(feats.terms, feats.entities)
             index.cover(store, feats.day)
-            found, _ = best_story(Query.of(feats, stats, index), index, stats, config, model)
+            found, _ = best_story(Query.of(feats, stats), index, stats, config, model)
             sid = found or story_id_for(aid)
             place(index, sid, feats)
             cache.add(sid, member_info(art, config, feats))
@@ -425,13 +438,11 @@ def _member_entry(m: MemberInfo, vector: np.ndarray) -> StoryEntry:
                       last_day=day, count=1, profile=Profile(m.terms), days=m.days)
 
 
-def _member_query(
-    m: MemberInfo, vector: np.ndarray, stats: TermStats, index: StoryIndex
-) -> Query:
+def _member_query(m: MemberInfo, vector: np.ndarray, stats: TermStats) -> Query:
     day = published_day(m.published) if m.dated else m.text_day
     feats = ArticleFeatures(id=m.id, vector=vector, entities=m.entities, day=day,
                             dated=m.dated, published=m.published, terms=m.terms, days=m.days)
-    return Query.of(feats, stats, index)
+    return Query.of(feats, stats)
 
 
 def split_story(
@@ -455,7 +466,7 @@ def split_story(
     entries = [_member_entry(m, vectors[m.id]) for m in usable]
     probs = np.zeros((n, n))
     for i in range(n):
-        query = _member_query(usable[i], vectors[usable[i].id], stats, index)
+        query = _member_query(usable[i], vectors[usable[i].id], stats)
         for j in range(i + 1, n):
             cos = float(entries[i].centroid @ entries[j].centroid)
             gap = entries[j].gap_days(entries[i].first_day)
@@ -505,7 +516,7 @@ def merge_stories(
         entry = index.entries.get(sid)
         if entry is None or entry.count < 2:
             continue  # a lone article that founded a story was just compared with the others
-        rows = candidate_features(_story_query(entry, stats, index), index, stats, config,
+        rows = candidate_features(_story_query(entry, stats), index, stats, config,
                                   exclude=sid)
         p, found = max(((join_probability(row, model), cid) for cid, row in rows),
                        default=(0.0, ""))
@@ -535,7 +546,7 @@ def _lone_joining(
     story ``sid``, closest first) whose article's best story is now ``sid``."""
     lone = [cid for cid, _ in rows if index.entries[cid].count == 1][:LONE_CHECKED]
     return [cid for cid in lone
-            if best_story(_story_query(index.entries[cid], stats, index), index, stats, config,
+            if best_story(_story_query(index.entries[cid], stats), index, stats, config,
                           model, exclude=cid)[0] == sid]
 
 
@@ -544,12 +555,12 @@ def _outranks(a: StoryEntry, b: StoryEntry) -> bool:
     return (a.count, -(a.first_day or 0), b.id) > (b.count, -(b.first_day or 0), a.id)
 
 
-def _story_query(entry: StoryEntry, stats: TermStats, index: StoryIndex) -> Query:
+def _story_query(entry: StoryEntry, stats: TermStats) -> Query:
     """A story as the query side of a comparison (its centroid, names, words and days)."""
     feats = ArticleFeatures(id=entry.id, vector=entry.centroid, entities=entry.keys,
                             day=entry.last_day, dated=entry.last_day is not None,
                             terms=entry.profile.terms, days=entry.days)
-    return Query.of(feats, stats, index)
+    return Query.of(feats, stats)
 
 
 def _is_mixed(infos: list[MemberInfo]) -> bool:

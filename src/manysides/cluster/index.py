@@ -37,7 +37,6 @@ from __future__ import annotations
 import atexit
 import json
 import logging
-import math
 import os
 import time
 import weakref
@@ -231,10 +230,6 @@ class StoryIndex:
         for key in entry.keys:
             self._unpost(key, {story_id})
         self.dirty = True
-
-    def rarity(self, key: str) -> float:
-        """ln((1 + live stories) / (1 + live stories naming ``key``)) + 1."""
-        return math.log((1 + len(self.entries)) / (1 + len(self.postings.get(key, ())))) + 1.0
 
     # -- the live window ----------------------------------------------------------------------
 

@@ -5,7 +5,9 @@ hashed into ``BUCKETS`` term buckets (CRC-32, the same in every process) and wei
 sublinear term frequency (1 + ln count): a ``Terms`` pair of sorted bucket ids and weights.  A
 story's profile is the sum of its members' vectors, cut to its ``PROFILE_TERMS`` heaviest
 buckets.  ``TermStats`` counts in how many articles each bucket occurs (kept in the store as
-the ``term_df`` state), which gives the idf that ``cosine`` weighs both sides by.
+the ``term_df`` state), which gives the idf that ``cosine`` weighs both sides by.  The entity
+keys an article names are counted in the same table, each under a bucket of its own prefixed
+key (``name_bucket``): ``name_idf`` says how rare a name is among the articles seen.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import re
 import zlib
 from collections import Counter
+from collections.abc import Iterable
 
 import numpy as np
 
@@ -39,6 +42,11 @@ def term_vector(text: str, stopwords: frozenset[str]) -> Terms:
     tf = 1.0 + np.log(np.fromiter(counts.values(), dtype=np.float32, count=len(counts)))
     order = np.argsort(idx)
     return idx[order], tf[order].astype(np.float32)
+
+
+def name_bucket(key: str) -> int:
+    """The bucket an entity key is counted under (apart from the word of the same spelling)."""
+    return zlib.crc32(f"\x00{key}".encode()) & (BUCKETS - 1)
 
 
 def add_terms(parts: list[Terms], limit: int = PROFILE_TERMS) -> Terms:
@@ -80,15 +88,22 @@ class TermStats:
         self.n = n
         self.dirty = False
 
-    def add(self, terms: Terms) -> None:
-        """Count one more article with these terms."""
-        self.df[terms[0]] += 1
+    def add(self, terms: Terms, names: Iterable[str] = ()) -> None:
+        """Count one more article with these terms and these entity keys."""
+        buckets = np.union1d(terms[0], np.fromiter((name_bucket(k) for k in names),
+                                                   dtype=np.int32))
+        self.df[buckets] += 1
         self.n += 1
         self.dirty = True
 
     def idf(self, idx: np.ndarray) -> np.ndarray:
         """Smoothed idf of the given buckets: ln((1 + n) / (1 + df)) + 1."""
         return np.log((1.0 + self.n) / (1.0 + self.df[idx])).astype(np.float32) + 1.0
+
+    def name_idf(self, key: str) -> float:
+        """The idf of an entity key among the articles counted: a name every article of a
+        kind carries (a desk, a ministry) weighs little however few stories hold it."""
+        return float(self.idf(np.array([name_bucket(key)]))[0])
 
     def weighted(self, terms: Terms) -> np.ndarray:
         """The tf-idf weights of ``terms`` (same order as its buckets)."""
