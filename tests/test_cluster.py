@@ -129,7 +129,8 @@ def test_like_events_elsewhere_stay_apart_however_alike_the_words(fresh_store: S
     base = _unit(7)
     for town in range(6):
         names = {f"town-{town}": 3, f"mayor-{town}": 2, f"engineer-{town}": 1,
-                 f"river-{town}": 1, f"minister-{town}": 1, f"hospital-{town}": 1}
+                 f"river-{town}": 1, f"minister-{town}": 1, f"hospital-{town}": 1,
+                 f"school-{town}": 1, f"bridge-{town}": 1, f"sheriff-{town}": 1}
         for j in range(2):
             _add(fresh_store, f"t{town}-{j}", _unit(100 + 10 * town + j, base, 0.3), names,
                  None, text=words)
