@@ -83,6 +83,9 @@ MAX_PENDING_STORIES = 4096
 MAX_SPLIT_MEMBERS: int = load_config()["story"]["max_split_members"]
 # Lone-article stories checked for joining a touched story, per story (data/cluster.toml).
 LONE_CHECKED: int = load_config()["story"]["lone_checked"]
+# What "names_apart" needs (cluster.toml [entities]): names on both sides, a shared share under.
+APART_NAMES: int = load_config()["entities"]["apart_names"]
+APART_SHARE: float = load_config()["entities"]["apart_share"]
 
 
 def story_id_for(article_id: str) -> str:
@@ -164,12 +167,10 @@ def pair_features(
 
 def _names_apart(rare_share: float, names: int, story_names: int) -> bool:
     """Whether an article and a story that both name enough entities share almost none of
-    the article's rare ones (``cluster.toml`` [entities] apart_names, apart_share): reports
-    of like events elsewhere read alike, their names do not.  Few names on either side (a
-    short item, a story of one brief) say nothing either way."""
-    config = load_config()["entities"]
-    return (min(names, story_names) >= config["apart_names"]
-            and rare_share < config["apart_share"])
+    the article's rare ones (``APART_NAMES``, ``APART_SHARE``): reports of like events
+    elsewhere read alike, their names do not.  Few names on either side (a short item, a
+    story of one brief) say nothing either way."""
+    return min(names, story_names) >= APART_NAMES and rare_share < APART_SHARE
 
 
 def _span_days(day: int | None, entry: StoryEntry) -> int:

@@ -363,10 +363,12 @@ def compared_articles(articles: list[Article], limit: int | None = None) -> list
         by_outlet.setdefault(a.outlet or a.id, []).append(a)
     outlets = sorted(by_outlet, key=lambda o: (-len(by_outlet[o]), o))
     quota = dict.fromkeys(outlets, 0)
-    while sum(quota.values()) < limit:
+    left = limit
+    while left:  # one more article per outlet per round, while the outlet has one
         for o in outlets:
-            if quota[o] < len(by_outlet[o]) and sum(quota.values()) < limit:
+            if left and quota[o] < len(by_outlet[o]):
                 quota[o] += 1
+                left -= 1
     chosen: set[str] = set()
     for o, k in quota.items():
         ordered = sorted(by_outlet[o], key=lambda a: (a.published is None, a.published or "", a.id))
