@@ -10,20 +10,23 @@ import pytest
 from manysides.compare.claims import Unit, modality, negation
 from manysides.compare.slots import (
     event_time,
+    predicates,
     reported_after,
     same_modality,
+    slots_agree,
     unit_slots,
     written_on,
 )
 from manysides.models import Article, ArticleAnalysis, DateMention, Slots
 
 
-def unit(text: str, *, dates: list[str] = (), numbers=(), entities=None, speaker=None) -> Unit:
+def unit(text: str, *, dates: list[str] = (), numbers=(), entities=None, speaker=None,
+         days: set[str] = frozenset()) -> Unit:
     negated, scope = negation(text)
     types = entities or {}
     return Unit(article="a", outlet="X", sentence=0, text=text, kind="fact",
                 vector=np.zeros(3, dtype=np.float32), entities=set(types), entity_types=types,
-                numbers=list(numbers), dates=list(dates), negated=negated,
+                numbers=list(numbers), dates=list(dates), day_keys=set(days), negated=negated,
                 negation_scope=scope, modality=modality(text), speaker=speaker)
 
 
@@ -90,3 +93,40 @@ def test_when_an_article_was_written() -> None:
         DateMention("on Tuesday", 20, 30, "2024-03-12")]))
     assert written_on(undated) == date(2024, 3, 12)  # the latest day it reports
     assert written_on(Article(id="n", source="n.txt", text="x")) is None
+
+
+NAMES = {"p:brandt": ["Karl Brandt", "Brandt"], "p:ostrova": ["Mira Ostrova", "Ostrova"],
+         "o:castle": ["Dover Hall", "Dover Hall"], "g:kessel": ["Kessel"]}
+PEOPLE = {"p:brandt": "PERSON", "p:ostrova": "PERSON", "g:kessel": "GPE"}
+
+
+def test_predicate_classes_join_wordings_of_one_event() -> None:
+    assert predicates("Brandt held talks with Ostrova.") == {"meet"}
+    assert "meet" in predicates("Ostrova welcomed Brandt to Kessel.")
+    assert predicates("The ministers \u201cmet and talked\u201d, aides said.") == set()  # quoted
+    assert not predicates("Brandt praised the harvest.")
+
+
+def test_slots_agree_on_actors_day_and_a_related_predicate() -> None:
+    source = unit("Karl Brandt met Mira Ostrova in Dover Hall in Kessel on Sunday.",
+                  entities={**PEOPLE, "o:castle": "ORG"}, days={"2024-03-10", "sunday"})
+    body = "Karl Brandt met Mira Ostrova in Dover Hall in Kessel on 10 March 2024."
+    welcomed = unit("Ostrova welcomed Brandt to Kessel on Sunday for a three-day visit.",
+                    entities=PEOPLE, days={"sunday"})
+    assert slots_agree(source, welcomed, body, NAMES)  # the hall is where, not who
+    # what the cited sentence does not state: another day, a plan, a denial, one actor only
+    other_day = unit("Ostrova welcomed Brandt to Kessel on Monday.", entities=PEOPLE,
+                     days={"monday"})
+    plan = unit("Ostrova will welcome Brandt to Kessel on Sunday.", entities=PEOPLE,
+                days={"sunday"})
+    denied = unit("Ostrova did not welcome Brandt to Kessel on Sunday.", entities=PEOPLE,
+                  days={"sunday"})
+    alone = unit("Ostrova welcomed the delegation to Kessel on Sunday.",
+                 entities={"p:ostrova": "PERSON", "g:kessel": "GPE"}, days={"sunday"})
+    unrelated = unit("Ostrova praised Brandt in Kessel on Sunday.", entities=PEOPLE,
+                     days={"sunday"})
+    for cited in (other_day, plan, denied, alone, unrelated):
+        assert not slots_agree(source, cited, body, NAMES), cited.text
+    # an organisation the summary names as an actor must be in the cited sentence too
+    host = "Dover Hall hosted Karl Brandt and Mira Ostrova in Kessel on 10 March 2024."
+    assert not slots_agree(source, welcomed, host, NAMES)

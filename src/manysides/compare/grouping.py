@@ -225,11 +225,17 @@ class SentenceAligner:
     def __init__(self, articles: list[Article]) -> None:
         units = [u for a in articles
                  for u in article_units(a, None, a.outlet or a.id, split=False)]
+        self.units = units
         self.index = {(u.article, u.sentence): k for k, u in enumerate(units)}
         self.tables = unit_tables(units) if units else {}
         self.speakers = [set(_NAME_WORD.findall(u.person_speaker.lower()))
                          if u.person_speaker and _speaker_key(u.person_speaker) else set()
                          for u in units]
+
+    def unit(self, key: tuple[str, int]) -> Unit | None:
+        """The sentence unit of ``key`` ((article id, sentence index)); None if not a claim."""
+        k = self.index.get(key)
+        return None if k is None else self.units[k]
 
     def same_claim(self, a: tuple[str, int], b: tuple[str, int], cosine: float, *,
                    link: float, conflicting: tuple[str, ...], text: str = "") -> bool:

@@ -8,13 +8,21 @@ modality and the quoted speaker.  The event time is one resolved day or span; a 
 The status rules: a plan corroborates a plan and never the event, nor the other way round
 (``same_modality``), and an article cannot support an event dated after its own publication
 (``reported_after``; an undated article: after the latest day it reports).
+
+``slots_agree`` recognises two wordings of one event by their slots rather than by meaning
+similarity: the same actors, the same day, a related predicate (``compare.toml``
+[predicates]), the same modality and polarity.
 """
 
 from __future__ import annotations
 
+import functools
+import re
 from datetime import date, timedelta
 
 from manysides.compare.claims import ACTOR_TYPES, PLACE_TYPES, Unit
+from manysides.datafiles import load_data
+from manysides.lexicons import matcher
 from manysides.models import Article, Slots
 
 DAY_UNITS = frozenset({"day", "days"})
@@ -88,3 +96,60 @@ def reported_after(claim: Slots, written: date | None) -> bool:
     if claim.modality != "happened" or start is None or written is None:
         return True
     return written >= start
+
+
+@functools.cache
+def _predicate_classes() -> tuple[str, ...]:
+    return tuple(load_data("compare")["predicates"])
+
+
+def predicates(text: str) -> set[str]:
+    """The predicate classes (``compare.toml`` [predicates]) whose words ``text`` holds, outside
+    direct quotes."""
+    bare = re.sub(r"[\"\u201c][^\"\u201c\u201d]*[\"\u201d]", " ", text)
+    return {name for name in _predicate_classes()
+            if matcher("compare", "predicates", name).search(bare)}
+
+
+MIN_SHARED_ACTORS = 2  # who did what to whom: an actor and a target, both named
+NAMED_TYPES = frozenset({"PERSON", "ORG"})  # actors a sentence names (not "Chinese", NORP)
+_TOKEN = re.compile(r"[\w'\u2019-]+")
+# A name right after one of these ("met in Kremlin", "at Dover Castle") says where, not who.
+LOCATIVE = frozenset({"in", "at", "inside", "outside", "near"})
+
+
+def _actor_words(text: str) -> set[str]:
+    """The capitalised words of ``text`` (lower-cased) that may name an actor: those of a run
+    of capitalised words not led by a locative preposition."""
+    tokens = _TOKEN.findall(text)
+    out: set[str] = set()
+    run: list[str] = []
+    before = ""
+    for tok in [*tokens, ""]:
+        if tok[:1].isupper():
+            run.append(tok.lower())
+            continue
+        if run and before not in LOCATIVE:
+            out.update(run)
+        run, before = [], tok.lower()
+    return out
+
+
+def slots_agree(a: Unit, b: Unit, text: str, names: dict[str, list[str]]) -> bool:
+    """Whether ``b`` states the event ``text`` words (written from ``a``) by the slots: every
+    person or organisation of ``a`` that ``text`` names (``names``: entity key -> its name and
+    aliases; a word of one capitalised in ``text``, not after ``LOCATIVE``; at least
+    ``MIN_SHARED_ACTORS`` of them) is one of ``b``, the two share a resolved day, a
+    predicate class, their modality and their polarity."""
+    words = _actor_words(text)
+    actors_b = {e for e in b.entities if b.entity_types.get(e) in NAMED_TYPES}
+    named = {e for e in a.entities if a.entity_types.get(e) in NAMED_TYPES
+             and any(w in words for n in names.get(e, []) for w in n.lower().split())}
+    return (
+        len(named) >= MIN_SHARED_ACTORS
+        and named <= actors_b
+        and bool(a.day_keys & b.day_keys)
+        and a.modality == b.modality
+        and a.negated == b.negated
+        and bool(predicates(a.text) & predicates(b.text))
+    )

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from manysides.compare import support_rule
 from manysides.compare.grouping import SentenceAligner
+from manysides.compare.slots import slots_agree
 from manysides.lexicons import loaded_terms
 from manysides.models import Article, Claim, Story, SummarySentence, Support
 from manysides.report.llm import LLMConfig, rewrite_summary
@@ -94,6 +95,8 @@ class SummaryBuilder:
         self.cfg = rules()["summary"]
         self.aligner = SentenceAligner(list(text.articles.values()))
         self.support = support_rule()
+        self.names = {e.key: [e.name, *e.aliases] for a in text.articles.values()
+                      if a.analysis for e in a.analysis.entities}
 
     # -- the three sections -----------------------------------------------------------------
 
@@ -211,14 +214,21 @@ class SummaryBuilder:
         aligner puts it in one claim with ``source`` (pair probability and slots by the rule
         of ``compare.toml`` [support], the embedding cosine that of ``body`` and ``ev``), as
         the comparison would; where ``body`` names the person whose words ``source`` gives,
-        ``ev`` must give that person's words too)."""
+        ``ev`` must give that person's words too).  Or, a meaning less close
+        (``citation_slot_similarity``), the two state one event by their slots: the actors
+        ``body`` names, the day, a related predicate, modality and polarity
+        (``compare.slots.slots_agree``): wordings of one event the embedding puts apart."""
         verdict = verify(body, [ev], self.similarity, names=False,
-                         min_similarity=float(self.cfg["citation_min_similarity"]))
+                         min_similarity=float(self.cfg["citation_slot_similarity"]))
         if not verdict.ok:
             return False
-        return self.aligner.same_claim(
-            (source.article, source.sentence), (ev.article, ev.sentence), verdict.similarity,
-            link=self.support.link, conflicting=self.support.conflicting, text=body)
+        a, b = (source.article, source.sentence), (ev.article, ev.sentence)
+        if verdict.similarity >= float(self.cfg["citation_min_similarity"]) and \
+                self.aligner.same_claim(a, b, verdict.similarity, link=self.support.link,
+                                        conflicting=self.support.conflicting, text=body):
+            return True
+        ua, ub = self.aligner.unit(a), self.aligner.unit(b)
+        return ua is not None and ub is not None and slots_agree(ua, ub, body, self.names)
 
     def _body(self, cand: Prepared, max_words: int) -> str | None:
         """``cand`` without droppable adverbs, or None when it fails a check that needs no
