@@ -25,7 +25,7 @@ from manysides.cluster.features import ArticleFeatures, article_features, load_c
 from manysides.cluster.index import StoryEntry, StoryIndex, index_path
 from manysides.cluster.lexical import TermStats
 from manysides.cluster.story import MemberInfo
-from manysides.models import Article, ArticleAnalysis, Entity
+from manysides.models import Article, ArticleAnalysis, DateMention, Entity
 from manysides.settings import Settings
 from manysides.store import Store
 
@@ -55,6 +55,7 @@ def _add(
     title: str | None = None,
     duplicate_of: str | None = None,
     text: str | None = None,
+    dates: list[DateMention] | None = None,
 ) -> None:
     art = Article(id=aid, source=f"{aid}.txt", text=text or f"Text of {aid}.", title=title or aid,
                   outlet=outlet, published=published, duplicate_of=duplicate_of)
@@ -62,7 +63,7 @@ def _add(
     analysis = ArticleAnalysis(entities=[
         Entity(key=k, name=k.replace("-", " ").title(), type="PERSON", mentions=n)
         for k, n in entities.items()
-    ])
+    ], dates=dates or [])
     store.save_analysis(aid, analysis, {"doc": vec})
 
 
@@ -451,7 +452,6 @@ def test_cli_stories_story_and_recluster(clustered_db: Path, tmp_path: Path) -> 
 
 def test_undated_article_day_comes_from_full_dates_in_its_text() -> None:
     from manysides.cluster.features import published_day, text_day
-    from manysides.models import DateMention
 
     def mention(text: str, resolved: str | None) -> DateMention:
         return DateMention(text=text, start=0, end=len(text), resolved=resolved)
@@ -500,3 +500,18 @@ def test_a_story_growing_day_by_day_counts_the_days_it_would_span() -> None:
     assert span_with(day + 1) == pytest.approx(0.3)  # inside: the story's own three days
     assert span_with(day + 8) == pytest.approx(0.8)  # a week on: eight days from its first
     assert span_with(None) == 0.0
+
+
+def test_an_undated_report_recalling_an_old_date_joins_a_later_story(fresh_store: Store) -> None:
+    """The latest full date an undated article writes out bounds its day from below: a report
+    that recalls "January 27, 2017" can be one of a story of April 2018."""
+    base = _unit(5)
+    ents = {"james-comey": 3, "fbi": 2}
+    for n, day in enumerate(("2018-04-19", "2018-04-20")):
+        _add(fresh_store, f"memo{n}", _unit(50 + n, base, 0.3), ents, day)
+    assign_stories(fresh_store, ["memo0", "memo1"])
+    recalled = "January 27, 2017"
+    _add(fresh_store, "late", _unit(52, base, 0.3), ents, None,
+         dates=[DateMention(text=recalled, start=0, end=len(recalled), resolved="2017-01-27")])
+    assign_stories(fresh_store, ["late"])  # arrives later, on its own
+    assert _groups(fresh_store) == {frozenset({"memo0", "memo1", "late"})}

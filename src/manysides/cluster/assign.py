@@ -8,12 +8,13 @@ undated article meets the stories its dated neighbours formed), and for each one
    and the stories naming its rarest named entities (a bounded number, however many stories
    the store holds or a busy week adds);
 2. drops candidates further than ``max_gap_days`` from its day (two events with the same
-   actors weeks apart stay two stories) and compares it with the ``max_scored`` closest by
-   centroid on ``FEATURES``: centroid cosine, the share of its named-entity weight the story
-   names (plain and weighted by the names' idf among the articles seen), the tf-idf cosine of
-   its whole text with the story's word profile (idf from the store), the share of the days
-   it reports (resolved dates) that are not the story's, the days between them and the days
-   the story would span with it;
+   actors weeks apart stay two stories; an undated article's day, estimated from the full
+   dates it writes out, only bounds it from below: ``_known_day``) and compares it with the
+   ``max_scored`` closest by centroid on ``FEATURES``: centroid cosine, the share of its
+   named-entity weight the story names (plain and weighted by the names' idf among the
+   articles seen), the tf-idf cosine of its whole text with the story's word profile (idf
+   from the store), the share of the days it reports (resolved dates) that are not the
+   story's, the days between them and the days the story would span with it;
    ``data/story_model.toml`` turns them into a probability (logistic regression, fitted by
    ``eval/train_stories.py``);
 3. joins the most probable candidate at ``join_threshold`` or more, else founds a new story
@@ -160,9 +161,26 @@ def pair_features(
         lexical.cosine(feats.terms[0], query.weights, entry.profile, stats),
         other,
         gap / gap_max,
-        _span_days(feats.day, entry) / gap_max,
+        _span_days(_known_day(feats, entry), entry) / gap_max,
         float(_names_apart(rare_share, len(feats.entities), len(keys))),
     ], dtype=np.float64)
+
+
+def _known_day(feats: ArticleFeatures, entry: StoryEntry) -> int | None:
+    """The article's day as evidence against ``entry``.  A publication date is; so is an
+    undated article's estimate (the latest full date it writes out, ``text_day``) for a
+    story before it.  That estimate is only a lower bound, though: an undated report written
+    after the day it recalls ("the memo of January 27, 2017") can belong to a story of any
+    later day, so against a story that begins after it the day is unknown (``None``)."""
+    if (not feats.dated and feats.day is not None and entry.first_day is not None
+            and entry.first_day > feats.day):
+        return None
+    return feats.day
+
+
+def _gap(feats: ArticleFeatures, entry: StoryEntry) -> int:
+    """Days between the article and the story's span as far as known (``_known_day``)."""
+    return entry.gap_days(_known_day(feats, entry))
 
 
 def _names_apart(rare_share: float, names: int, story_names: int) -> bool:
@@ -204,7 +222,7 @@ def candidate_features(
     ids |= index.sharing(list(feats.entities), per_key=cc["per_entity"],
                          max_keys=cc["entities"])
     ids.discard(exclude or "")
-    kept = [(index.entries[sid], index.entries[sid].gap_days(feats.day)) for sid in sorted(ids)]
+    kept = [(index.entries[sid], _gap(feats, index.entries[sid])) for sid in sorted(ids)]
     kept = [(e, g) for e, g in kept if g <= gap_max]
     if not kept:
         return []
