@@ -75,7 +75,8 @@ _AUTHOR_POSSESSIVE = re.compile(
     rf"(?:the\s+)?({_NAME}(?:\s+(?:{_ORG_NOUN}))?|(?:the\s+)?(?:{_ORG_NOUN}))['’]s\s+"
     rf"(?:[\w-]+\s+){{0,3}}?({_DOC_WORDS})\b")
 _AUTHOR_BY = re.compile(rf"\b({_DOC_WORDS})\s+(?:[\w-]+\s+){{0,2}}?(?:from|by)\s+(?:the\s+)?"
-                        rf"({_NAME}(?:['’]s)?(?:\s+(?:{_ORG_NOUN}))?)")
+                        rf"({_NAME}(?:\s+and\s+(?:the\s+)?{_NAME})?(?:['’]s)?"
+                        rf"(?:\s+(?:{_ORG_NOUN}))?)")
 _AUTHOR_VERB = re.compile(
     rf"(?:the\s+)?({_NAME}(?:\s+(?:{_ORG_NOUN}))?|(?:[Tt]he\s+)?(?:{_ORG_NOUN}))\s+"
     rf"(?:has\s+|have\s+|had\s+)?(?:{_VERBS}|[a-z]+(?:\s+[\w-]+){{0,3}}?\s+with)\s+"
@@ -103,10 +104,11 @@ def speaker_affiliations(text: str, quotes: list[Quote], entities: list[Entity],
     kinds = {m.start: types.get(m.entity, "") for m in mentions}  # mention offset -> type
     found: dict[str, str | None] = {}
     for q in quotes:
-        if q.kind == "scare" or not q.speaker:
+        if q.kind == "scare" or not q.speaker or q.affiliation:
             continue
         if _DOC_SPEAKER.search(q.speaker) and not q.speaker_entity:
-            q.affiliation = _document_author(text, q, orgs)
+            author = _document_author(text, q, orgs)
+            q.affiliation = PARTY_WORDS.get(author.lower(), author) if author else None
             continue
         key = q.speaker_entity or q.speaker
         if key not in found:
@@ -116,6 +118,35 @@ def speaker_affiliations(text: str, quotes: list[Quote], entities: list[Entity],
     for q in quotes:  # "Republicans" written as the party's adjective
         if q.affiliation:
             q.affiliation = PARTY_WORDS.get(q.affiliation.lower(), q.affiliation)
+
+
+def document_speakers(text: str, quotes: list[Quote], entities: list[Entity],
+                      mentions: list[Mention]) -> None:
+    """A document as a quote's speaker ("the resolution said", "the letter says") -> the
+    author the article names with it ("The Acme League adopted a resolution", "a letter from
+    Ann Lee") as the speaker; the document stays the ``descriptor`` and the ``medium``.  An
+    organisation or party author is also the quote's ``affiliation`` (the words are its own).
+    Documents with no author named stay the speaker."""
+    orgs = _named_organisations(text, mentions)
+    persons = {e.name for e in entities if e.type == "PERSON"}
+    for q in quotes:
+        if q.kind == "scare" or q.speaker_type is not None or q.speaker_entity \
+                or not q.speaker or not _DOC_SPEAKER.search(q.speaker):
+            continue
+        author = _document_author(text, q, orgs)
+        if not author:
+            continue
+        document = q.speaker
+        person = next((p for p in persons if author == p or author in p.split()), None)
+        q.speaker = person or author
+        q.descriptor = q.descriptor or document
+        q.medium = q.medium or document
+        if person:
+            q.speaker_type = "person"
+            continue
+        party = PARTY_WORDS.get(author.lower())
+        q.speaker_type = "group" if party else "organization"
+        q.affiliation = party or author
 
 
 def _named_organisations(text: str, mentions: list[Mention]) -> list[tuple[int, str, str]]:
@@ -326,7 +357,8 @@ def _members(before: str) -> str | None:
 
 def _document_author(text: str, q: Quote, orgs: list[tuple[int, str, str]]) -> str | None:
     """The author the article names with the document quoted ("the advertisement says"): the
-    nearest mention before the quote of a document of the same kind with its author."""
+    nearest mention before the quote of a document of the same kind with its author, as
+    written ("Republicans", "Hale campaign")."""
     own = _AUTHOR_POSSESSIVE.search(q.speaker or "")
     if own and own.group(1)[:1].isupper():
         return _clean_org(own.group(1)) or None
@@ -343,7 +375,6 @@ def _document_author(text: str, q: Quote, orgs: list[tuple[int, str, str]]) -> s
                 author = _resolve(author.lower().removeprefix("the ").strip(), m.start(), orgs)
             else:
                 author = _clean_org(author)
-                author = PARTY_WORDS.get(author.lower(), author)
             if author and (best is None or m.start() > best[0]):
                 best = (m.start(), author)
     return best[1] if best else None

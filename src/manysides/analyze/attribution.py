@@ -52,6 +52,11 @@ _PREPOSITION_END_RE = re.compile(
 SAY_FORMS = frozenset({"say", "says", "said"})
 # Cues whose noun phrase after them is the addressee ("told reporters").
 _ADDRESSEE_CUES = frozenset({"tell", "tells", "told", "telling"})
+# "The group has drafted ...": a definite organisation noun opening a sentence.
+_GROUP_LEAD_RE = re.compile(r"\s*The\s+(?:group|organization|organisation|coalition|"
+                            r"association|union|campaign|committee)\b")
+_JUDGING_RE = re.compile(r"\b(?:" + "|".join(load_data("attribution")["direct"]["judging_stems"])
+                         + r")\w*", re.I)
 _ADJUNCT_DEPS = {"advmod", "aux", "auxpass", "neg", "prep", "npadvmod", "prt", "dative",
                  "agent", "tmod", "advcl"}
 
@@ -164,8 +169,12 @@ class Context:
         starts = {s.start for s in sentences}
         bounds = sorted(starts)
         self.subjects: list[Mention] = []
-        for m in self.persons:
-            if any(q.start <= m.start < q.end for q in quotes):
+        # organisations named as a sentence's subject, and "the group" opening a sentence
+        self.org_subjects: list[Mention] = []
+        for m in self.mentions:
+            typ = self._type(m.entity)
+            if typ not in ("PERSON", "ORG", "NORP") \
+                    or any(q.start <= m.start < q.end for q in quotes):
                 continue
             i = bisect.bisect_right(bounds, m.start) - 1
             lead = text[bounds[i]:m.start] if i >= 0 else ""
@@ -173,7 +182,21 @@ class Context:
             # "He said Obama ...": a name after the cue is what is said, not who says it
             if len(lead.split()) <= 4 and after not in ("'s", "’s") \
                     and not _PREPOSITION_END_RE.search(lead) and not cue_re.search(lead):
-                self.subjects.append(m)
+                (self.subjects if typ == "PERSON" else self.org_subjects).append(m)
+
+    def organisation_subject(self, start: int, end: int) -> Entity | None:
+        """The organisation that is the subject of the sentence ``start``..``end`` and judges
+        in it ("accusing ...", "condemning ..."; ``_JUDGING_RE``): named there, or "The group
+        ..." opening it for the one named as a subject before."""
+        if not _JUDGING_RE.search(self.text, start, end):
+            return None
+        for m in self.org_subjects:
+            if start <= m.start < end:
+                return self.entities.get(m.entity)
+        if _GROUP_LEAD_RE.match(self.text, start):
+            before = [m for m in self.org_subjects if start - 600 < m.start < start]
+            return self.entities.get(before[-1].entity) if before else None
+        return None
 
     def pronoun_antecedent(self, pos: int) -> Entity | None:
         """"he"/"she" at ``pos``: the latest person quoted or named as a sentence's subject

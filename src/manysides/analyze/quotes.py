@@ -23,7 +23,7 @@ import logging
 import re
 from typing import TYPE_CHECKING
 
-from manysides.analyze.affiliation import speaker_affiliations
+from manysides.analyze.affiliation import document_speakers, speaker_affiliations
 from manysides.analyze.attribution import (
     Attribution,
     Context,
@@ -35,7 +35,7 @@ from manysides.analyze.attribution import (
 )
 from manysides.analyze.nlp import load_spacy
 from manysides.datafiles import load_data
-from manysides.models import Entity, Mention, Quote, QuoteKind, Sentence
+from manysides.models import Entity, Mention, Quote, QuoteKind, Sentence, SpeakerType
 from manysides.settings import Settings
 from manysides.text import sentence_at, sentence_index_at
 
@@ -66,6 +66,8 @@ _GAP_LEADING_RE = re.compile(r"^[\s,:—–-]*(?:that\s*)?$")
 # backs” despite the loss"): the reported speech holds the fragment.
 _BARE_END_RE = re.compile(r"\s*[.!?]")  # an attribution phrase that ends its sentence
 _REST_OF_SENTENCE_RE = re.compile(r"[^.!?\n]*?[A-Za-z]{2}")
+# Possessive pronouns are no speaker of a quotation after them ("his “utter failure”").
+_POSSESSIVE_PRONOUNS = frozenset({"his", "her", "its", "their"})
 
 
 # ---------------------------------------------------------------- quote-marked spans
@@ -283,6 +285,7 @@ def extract_quotes(text: str, sentences: list[Sentence], entities: list[Entity],
     reported = _reported(text, sentences, spans, atts, descriptors)
     quotes = [q for q in quotes if not _inside_reported(q, reported)] + reported
     quotes.sort(key=lambda q: (q.start, q.kind))
+    document_speakers(text, quotes, entities, mentions)
     _link_speakers(quotes, entities)
     speaker_affiliations(text, quotes, entities, mentions)
     return quotes
@@ -373,18 +376,20 @@ def _quoted(text: str, sentences: list[Sentence], spans: list[QuoteSpan],
                     elif (span.end - span.start) >= 0.8 * (c1 - c0):
                         att.consumed = True
             if att is None and previous is not None:
-                att = _continuation(text, span, previous, atts, rules, sentences)
+                att = _continuation(text, span, previous, atts, rules, sentences) \
+                    or _same_sentence_run(text, span, previous, atts, sentences, ctx)
             if att is None:
                 att = _after_trailing(text, span, atts, sentences)
         s, e = _direct_text(text, span)
         if att is None:
             kind: QuoteKind = "scare" if _is_scare(text, span, rules, sentences) else "direct"
             fragment = kind == "scare" or not text[s:e][:1].isupper()
-            speaker = _sentence_subject(text, span, sentences, ctx, partial=fragment)
+            speaker, stype = _sentence_subject(text, span, spans, atts, sentences, ctx,
+                                               partial=fragment)
             if speaker:
-                kind = "direct"  # a partial quotation of the person the sentence is about
+                kind = "direct"  # a partial quotation of the one the sentence is about
             quotes.append(Quote(text=text[s:e], kind=kind, speaker=speaker,
-                                speaker_type="person" if speaker else None,
+                                speaker_type=stype,
                                 descriptor=descriptors.get(speaker or ""),
                                 cue=":" if speaker and _colon_before(text, span) else None,
                                 medium=None, start=s, end=e,
@@ -399,28 +404,40 @@ def _colon_before(text: str, span: QuoteSpan) -> bool:
     return text[:span.open].rstrip().endswith(":")
 
 
-def _sentence_subject(text: str, span: QuoteSpan, sentences: list[Sentence],
-                      ctx: Context, *, partial: bool = False) -> str | None:
-    """The person a cue-less quotation embedded in a sentence belongs to, or None.
+def _sentence_subject(text: str, span: QuoteSpan, spans: list[QuoteSpan],
+                      atts: list[Attribution], sentences: list[Sentence], ctx: Context, *,
+                      partial: bool = False) -> tuple[str | None, SpeakerType | None]:
+    """Who a cue-less quotation embedded in a sentence belongs to: (speaker, speaker_type),
+    (None, None) for nobody.
 
     News prose embeds a speaker's words in a sentence about them ("Biden was quick to
     retort: “...”", "Boehner accused the president of having “wasted another week.”",
     "Santorum had dismissed Obama's politics as based in “some phony theology.”").  A full
     quotation takes the sentence's subject; a short phrase (``partial``) the first person
-    named before it, not as a possessive; with no person there it stays the author's scare
-    quote ("its “no limits” relations").  A quotation opening its own sentence gets none.
+    named before it, not as a possessive ("Lee's", "his") nor inside a quotation, else the
+    organisation the sentence is about ("The Tarvel Coalition issued a resolution accusing
+    the council of acting as a “partisan attack dog”"); with neither it stays the author's
+    scare quote ("its “no limits” relations").  Only names past an earlier
+    quotation's attribution in the sentence count.  A quotation opening its own sentence gets
+    none.
     """
     sent = sentence_at(sentences, span.open)
     if sent is None or not text[sent.start:span.open].strip():
-        return None
+        return None, None
     candidates = ctx.subjects if not partial else [
         m for m in ctx.persons if text[m.end:m.end + 2] not in ("'s", "’s")
+        and m.text.lower() not in _POSSESSIVE_PRONOUNS  # "In his interview, Lee called ..."
+        and not any(q.start <= m.start < q.end for q in spans)  # a name inside a quotation
     ]
+    # past an earlier quotation's attribution ("“...,” Lee said, but Ray called it “...”")
+    since = max((a.phrase[1] for a in atts if a.consumed
+                 and sent.start <= a.phrase[0] and a.phrase[1] <= span.open), default=sent.start)
     for mention in candidates:
-        if sent.start <= mention.start and mention.end <= span.open:
+        if since <= mention.start and mention.end <= span.open:
             entity = ctx.entities.get(mention.entity)
-            return entity.name if entity else None
-    return None
+            return (entity.name, "person") if entity else (None, None)
+    org = ctx.organisation_subject(since, span.open) if partial else None
+    return (org.name, "organization") if org else (None, None)
 
 
 def _reported(text: str, sentences: list[Sentence], spans: list[QuoteSpan],
@@ -504,6 +521,27 @@ def _after_trailing(text: str, span: QuoteSpan, atts: list[Attribution],
             return a
         return None  # only the latest attribution before the quote
     return None
+
+
+def _same_sentence_run(text: str, span: QuoteSpan, previous: tuple[QuoteSpan, Attribution],
+                       atts: list[Attribution], sentences: list[Sentence],
+                       ctx: Context) -> Attribution | None:
+    """A quotation later in the sentence of the previous speaker's quote, past that quote's
+    attribution (“...,” the suit says, undermining the bans, “draining ...”): the same
+    speaker goes on, unless another cue or another person's name comes between."""
+    prev_span, prev_att = previous
+    this = sentence_index_at(sentences, span.open)
+    if this is None or this != sentence_index_at(sentences, prev_span.open) \
+            or not prev_span.close <= prev_att.phrase[0] < span.open:
+        return None
+    if any(a is not prev_att and prev_span.close <= a.phrase[0] < span.open for a in atts):
+        return None
+    for m in ctx.persons:  # "“...,” Lee said, but Ray called it “a sham”": Ray's words
+        ent = ctx.entities.get(m.entity)
+        if prev_att.phrase[0] <= m.start < span.open and (ent is None
+                                                          or ent.name != prev_att.speaker):
+            return None
+    return prev_att
 
 
 def _continuation(text: str, span: QuoteSpan, previous: tuple[QuoteSpan, Attribution],
