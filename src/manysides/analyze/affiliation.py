@@ -137,7 +137,8 @@ def document_speakers(text: str, quotes: list[Quote], entities: list[Entity],
         if not author:
             continue
         document = q.speaker
-        person = next((p for p in persons if author == p or author in p.split()), None)
+        person = next((p for p in persons  # "Sen. Ann Lee" / "Lee" -> the person Ann Lee
+                       if author == p or author.endswith(" " + p) or author in p.split()), None)
         q.speaker = person or author
         q.descriptor = q.descriptor or document
         q.medium = q.medium or document
