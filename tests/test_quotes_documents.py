@@ -50,6 +50,10 @@ TEXTS = {
         "its own condemning the league for reducing itself to a \"bigoted\" club.\n\n"
         "The Courier cited unnamed “experts” on the bridge."
     ),
+    "name_tail": (
+        "“Sizable majorities in both states believe it,” said Jeri Tomlin, advisory board "
+        "member for Secure Harbor Now. “Support remains strong.”"
+    ),
 }
 
 
@@ -118,3 +122,11 @@ def test_organisation_judging_as_subject_owns_its_short_quotation(quotes):
     assert _one(quotes, "org_judges", "bigoted").speaker == "Velmont Taxpayers Alliance"
     experts = _one(quotes, "org_judges", "experts")  # cited, not judged: the author's
     assert (experts.kind, experts.speaker) == ("scare", None)
+
+
+def test_descriptor_keeps_a_capitalised_word_the_parse_hung_elsewhere(quotes):
+    """"advisory board member for Secure Harbor Now": the parse makes "Now" an adverb of
+    "said"; the organisation's name keeps it, in the descriptor and the affiliation."""
+    quote = _one(quotes, "name_tail", "Sizable majorities")
+    assert quote.descriptor == "advisory board member for Secure Harbor Now"
+    assert quote.affiliation == "Secure Harbor Now"

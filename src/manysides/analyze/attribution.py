@@ -343,7 +343,7 @@ class Resolver:
             if c.dep_ == "appos":
                 if self._other_person(head, c, base):  # "Or maybe Jeb Bush, consultant Phil
                     return self.resolve(c, base)       # Musser says": Musser speaks
-                sub = list(c.subtree)
+                sub = _name_run(list(c.subtree))
                 descriptor = _clean(ctx.text[_span_of(sub, base)[0]:_span_of(sub, base)[1]])
                 break
         low = head.lower_
@@ -500,6 +500,18 @@ class Resolver:
         if role in self.rules.unnamed_singular or not guess:
             return None  # "the spokesperson" with no named spokesperson before: unnamed
         return self._recent_person_speaker(pos) or self.ctx.last_person_before(pos)
+
+
+def _name_run(tokens: list[Token]) -> list[Token]:
+    """``tokens`` (a subtree) with the capitalised words right after its closing proper noun
+    that the parse hung elsewhere ("member for Secure Harbor *Now*": "Now" as an adverb)."""
+    doc, i = tokens[-1].doc, tokens[-1].i
+    if tokens[-1].tag_ != "NNP":
+        return tokens
+    while i + 1 < len(doc) and doc[i + 1].text[:1].isupper() and doc[i + 1].is_alpha \
+            and doc[i + 1].dep_ != "nsubj":
+        i += 1
+    return [*tokens, *doc[tokens[-1].i + 1:i + 1]]
 
 
 def _in_parentheses(tok: Token) -> bool:
