@@ -7,7 +7,7 @@ from datetime import date
 import numpy as np
 import pytest
 
-from manysides.compare.claims import Unit, modality, negation
+from manysides.compare.claims import Unit, covered, modality, negation, span_day_keys
 from manysides.compare.slots import (
     event_time,
     predicates,
@@ -48,6 +48,12 @@ def test_a_duration_from_a_resolved_day_is_one_span() -> None:
     ("She said \u201cwe will win\u201d after the match yesterday.", "happened"),  # quoted words
     ("Their goal is to keep the river crossings open.", "happened"),  # what the goal is
     ("Ostrova is to visit the naval academy on Friday.", "planned"),
+    # a plan inside a relative clause is not the main clause's; reported words keep theirs
+    ("Brandt said that the two armies will train together.", "planned"),
+    ("Ostrova met the envoy who will lead the talks.", "happened"),
+    ("Ostrova arrived in Kessel for a summit that is expected to seal the treaty.", "happened"),
+    ("The ministers will sign the treaty, which was drafted in May.", "planned"),
+    ("Kessel denied the report, which said troops would cross the river.", "denied"),
 ])
 def test_modality(text: str, expected: str) -> None:
     assert modality(text) == expected
@@ -130,3 +136,25 @@ def test_slots_agree_on_actors_day_and_a_related_predicate() -> None:
     # an organisation the summary names as an actor must be in the cited sentence too
     host = "Dover Hall hosted Karl Brandt and Mira Ostrova in Kessel on 10 March 2024."
     assert not slots_agree(source, welcomed, host, NAMES)
+
+
+def test_a_span_gives_the_days_it_covers() -> None:
+    week = {"sunday", "monday", "tuesday", "wednesday"}
+    assert span_day_keys("March 10 to 13", "2024-03-10/2024-03-13") == week | {
+        "2024-03-10", "2024-03-11", "2024-03-12", "2024-03-13"}
+    assert span_day_keys("from Sunday to Wednesday", None) == week
+    assert span_day_keys("from Friday until Monday", None) == {"friday", "saturday", "sunday",
+                                                               "monday"}
+    assert span_day_keys("on Sunday", None) == set()  # one day: day_keys_of has it
+    assert span_day_keys("from March to June", "2024-03/2024-06") == set()  # not days
+    assert span_day_keys("spring", "2024-03-01/2024-05-31") == set()  # too long to be days
+
+
+def test_a_duration_from_one_day_covers_its_days() -> None:
+    three = [(3.0, "day", "three-day")]
+    assert covered({"sunday"}, three) == {"sunday", "monday", "tuesday"}
+    assert covered({"2024-03-10", "sunday"}, three) == {
+        "2024-03-10", "2024-03-11", "2024-03-12", "sunday", "monday", "tuesday"}
+    assert covered({"sunday", "friday"}, three) == set()  # from which day?
+    assert covered({"sunday"}, [(3.0, "hour", "three hours")]) == set()
+    assert covered(set(), three) == set()

@@ -17,7 +17,7 @@ import functools
 import logging
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 
@@ -87,7 +87,8 @@ class Unit:
     entity_types: dict[str, str] = field(default_factory=dict)
     numbers: list[tuple[float, str | None, str]] = field(default_factory=list)
     dates: list[str] = field(default_factory=list)
-    day_keys: set[str] = field(default_factory=set)
+    day_keys: set[str] = field(default_factory=set)  # the days it names (``day_keys_of``)
+    span_keys: set[str] = field(default_factory=set)  # the days its spans cover (``covered``)
     words: list[str] = field(default_factory=list)
     negated: bool = False
     negation_scope: list[str] = field(default_factory=list)
@@ -188,10 +189,14 @@ def modality(text: str) -> str:
     """Whether a clause reports what happened, a plan or expectation ("will visit", "is
     expected to discuss"), a denial ("Beijing has denied") or an allegation ("accused of"):
     the first of ``MODALITIES`` whose cues (``compare.toml`` [modality]) it holds, outside
-    direct quotes."""
+    direct quotes.  A plan's cue counts only in the main clause, before a relative clause it
+    embeds (``_EMBEDDED``): "arrived for a summit that is expected to ..." reports what
+    happened; what the relative clause plans is its own."""
     bare = _purpose_copula().sub(" ", re.sub(r"[\"\u201c][^\"\u201c\u201d]*[\"\u201d]", " ", text))
+    embedded = _EMBEDDED.search(bare)
+    main = bare[: embedded.start()] if embedded else bare
     for name in MODALITIES:
-        if matcher("compare", "modality", name).search(bare):
+        if matcher("compare", "modality", name).search(main if name == "planned" else bare):
             return name
     return "happened"
 
@@ -209,6 +214,12 @@ _SPEECH = (
     r"(?:said|says|say|noted|notes|stressed|added|told|tells|reported|reports|asserted|"
     r"argued|believes?|warned|wrote|quoted|insisted|explained|announced|according to)"
 )
+# Where a clause embeds a relative clause ("a summit that is expected to ...", "..., which
+# will ..."), after the clause's first words.  Not a complement clause ("said that the armies
+# will ..."): reported words keep their modality, as they do once the attribution is trimmed.
+_EMBEDDED = re.compile(
+    r"(?<=\w)[\s,]+(?:which|who|whom|whose|that(?=\s+(?:is|are|was|were|will|would|has|have|"
+    r"had|can|could|may|might)\b))\b", re.IGNORECASE)
 # An appositive with a relative clause ("..., a meeting that had not been announced"): like
 # ", which", it says something of the noun, not of the main clause ("..., the ministry said
 # that ..." is an attribution, not an appositive).
@@ -351,6 +362,60 @@ def unit_class(unit: str | None) -> str | None:
 
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+MAX_SPAN_DAYS = 14  # a span covering more days ("from March to June") gives no day keys
+DAY_UNITS = frozenset({"day", "days"})  # what a duration in days counts ("a four-day visit")
+_WEEKDAY_RANGE = re.compile(
+    rf"\b({'|'.join(_WEEKDAYS)})\s+(?:to|until|till|through|thru|-|\u2013)\s+"
+    rf"({'|'.join(_WEEKDAYS)})\b", re.IGNORECASE)
+
+
+def _days_from(first: str, count: int) -> set[str]:
+    """The day keys of ``count`` days from ``first`` (an ISO day or a weekday name)."""
+    if first in _WEEKDAYS:
+        start = _WEEKDAYS.index(first)
+        return {_WEEKDAYS[(start + k) % 7] for k in range(count)}
+    try:
+        day = date.fromisoformat(first)
+    except ValueError:
+        return set()
+    out: set[str] = set()
+    for k in range(count):
+        d = day + timedelta(days=k)
+        out |= {d.isoformat(), _WEEKDAYS[d.weekday()]}
+    return out
+
+
+def span_day_keys(text: str, resolved: str | None) -> set[str]:
+    """Day keys of every day a mention's span covers (at most ``MAX_SPAN_DAYS``): a resolved
+    span ("April 16 to 19": "2023-04-16/2023-04-19") or an unresolved weekday range ("from
+    Sunday to Wednesday"); empty for a single day."""
+    if resolved and "/" in resolved:
+        lo, hi = resolved.split("/", 1)
+        try:
+            count = (date.fromisoformat(hi[:10]) - date.fromisoformat(lo[:10])).days + 1
+        except ValueError:
+            return set()
+        return _days_from(lo[:10], count) if 1 < count <= MAX_SPAN_DAYS else set()
+    m = _WEEKDAY_RANGE.search(text) if not resolved else None
+    if m is None:
+        return set()
+    first, last = _WEEKDAYS.index(m.group(1).lower()), _WEEKDAYS.index(m.group(2).lower())
+    return _days_from(_WEEKDAYS[first], (last - first) % 7 + 1)
+
+
+def covered(keys: set[str], numbers: list[tuple[float, str | None, str]]) -> set[str]:
+    """The day keys a duration covers in a clause naming one day (``keys``) and a duration in
+    days ("arrived on Sunday for a four-day visit": Sunday to Wednesday); else empty."""
+    isos = sorted(k for k in keys if k not in _WEEKDAYS)
+    first = isos[0] if len(isos) == 1 else None
+    if first is None and not isos and len(keys) == 1:
+        first = next(iter(keys))
+    if first is None:
+        return set()
+    for value, unit, _text in numbers:
+        if unit in DAY_UNITS and value == int(value) and 1 < value <= MAX_SPAN_DAYS:
+            return _days_from(first, int(value))
+    return set()
 
 
 def day_keys_of(text: str, resolved: str | None) -> set[str]:
@@ -389,6 +454,7 @@ def article_units(
     numbers = [(q.start, (q.value, unit_class(q.unit), q.text)) for q in analysis.quantities]
     dates = [(d.start, d.resolved) for d in analysis.dates if d.resolved]
     day_keys = [(d.start, k) for d in analysis.dates for k in day_keys_of(d.text, d.resolved)]
+    span_keys = [(d.start, k) for d in analysis.dates for k in span_day_keys(d.text, d.resolved)]
     units = []
     for pos, sent in enumerate(analysis.sentences):
         text = sent.text
@@ -426,6 +492,9 @@ def article_units(
                     numbers=[n for o, n in numbers if e_lo <= o < e_hi],
                     dates=[r for o, r in dates if e_lo <= o < e_hi],
                     day_keys={k for o, k in day_keys if e_lo <= o < e_hi},
+                    span_keys={k for o, k in span_keys if e_lo <= o < e_hi}
+                    | covered({k for o, k in day_keys if e_lo <= o < e_hi},
+                              [n for o, n in numbers if e_lo <= o < e_hi]),
                     words=content_words(piece),
                     negated=negated,
                     negation_scope=scope,

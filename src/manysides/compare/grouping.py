@@ -3,7 +3,8 @@
 Pair score = the probability that two units state one fact, by a logistic regression over
 named features of the pair (``FEATURES``): meaning similarity (cosine of the embeddings),
 shared content words and shared entities (both weighted by how rare they are in the story, so
-"China" and "Li" weigh little), agreement and disagreement of the slots: the day, the numbers,
+"China" and "Li" weigh little), agreement and disagreement of the slots: the day (or two spans
+over a common day), the numbers,
 the quoted speaker, the modality (a plan is not the event) and the polarity.  The weights are
 plain numbers in ``data/alignment.toml``, learned on ECB+ development topics by
 ``eval/train_alignment.py``; nothing is fitted at run time.
@@ -125,6 +126,7 @@ def unit_tables(units: list[Unit]) -> dict[str, np.ndarray]:
         "words": _cosine_rows(_incidence(word_bags, _idf(word_bags))),
         "entities": _cosine_rows(_incidence(ent_bags, _idf(ent_bags))),
         "days": _binary([set(u.day_keys) for u in units]),
+        "spans": _binary([set(u.span_keys) for u in units]),
         "numbers": _binary([{f"{v:g}|{unit}" for v, unit, _ in u.numbers} for u in units]),
         "counted": _binary([{unit for _, unit, _ in u.numbers if unit} for u in units]),
         "places": _binary([{e for e in u.entities if u.entity_types.get(e) in PLACE_TYPES}
@@ -146,7 +148,11 @@ def pair_features(t: dict[str, np.ndarray], i: np.ndarray,
         has = m.sum(axis=1) > 0
         return (has[i] & has[j]).astype(np.float32)
 
-    same_day = _share(t["days"], i, j)
+    # one day named by both, or two spans over a common day ("April 16 to 19" / "a four-day
+    # visit from Sunday"); other days: both name days, none the same (a span says nothing
+    # against a day: "arrived on Sunday for a two-day summit" is not Monday's signing)
+    named_day = _share(t["days"], i, j)
+    same_day = np.maximum(named_day, _share(t["spans"], i, j))
     same_number = _share(t["numbers"], i, j)
     same_place = _share(t["places"], i, j)
     spoken = t["speaker"]
@@ -155,7 +161,7 @@ def pair_features(t: dict[str, np.ndarray], i: np.ndarray,
         "words": t["words"][i, j],
         "entities": t["entities"][i, j],
         "same_day": same_day,
-        "other_day": both(t["days"]) * (1 - same_day),
+        "other_day": both(t["days"]) * (1 - named_day),
         "same_number": same_number,
         "other_number": _share(t["counted"], i, j) * (1 - same_number),
         "other_speaker": ((spoken[i] > 0) & (spoken[j] > 0)

@@ -20,12 +20,10 @@ import functools
 import re
 from datetime import date, timedelta
 
-from manysides.compare.claims import ACTOR_TYPES, PLACE_TYPES, Unit
+from manysides.compare.claims import ACTOR_TYPES, DAY_UNITS, PLACE_TYPES, Unit
 from manysides.datafiles import load_data
 from manysides.lexicons import matcher
 from manysides.models import Article, Slots
-
-DAY_UNITS = frozenset({"day", "days"})
 
 
 def _day(iso: str) -> date | None:
