@@ -116,8 +116,7 @@ def bench_real(n: int, workdir: Path) -> None:
           f"({len(set(truth.values()))} true stories among the non-duplicate articles)")
 
     try:
-        from manysides.analyze import embed_sentences
-        from manysides.compare import compare_story
+        from manysides.compare import compare_story, sentence_vectors
     except ImportError:
         print("compare: manysides.compare not available, skipped")
         return
@@ -130,9 +129,7 @@ def bench_real(n: int, workdir: Path) -> None:
         arts = [a for a in store.iter_articles(ids=story.articles, with_analysis=True)
                 if a.analysis is not None]
         # sentence vectors as the pipeline makes them: only for stories of 2+ articles
-        vectors = dict(zip([a.id for a in arts],
-                           embed_sentences([a.analysis for a in arts], settings=settings),
-                           strict=True)) if len(arts) > 1 else {}
+        vectors = sentence_vectors(arts, settings) if len(arts) > 1 else {}
         story = compare_story(story, arts, vectors, settings=settings)
         claims += len(story.claims)
     t_cmp = time.perf_counter() - t0

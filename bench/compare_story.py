@@ -35,7 +35,8 @@ def peak_mb() -> float:
 
 
 def analysed_seeds(settings):  # -> (articles, vectors)
-    from manysides.analyze import analyze_batch, embed_sentences
+    from manysides.analyze import analyze_batch
+    from manysides.compare import sentence_vectors
     from manysides.ingest import ingest
     from manysides.store import Store
 
@@ -46,9 +47,7 @@ def analysed_seeds(settings):  # -> (articles, vectors)
         articles, analyze_batch(articles, settings=settings), strict=True
     ):
         article.analysis = analysis
-    vectors = dict(zip((a.id for a in articles),
-                       embed_sentences([a.analysis for a in articles], settings=settings),
-                       strict=True))
+    vectors = sentence_vectors(articles, settings)
     return articles, vectors
 
 
@@ -81,7 +80,8 @@ def corpus_stories(n: int, cache: Path | None, settings):  # -> [(articles, vect
 
     from corpus import generate_corpus, write_jsonl
 
-    from manysides.analyze import analyze_batch, embed_sentences
+    from manysides.analyze import analyze_batch
+    from manysides.compare import sentence_vectors
     from manysides.ingest import ingest
     from manysides.store import Store
 
@@ -98,9 +98,7 @@ def corpus_stories(n: int, cache: Path | None, settings):  # -> [(articles, vect
         for article, (analysis, _) in zip(batch, analyze_batch(batch, settings=settings),
                                           strict=True):
             article.analysis = analysis
-    vectors = dict(zip((a.id for a in articles),
-                       embed_sentences([a.analysis for a in articles], settings=settings),
-                       strict=True))
+    vectors = sentence_vectors(articles, settings)
     groups: dict[str, list] = {}
     for a in articles:
         groups.setdefault(by_url.get(a.url, a.id), []).append(a)

@@ -86,7 +86,7 @@ def _find_sentence(sentences: list[Any], text: str) -> int | None:
 
 def _vectors(db: Path, articles: list[Any]) -> dict[str, np.ndarray]:
     """Sentence vectors of ``articles``, embedded once and kept beside the cached store."""
-    from manysides.analyze import embed_sentences
+    from manysides.compare import sentence_vectors
     from manysides.settings import Settings
 
     path = db.with_suffix(".vectors.npz")
@@ -95,8 +95,7 @@ def _vectors(db: Path, articles: list[Any]) -> dict[str, np.ndarray]:
             vectors = {k: stored[k] for k in stored.files}
         if all(k.id in vectors for k in articles):
             return vectors
-    matrices = embed_sentences([a.analysis for a in articles], settings=Settings())
-    vectors = {a.id: m for a, m in zip(articles, matrices, strict=True)}
+    vectors = sentence_vectors(articles, Settings())
     np.savez(path, **vectors)
     return vectors
 

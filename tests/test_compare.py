@@ -719,3 +719,45 @@ def test_the_words_of_two_named_speakers_are_two_claims() -> None:
         u.person_speaker = who
     scored = Scored(np.full((3, 3), 0.9, dtype=np.float32), unit_tables(units))
     assert fact_groups(units, [0, 1, 2], scored, support_rule()) == [[0, 1], [2]]
+
+
+def test_sentence_vectors_embed_only_what_the_comparison_reads() -> None:
+    from manysides.analyze import analyze_batch, embed_sentences
+    from manysides.compare import sentence_vectors
+    from manysides.compare.claims import reads_sentence_vector
+
+    texts = [
+        "Flood update\n\nThe river Marl broke its banks on Monday and flooded 40 homes in "
+        "Oakvale. The mayor said the town would open two shelters, while volunteers carried "
+        "sandbags to the school. Rescuers evacuated 120 people from the lower streets.",
+        "Oakvale floods\n\nForty homes in Oakvale were flooded on Monday when the Marl burst "
+        "its banks. Rescue teams moved 120 residents out of the low-lying streets. Two "
+        "shelters opened in the town hall and the school, officials said.",
+    ]
+    articles = [Article(id=f"a{k}", source=f"a{k}.txt", text=t, outlet=f"Outlet {k}")
+                for k, t in enumerate(texts)]
+    for article, (analysis, _) in zip(articles, analyze_batch(articles, settings=SETTINGS),
+                                      strict=True):
+        article.analysis = analysis
+    full = dict(zip([a.id for a in articles],
+                    embed_sentences([a.analysis for a in articles], settings=SETTINGS),
+                    strict=True))
+    read = sentence_vectors(articles, SETTINGS)
+    zero_rows = 0
+    for a in articles:
+        assert a.analysis is not None and read[a.id].shape == full[a.id].shape
+        for s, row, whole in zip(a.analysis.sentences, read[a.id], full[a.id], strict=True):
+            if reads_sentence_vector(s.text):
+                assert float(row @ whole) > 0.999  # the same embedding (batched otherwise)
+            else:
+                assert not row.any()
+                zero_rows += 1
+    assert zero_rows  # the headings at least are not embedded
+
+    def claims(vectors: dict[str, np.ndarray]) -> list[tuple[str, str, list[str]]]:
+        story = Story(id="s", title="floods", articles=[a.id for a in articles], outlets=[])
+        compare_story(story, articles, vectors, settings=SETTINGS)
+        return [(c.text, c.status, [f"{s.article}:{s.sentence}" for s in c.support])
+                for c in story.claims]
+
+    assert claims(read) == claims(full)

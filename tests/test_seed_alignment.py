@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 
-from manysides.analyze import analyze_batch, embed_sentences
-from manysides.compare import compare_story
+from manysides.analyze import analyze_batch
+from manysides.compare import compare_story, sentence_vectors
 from manysides.ingest import ingest
 from manysides.models import Article, Story
 from manysides.report.summary import summarize
@@ -76,9 +76,7 @@ def analysed_seeds(
     batch = list(articles.values())
     for article, (analysis, _) in zip(batch, analyze_batch(batch, settings=settings), strict=True):
         article.analysis = analysis
-    vectors = dict(zip((a.id for a in batch),
-                       embed_sentences([a.analysis for a in batch], settings=settings),
-                       strict=True))
+    vectors = sentence_vectors(batch, settings)
     facts_of: dict[Key, set[str]] = {}
     for fact in facts:
         for number, snippet in fact["statements"]:

@@ -16,10 +16,10 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from manysides import contract
-from manysides.analyze import analyze_pending, embed_sentences
+from manysides.analyze import analyze_pending
 from manysides.analyze.dates import extract_dates
 from manysides.cluster import assign_stories
-from manysides.compare import compare_story, compared_articles
+from manysides.compare import compare_story, compared_articles, sentence_vectors
 from manysides.ingest import ingest
 from manysides.models import Article, Failure, Story, to_dict
 from manysides.report import summarize
@@ -189,7 +189,8 @@ def compare_and_summarize(
     computed for it (article id -> ``n x 384``) that the store lacked.
 
     Sentences are embedded only in stories of two or more articles (claims are aligned
-    across articles); a stored matrix is re-used when it still matches the sentences.
+    across articles), and only those the comparison reads (``compare.sentence_vectors``: the
+    other rows are zero); a stored matrix is re-used when it still matches the sentences.
     """
     story, articles, vectors = task
     new: dict[str, np.ndarray] = {}
@@ -197,9 +198,7 @@ def compare_and_summarize(
         stale = [a for a in articles
                  if a.analysis and len(vectors.get(a.id, ())) != len(a.analysis.sentences)]
         if stale:
-            matrices = embed_sentences([a.analysis for a in stale if a.analysis],
-                                       settings=settings)
-            new = {a.id: m for a, m in zip(stale, matrices, strict=True)}
+            new = sentence_vectors(stale, settings)
             vectors = {**vectors, **new}
     story = compare_story(story, articles, vectors, settings=settings)
     story = summarize(story, articles, settings=settings)

@@ -32,7 +32,7 @@ from typing import Any, cast
 import numpy as np
 
 from manysides.analyze.embed import load_embedder
-from manysides.compare.claims import Unit, article_units
+from manysides.compare.claims import Unit, article_units, reads_sentence_vector
 from manysides.compare.conflicts import denial_pairs, find_conflict, number_pairs
 from manysides.compare.framing import article_loaded_terms, loaded_term_rates, sources_quoted
 from manysides.compare.grouping import (
@@ -61,7 +61,7 @@ from manysides.models import (
 from manysides.settings import Settings
 
 __all__ = ["LoadedHit", "compare_story", "compared_articles", "lexicon_categories",
-           "loaded_terms"]
+           "loaded_terms", "sentence_vectors"]
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +78,28 @@ def _vectors_for(article: Article, vectors: dict[str, np.ndarray]) -> np.ndarray
         )
         return None
     return np.asarray(vec, dtype=np.float32)
+
+
+def sentence_vectors(articles: list[Article], settings: Settings) -> dict[str, np.ndarray]:
+    """The sentence vectors ``compare_story`` reads, per article (``n x 384``, rows aligned
+    with ``analysis.sentences``), embedded in one run: those of the sentences that are one
+    claim unit (``claims.reads_sentence_vector``).  The rows of the others are zero: such a
+    sentence gives no unit, or clauses embedded on their own, so embedding it would be wasted.
+    """
+    analysed = [(a.id, a.analysis) for a in articles if a.analysis is not None]
+    rows = [[i for i, s in enumerate(an.sentences) if reads_sentence_vector(s.text)]
+            for _, an in analysed]
+    texts = [an.sentences[i].text for (_, an), idx in zip(analysed, rows, strict=True)
+             for i in idx]
+    vecs = load_embedder(settings.embedding_model, settings.tokenizer).encode(texts)
+    out: dict[str, np.ndarray] = {}
+    first = 0
+    for (article_id, an), idx in zip(analysed, rows, strict=True):
+        matrix = np.zeros((len(an.sentences), vecs.shape[1]), dtype=np.float32)
+        matrix[idx] = vecs[first : first + len(idx)]
+        first += len(idx)
+        out[article_id] = matrix
+    return out
 
 
 CLAUSE_CACHE_SIZE = 50_000  # clause texts whose embeddings are kept between stories

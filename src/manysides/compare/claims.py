@@ -433,6 +433,24 @@ def day_keys_of(text: str, resolved: str | None) -> set[str]:
     return keys
 
 
+def is_claim_sentence(text: str) -> bool:
+    """Whether the sentence ``text`` gives claim units (long enough, not a heading in capitals)."""
+    return len(_WORD.findall(text)) >= MIN_WORDS and re.search(r"[a-z]", text) is not None
+
+
+def _covers(piece: str, text: str) -> bool:
+    return len(piece) >= 0.9 * len(text.strip())
+
+
+def reads_sentence_vector(text: str) -> bool:
+    """Whether ``article_units`` makes the sentence ``text`` one unit that takes the sentence's
+    own embedding (a claim not cut into clauses); the other sentences' embeddings are not read."""
+    if not is_claim_sentence(text):
+        return False
+    spans = clauses(text)
+    return len(spans) == 1 and _covers(spans[0][2], text)
+
+
 def article_units(
     article: Article, vectors: np.ndarray | None, outlet: str, *, split: bool = True
 ) -> list[Unit]:
@@ -458,7 +476,7 @@ def article_units(
     units = []
     for pos, sent in enumerate(analysis.sentences):
         text = sent.text
-        if len(_WORD.findall(text)) < MIN_WORDS or not re.search(r"[a-z]", text):
+        if not is_claim_sentence(text):
             continue
         if vectors is not None and pos < len(vectors):
             sent_vec = np.asarray(vectors[pos], dtype=np.float32)
@@ -474,7 +492,7 @@ def article_units(
         spans = clauses(text) if split else [(0, len(text), text.strip())]
         for a, b, piece in spans:
             lo, hi = sent.start + a, sent.start + b
-            whole = len(spans) == 1 and len(piece) >= 0.9 * len(text.strip())
+            whole = len(spans) == 1 and _covers(piece, text)
             # entities of the whole sentence count when only the attribution was trimmed
             e_lo, e_hi = (sent.start, sent.end) if whole else (lo, hi)
             ents = {m.entity for m in mentions if e_lo <= m.start < e_hi}
