@@ -50,6 +50,11 @@ TEXTS = {
         "its own condemning the league for reducing itself to a \"bigoted\" club.\n\n"
         "The Courier cited unnamed “experts” on the bridge."
     ),
+    "poll": (
+        "Early results of an exit poll conducted by Tarvel Research were out by noon.\n\n"
+        "Lee led among voters under 30, the exit poll showed, and the poll says turnout "
+        "rose in every county."
+    ),
     "name_tail": (
         "“Sizable majorities in both states believe it,” said Jeri Tomlin, advisory board "
         "member for Secure Harbor Now. “Support remains strong.”"
@@ -130,3 +135,9 @@ def test_descriptor_keeps_a_capitalised_word_the_parse_hung_elsewhere(quotes):
     quote = _one(quotes, "name_tail", "Sizable majorities")
     assert quote.descriptor == "advisory board member for Secure Harbor Now"
     assert quote.affiliation == "Secure Harbor Now"
+
+
+def test_poll_measures_and_stays_the_speaker(quotes):
+    """A poll's findings are not its pollster's words: "the poll says" keeps the poll."""
+    quote = _one(quotes, "poll", "turnout rose")
+    assert quote.speaker is not None and quote.speaker.endswith("poll")

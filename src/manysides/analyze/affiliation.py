@@ -38,6 +38,7 @@ MEMBERS = frozenset(_DATA["roles"]["members"])
 ORG_NOUNS = frozenset(_DATA["organisations"]["nouns"])
 PORTFOLIOS = frozenset(_DATA["organisations"]["portfolios"])
 DOC_KINDS: list[frozenset[str]] = [frozenset(k) for k in _DATA["documents"]["kinds"]]
+MEASUREMENTS = frozenset(_DATA["documents"]["measurements"])
 PLACE_OR_ORG = frozenset({"ORG", "GPE", "NORP", "LOC", "FAC"})
 WINDOW = 160  # characters looked at before and after a mention
 
@@ -126,12 +127,14 @@ def document_speakers(text: str, quotes: list[Quote], entities: list[Entity],
     author the article names with it ("The Acme League adopted a resolution", "a letter from
     Ann Lee") as the speaker; the document stays the ``descriptor`` and the ``medium``.  An
     organisation or party author is also the quote's ``affiliation`` (the words are its own).
-    Documents with no author named stay the speaker."""
+    Documents with no author named, and polls and studies (``MEASUREMENTS``: they measure,
+    their author does not speak), stay the speaker."""
     orgs = _named_organisations(text, mentions)
     persons = {e.name for e in entities if e.type == "PERSON"}
     for q in quotes:
+        word = _DOC_SPEAKER.search(q.speaker or "")
         if q.kind == "scare" or q.speaker_type is not None or q.speaker_entity \
-                or not q.speaker or not _DOC_SPEAKER.search(q.speaker):
+                or not word or word.group(1).lower() in MEASUREMENTS:
             continue
         author = _document_author(text, q, orgs)
         if not author:
