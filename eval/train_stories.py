@@ -4,10 +4,11 @@ Data: every development set (``stories.load``: BASIL, ECB+, NewsWCL50, AllSides)
 by gold group (BASIL triplet, ECB+ topic with both its sub-topics, NewsWCL50 event, AllSides
 story) into a fitting part (even positions of the sorted groups) and a held-out part (odd).
 
-The weights, the bias, the join and the merge threshold are searched coordinate by coordinate
-(``search``) on what the product does: every article of a set is assigned incrementally (as
-dense as the product meets the news), and the B-cubed F1 of the fitting part's rows, less
-twice any precision short of 0.97, is averaged over the sets (each set weighs the same).
+The weights, the bias, the join, the merge and the lone threshold are searched coordinate by
+coordinate (``search``) on what the product does: every article of a set is assigned
+incrementally (as dense as the product meets the news), and the B-cubed F1 of the fitting
+part's rows, less twice any precision short of 0.97, is averaged over the sets (each set
+weighs the same).
 A guard keeps the result safe where the dev sets are thin: articles generated as ``make
 bench`` generates them (``bench/corpus.py``: like events in new worlds, the same template
 told of other people and places, a quarter undated), the first ``GUARD_DAYS`` days of its
@@ -135,14 +136,15 @@ def objective(sets: list[tuple[stories.StorySet, tuple[set[int], set[int]]]],
     return mean - 10 * max(0.0, GUARD_PRECISION - guard.score()["precision"])
 
 
-STEPS = {"weights": 1.0, "bias": 0.5, "join_threshold": 0.1, "merge_threshold": 0.04}
+STEPS = {"weights": 1.0, "bias": 0.5, "join_threshold": 0.1, "merge_threshold": 0.04,
+         "lone_threshold": 0.05}
 PASSES = 2
 
 
 def search(model: dict[str, Any],
            fit: list[tuple[stories.StorySet, tuple[set[int], set[int]]]], guard: Guard,
            passes: int = PASSES) -> dict[str, Any]:
-    """Coordinate search from ``model``: each weight, the bias, the join and the merge
+    """Coordinate search from ``model``: each weight, the bias, the join, merge and lone
     threshold in turn move by one or two steps (``STEPS``) while ``objective`` on the fitting
     parts and the guard improves, ``passes`` times over."""
     def score(m: dict[str, Any]) -> float:
@@ -152,7 +154,8 @@ def search(model: dict[str, Any],
     best = score(model)
     log.info("start: %.4f", best)
     slots = [("weights", i) for i in range(len(model["weights"]))]
-    slots += [("bias", None), ("join_threshold", None), ("merge_threshold", None)]
+    slots += [("bias", None), ("join_threshold", None), ("merge_threshold", None),
+              ("lone_threshold", None)]
     for _ in range(passes):
         for key, i in slots:
             for step in (1, -1, 2, -2):

@@ -33,7 +33,8 @@ members, compared two by two, form two or more groups is split (``split_story``:
 published first keeps the id), and a touched story of 2+ articles that the model, comparing
 the two stories as wholes, calls the same event as another live story at ``merge_threshold``
 is merged into it (``merge_stories``: the larger keeps its id, the other's id redirects to it,
-recorded in the store).
+recorded in the store); else it takes in the lone-article stories near it whose article it
+would now be the most probable story of (at ``lone_threshold``).
 
 ``recluster`` forgets every story and assigns all articles again in publication order: the
 same greedy pass as incremental assignment, so both give the same grouping on the same data.
@@ -527,7 +528,8 @@ def merge_stories(
     """Merge each of ``story_ids`` (of 2+ articles) with the live story the model says is the
     same event (at least ``merge_threshold``), else take in the lone-article stories among its
     ``LONE_CHECKED`` closest candidates whose article would now join it first (at
-    ``join_threshold``: the story has grown since that article was placed).  The story with
+    ``lone_threshold``: the story has grown since that article was placed, and an article
+    whose most probable story it now is needs less than a join to go there).  The story with
     more articles (ties: the older) keeps its id, the other's id redirects to it
     (``Store.merge_story``).  Returns (merged id, kept id)."""
     merged: list[tuple[str, str]] = []
@@ -562,11 +564,12 @@ def _lone_joining(
     config: dict[str, Any], model: dict[str, Any],
 ) -> list[str]:
     """The lone-article stories among the ``LONE_CHECKED`` first of ``rows`` (candidates of
-    story ``sid``, closest first) whose article's best story is now ``sid``."""
+    story ``sid``, closest first) whose article's best story is now ``sid``, at
+    ``lone_threshold`` or more."""
     lone = [cid for cid, _ in rows if index.entries[cid].count == 1][:LONE_CHECKED]
     return [cid for cid in lone
             if best_story(_story_query(index.entries[cid], stats), index, stats, config,
-                          model, exclude=cid)[0] == sid]
+                          model, threshold=model["lone_threshold"], exclude=cid)[0] == sid]
 
 
 def _outranks(a: StoryEntry, b: StoryEntry) -> bool:
