@@ -55,6 +55,12 @@ TEXTS = {
         "Lee led among voters under 30, the exit poll showed, and the poll says turnout "
         "rose in every county."
     ),
+    "trailing_states": (
+        "The port board met on Monday.\n\n"
+        "“We appreciate your willingness to talk,” the letter states. “However, we would be "
+        "remiss if we did not challenge your plan.”\n\n"
+        "“Taxes went up,” notes Ann Lee, a council member."
+    ),
     "name_tail": (
         "“Sizable majorities in both states believe it,” said Jeri Tomlin, advisory board "
         "member for Secure Harbor Now. “Support remains strong.”"
@@ -141,3 +147,11 @@ def test_poll_measures_and_stays_the_speaker(quotes):
     """A poll's findings are not its pollster's words: "the poll says" keeps the poll."""
     quote = _one(quotes, "poll", "turnout rose")
     assert quote.speaker is not None and quote.speaker.endswith("poll")
+
+
+def test_noun_like_cue_triggers_after_a_quotation(quotes):
+    """"states", "notes" alone do not make a sentence worth parsing; as a quotation's trailing
+    attribution they do ("“...,” the letter states.")."""
+    assert _one(quotes, "trailing_states", "However, we would").speaker == "letter"
+    quote = _one(quotes, "trailing_states", "Taxes went up")
+    assert (quote.speaker, quote.cue) == ("Ann Lee", "notes")

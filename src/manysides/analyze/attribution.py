@@ -92,8 +92,13 @@ def load_rules() -> Rules:
     cues, groups, sources, direct = data["cues"], data["groups"], data["sources"], data["direct"]
     words = sorted({*cues["speech"], *cues["as_saying"], *cues["reads"]} - set(cues["no_trigger"]),
                    key=len, reverse=True)
-    cue_re = re.compile(r"\b(?:according\s+to|" + "|".join(map(re.escape, words)) + r")\b",
-                        re.I)
+    # the other forms trigger only as a quotation's trailing attribution ("“...,” the letter
+    # states."; "“...,” notes Lee.")
+    trailing = sorted(set(cues["no_trigger"]) & {*cues["speech"], *cues["reads"]}, key=len,
+                      reverse=True)
+    cue_re = re.compile(r"\b(?:according\s+to|" + "|".join(map(re.escape, words)) + r")\b"
+                        r"|(?<=[,?!][”\"] )(?:[\w.'’-]+ ){0,4}?(?:"
+                        + "|".join(map(re.escape, trailing)) + r")\b(?=[\s,.])", re.I)
     outlets: dict[str, str] = {}
     for name in sources["outlets"]:
         key = name.lower()
