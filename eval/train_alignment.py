@@ -37,11 +37,25 @@ MIN_PRECISION = 0.8
 
 
 def topic_units(topic: alignment.Topic) -> tuple[list, dict]:
-    """Sentence-level claim units of a topic and gold key -> unit index."""
+    """Sentence-level claim units of a topic and gold key -> unit index.
+
+    The stored vectors are those ``compare_story`` reads (``compare.sentence_vectors``): a
+    sentence the comparison splits into clauses has a zero row.  Here every sentence is one
+    unit, so those are embedded now (a zero vector would make the cosine feature noise).
+    """
+    from manysides.analyze.embed import load_embedder
     from manysides.compare.claims import article_units
+    from manysides.settings import Settings
 
     units = [u for a in topic.articles
              for u in article_units(a, topic.vectors[a.id], a.outlet or a.id, split=False)]
+    blank = [u for u in units if not np.any(u.vector)]
+    if blank:
+        settings = Settings()
+        vecs = load_embedder(settings.embedding_model, settings.tokenizer).encode(
+            [u.text for u in blank])
+        for u, vec in zip(blank, vecs, strict=True):
+            u.vector = np.asarray(vec, dtype=np.float32)
     index = {}
     for n, u in enumerate(units):
         index.setdefault((u.article, u.sentence), n)
