@@ -757,7 +757,10 @@ def test_sentence_vectors_embed_only_what_the_comparison_reads() -> None:
     def claims(vectors: dict[str, np.ndarray]) -> list[tuple[str, str, list[str]]]:
         story = Story(id="s", title="floods", articles=[a.id for a in articles], outlets=[])
         compare_story(story, articles, vectors, settings=SETTINGS)
-        return [(c.text, c.status, [f"{s.article}:{s.sentence}" for s in c.support])
+        return [(c.text, c.status,
+                 [f"{s.article}:{s.sentence}:{s.score and round(s.score, 3)}" for s in c.support])
                 for c in story.claims]
 
     assert claims(read) == claims(full)
+    # rows stored as zero (by rules that read other sentences) are embedded when read
+    assert claims({k: np.zeros_like(v) for k, v in read.items()}) == claims(full)

@@ -521,7 +521,8 @@ def article_units(
                     speaker=speaker,
                     person_speaker=person,
                     start=lo,
-                    needs_vector=not whole or vectors is None,
+                    # a zero row: a matrix stored when the rules read other sentences
+                    needs_vector=not whole or not sent_vec.any(),
                 )
             )
     return units
