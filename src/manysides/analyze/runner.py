@@ -10,8 +10,8 @@ stream) -> entities/mentions -> quotes (the parser runs only on sentences with a
 cue, inside ``extract_quotes``) -> dates -> quantities -> the doc vector: the mean embedding of
 the title and the lead sentences (one sorted, batched ONNX run for the whole batch).  The other
 sentences are embedded only when a story of two or more articles needs them for its claims
-(``embed_sentences``): a story of one article has nothing to align, and embedding is most of
-this stage's cost.
+(``embed_sentences``, through ``compare.sentence_vectors``): a story of one article has nothing
+to align, and embedding is most of this stage's cost.
 
 Bounded by design: sentences are at most ``MAX_SENTENCE_CHARS`` long (``split_sentences``),
 NER paragraphs at most ``MAX_PARAGRAPH_CHARS`` (and never over spaCy's ``max_length``); an
@@ -251,7 +251,8 @@ def _with_vectors(
     """Doc vectors: the mean of the title's and the lead sentences' embeddings (one ONNX run).
 
     Only those sentences are embedded here: the rest are embedded when a story needs them
-    (``embed_sentences``, called by the compare step for stories of two or more articles).
+    (``embed_sentences``, through ``compare.sentence_vectors`` for stories of two or more
+    articles).
     """
     texts: list[str] = []
     rows_of: list[list[int]] = []
@@ -275,17 +276,26 @@ def _with_vectors(
     return out
 
 
-def embed_sentences(analyses: list[ArticleAnalysis], *, settings: Settings) -> list[np.ndarray]:
-    """Embeddings of every sentence of each analysis (``n x 384`` float32 each), in one run."""
+def embed_sentences(
+    analyses: list[ArticleAnalysis], *, settings: Settings,
+    keep: Callable[[str], bool] | None = None,
+) -> list[np.ndarray]:
+    """Embeddings of the sentences of each analysis (``n x 384`` float32 each, rows aligned
+    with its sentences), in one run.  With ``keep``, only the sentences whose text it accepts
+    are embedded; the other rows are zero."""
     embedder = load_embedder(settings.embedding_model, settings.tokenizer)
-    texts = [s.text for analysis in analyses for s in analysis.sentences]
+    rows = [[i for i, s in enumerate(analysis.sentences) if keep is None or keep(s.text)]
+            for analysis in analyses]
+    texts = [analysis.sentences[i].text
+             for analysis, idx in zip(analyses, rows, strict=True) for i in idx]
     vectors = embedder.encode(texts)
     out: list[np.ndarray] = []
     first = 0
-    for analysis in analyses:
-        count = len(analysis.sentences)
-        out.append(vectors[first : first + count].copy())
-        first += count
+    for analysis, idx in zip(analyses, rows, strict=True):
+        matrix = np.zeros((len(analysis.sentences), vectors.shape[1]), dtype=np.float32)
+        matrix[idx] = vectors[first : first + len(idx)]
+        first += len(idx)
+        out.append(matrix)
     return out
 
 

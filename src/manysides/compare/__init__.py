@@ -31,6 +31,7 @@ from typing import Any, cast
 
 import numpy as np
 
+from manysides.analyze import embed_sentences
 from manysides.analyze.embed import load_embedder
 from manysides.compare.claims import Unit, article_units, reads_sentence_vector
 from manysides.compare.conflicts import denial_pairs, find_conflict, number_pairs
@@ -86,20 +87,10 @@ def sentence_vectors(articles: list[Article], settings: Settings) -> dict[str, n
     claim unit (``claims.reads_sentence_vector``).  The rows of the others are zero: such a
     sentence gives no unit, or clauses embedded on their own, so embedding it would be wasted.
     """
-    analysed = [(a.id, a.analysis) for a in articles if a.analysis is not None]
-    rows = [[i for i, s in enumerate(an.sentences) if reads_sentence_vector(s.text)]
-            for _, an in analysed]
-    texts = [an.sentences[i].text for (_, an), idx in zip(analysed, rows, strict=True)
-             for i in idx]
-    vecs = load_embedder(settings.embedding_model, settings.tokenizer).encode(texts)
-    out: dict[str, np.ndarray] = {}
-    first = 0
-    for (article_id, an), idx in zip(analysed, rows, strict=True):
-        matrix = np.zeros((len(an.sentences), vecs.shape[1]), dtype=np.float32)
-        matrix[idx] = vecs[first : first + len(idx)]
-        first += len(idx)
-        out[article_id] = matrix
-    return out
+    analysed = [a for a in articles if a.analysis is not None]
+    matrices = embed_sentences([a.analysis for a in analysed if a.analysis], settings=settings,
+                               keep=reads_sentence_vector)
+    return {a.id: m for a, m in zip(analysed, matrices, strict=True)}
 
 
 CLAUSE_CACHE_SIZE = 50_000  # clause texts whose embeddings are kept between stories

@@ -185,6 +185,14 @@ def _purpose_copula() -> re.Pattern[str]:
     return re.compile(rf"\b(?:{nouns})\s+(?:is|are|was|were)\s+to\b", re.IGNORECASE)
 
 
+_QUOTED = re.compile(r"[\"\u201c][^\"\u201c\u201d]*[\"\u201d]")
+
+
+def outside_quotes(text: str) -> str:
+    """``text`` with its direct quotes blanked out (a space each)."""
+    return _QUOTED.sub(" ", text)
+
+
 def modality(text: str) -> str:
     """Whether a clause reports what happened, a plan or expectation ("will visit", "is
     expected to discuss"), a denial ("Beijing has denied") or an allegation ("accused of"):
@@ -192,7 +200,7 @@ def modality(text: str) -> str:
     direct quotes.  A plan's cue counts only in the main clause, before a relative clause it
     embeds (``_EMBEDDED``): "arrived for a summit that is expected to ..." reports what
     happened; what the relative clause plans is its own."""
-    bare = _purpose_copula().sub(" ", re.sub(r"[\"\u201c][^\"\u201c\u201d]*[\"\u201d]", " ", text))
+    bare = _purpose_copula().sub(" ", outside_quotes(text))
     embedded = _EMBEDDED.search(bare)
     main = bare[: embedded.start()] if embedded else bare
     for name in MODALITIES:

@@ -20,7 +20,7 @@ import functools
 import re
 from datetime import date, timedelta
 
-from manysides.compare.claims import ACTOR_TYPES, DAY_UNITS, PLACE_TYPES, Unit
+from manysides.compare.claims import ACTOR_TYPES, DAY_UNITS, PLACE_TYPES, Unit, outside_quotes
 from manysides.datafiles import load_data
 from manysides.lexicons import matcher
 from manysides.models import Article, Slots
@@ -104,7 +104,7 @@ def _predicate_classes() -> tuple[str, ...]:
 def predicates(text: str) -> set[str]:
     """The predicate classes (``compare.toml`` [predicates]) whose words ``text`` holds, outside
     direct quotes."""
-    bare = re.sub(r"[\"\u201c][^\"\u201c\u201d]*[\"\u201d]", " ", text)
+    bare = outside_quotes(text)
     return {name for name in _predicate_classes()
             if matcher("compare", "predicates", name).search(bare)}
 
