@@ -74,6 +74,11 @@ TEXTS = {
         "Sheriff Abe Sorn, in western Montana, said the herds were safe. "
         "“We checked every one,” Sorn said."
     ),
+    "local_place_region": (
+        "Ranchers met the inspectors on Monday.\n\n"
+        "Ash County Sheriff Abe Sorn, in western Montana, said the herds were safe. "
+        "“We checked every one,” Sorn said."
+    ),
     "office_of_org": (
         "The talks resumed on Monday.\n\n"
         "“We expect progress,” said Tarvel Institute deputy press secretary Ola Fenn."
@@ -115,6 +120,7 @@ def _aff(quotes: dict[str, list[Quote]], key: str, words: str) -> str | None:
     ("spokesperson_for", "We follow the law", "Orbix"),
     ("portfolio", "We are ready", None),
     ("place_apposition", "We checked every one", "Montana"),
+    ("local_place_region", "We checked every one", "Ash County, Montana"),
     ("office_of_org", "We expect progress", "Tarvel Institute"),
     ("nothing", "It is a relief", None),
 ])

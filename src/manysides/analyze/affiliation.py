@@ -40,6 +40,7 @@ PORTFOLIOS = frozenset(_DATA["organisations"]["portfolios"])
 DOC_KINDS: list[frozenset[str]] = [frozenset(k) for k in _DATA["documents"]["kinds"]]
 MEASUREMENTS = frozenset(_DATA["documents"]["measurements"])
 PLACE_OR_ORG = frozenset({"ORG", "GPE", "NORP", "LOC", "FAC"})
+PLACES = frozenset({"GPE", "LOC"})
 WINDOW = 160  # characters looked at before and after a mention
 
 # Capitalised words that open a clause, never an organisation's name.
@@ -113,8 +114,9 @@ def speaker_affiliations(text: str, quotes: list[Quote], entities: list[Entity],
             continue
         key = q.speaker_entity or q.speaker
         if key not in found:
-            found[key] = _affiliation(text, Speaker(q.speaker, q.speaker_entity, q.descriptor),
-                                      mentions, kinds, orgs)
+            speaker = Speaker(q.speaker, q.speaker_entity, q.descriptor)
+        found[key] = _in_region(text, _affiliation(text, speaker, mentions, kinds, orgs),
+                                speaker, mentions, kinds)
         q.affiliation = found[key]
     for q in quotes:  # "Republicans" written as the party's adjective
         if q.affiliation:
@@ -213,6 +215,21 @@ def _affiliation(text: str, q: Speaker, mentions: list[Mention], kinds: dict[int
             hits.append(hit)
     # the one an aide speaks for ("a spokesman for Ann Lee"): the party, where the text says it
     return next((h for h in hits if h in PARTIES), hits[0] if hits else None)
+
+
+def _in_region(text: str, hit: str | None, q: Speaker, mentions: list[Mention],
+               kinds: dict[int, str]) -> str | None:
+    """A place found as the affiliation with the larger place the text puts the speaker in
+    right after the name ("Ash County Sheriff Bo Ray, in western Nebraska," -> "Ash County,
+    Nebraska"); any other affiliation as it is."""
+    if not hit or not any(kinds.get(m.start, "") in (*PLACES, "FAC") and m.text.startswith(hit)
+                          for m in mentions):  # the NER may take "Ash County Sheriff" whole
+        return hit
+    for _, end in _spans(text, q, mentions):
+        m = _OF_AFTER.match(text[end:end + WINDOW])
+        if m and kinds.get(end + m.start(1), "") in PLACES and m.group(1) not in hit:
+            return f"{hit}, {m.group(1)}"
+    return hit
 
 
 def _person_free(hit: str, text: str, mentions: list[Mention], kinds: dict[int, str],

@@ -68,6 +68,11 @@ _COORDINATED_FIRST = re.compile(r"\b[A-Z][a-z]+ and $")
 _OF_PLACE = re.compile(r" of (?:the )?[A-Z][\w.]*(?: [A-Z][\w.]*){0,2}")
 _COURTESY = frozenset({"Mr.", "Mrs.", "Ms.", "Dr.", "Mr", "Mrs", "Ms", "Dr", "Miss"})
 _CONNECTORS = frozenset({"of", "and", "for", "the"})
+# A nickname in quote marks inside a person's name ('William "Bo" Hale', "Ann ‘Dee’ Ray"): the
+# NER often cuts the name at a mark; the person is the first name with the surname.
+_NICKNAMED = re.compile(r"\b([A-Z][a-z]+(?: [A-Z]\.)?) [\"\u201c\u2018']([A-Z][\w.'\u2019-]*)"
+                        r"[\"\u201d\u2019'] ([A-Z][a-z][\w'\u2019-]*)\b")
+_VOWELS = frozenset("aeiouy")
 
 
 # -- knowledge --------------------------------------------------------------------------------
@@ -364,6 +369,7 @@ def resolve_entities(  # noqa: C901
         return max(0, bisect.bisect_right(starts, pos) - 1)
 
     cleaned = [c for sp in spans if (c := clean_span(text, sp, kb)) is not None]
+    cleaned = _join_nicknames(text, cleaned)
     cleaned += rescue_names(text, cleaned, kb)
     cleaned.sort(key=lambda sp: sp.start)
 
@@ -463,7 +469,8 @@ def resolve_entities(  # noqa: C901
         elif n in persons:
             group_for(persons[n], "PERSON").spans.append(sp)
             person_last_seen[n] = sp.start
-        elif len(n.split()) == 1 and n in person_tokens and n not in kb.demonyms and (
+        elif len(n.split()) == 1 and (n := _known_surname(n, person_tokens)) \
+                in person_tokens and n not in kb.demonyms and (
                 cands := [c for c in person_tokens[n] if before_full[(n, c)] < OTHER_PERSON_USES
                           and not other_person(sp, c)]):
             # prefer a surname (last-token) match, then the full form seen most recently
@@ -512,6 +519,34 @@ def resolve_entities(  # noqa: C901
     mentions = _add_pronouns(text, sentences, mentions, person_keys, kb)
     entities.sort(key=lambda e: (-e.mentions, e.key))
     return entities, mentions
+
+
+def _join_nicknames(text: str, spans: list[Span]) -> list[Span]:
+    """A person's name written with a nickname in quote marks ('William "Bo" Hale') -> one
+    PERSON span over all of it, named "William Hale", in place of the pieces the NER made
+    of it ('William "Bo', "Hale"); other spans are kept."""
+    joined: list[Span] = []
+    for m in _NICKNAMED.finditer(text):
+        if any(sp.label == "PERSON" and sp.start < m.end() and m.start() < sp.end
+               for sp in spans):
+            joined.append(Span(f"{m.group(1)} {m.group(3)}", "PERSON", m.start(), m.end()))
+    if not joined:
+        return spans
+    kept = [sp for sp in spans if not any(j.start < sp.end and sp.start < j.end for j in joined)]
+    return sorted(kept + joined, key=lambda sp: sp.start)
+
+
+def _known_surname(token: str, person_tokens: dict[str, list[str]]) -> str:
+    """A one-word name that misspells a known person's surname by one vowel ("Harlen" for
+    "Harlan", five letters or more; the NER may call it anything): that surname, where
+    exactly one is so near; else ``token`` itself."""
+    if token in person_tokens or len(token) < 5:
+        return token
+    near = {t for t, keys in person_tokens.items() if len(t) == len(token)
+            and any(k.split()[-1] == t for k in keys)
+            and sum(a != b for a, b in zip(t, token, strict=True)) == 1
+            and all(a == b or {a, b} <= _VOWELS for a, b in zip(t, token, strict=True))}
+    return near.pop() if len(near) == 1 else token
 
 
 def _bare_name_spans(

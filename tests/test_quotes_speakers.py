@@ -1,0 +1,53 @@
+"""Speakers resolved to the right person where the article's own writing gets in the way
+(made-up texts, one rule each): nicknames in quote marks, a misspelt surname."""
+
+from __future__ import annotations
+
+import pytest
+
+from manysides.analyze import analyze_batch
+from manysides.models import ArticleAnalysis, Article
+from manysides.settings import Settings
+
+TEXTS = {
+    "nickname_typo": (
+        "The mayor picked her former counsel Robert \"Bo\" Harlan to run the port board.\n\n"
+        "Harlan joined the city in 2009 and led its legal office.\n\n"
+        "“I am here because the mayor believes I can do the job,” said Harlen, who starts "
+        "on Monday."
+    ),
+    "curly_nickname": (
+        "Council member Margaret “Peg” Olsen opposed the toll plan on Tuesday.\n\n"
+        "“This plan taxes the people who can least afford it,” Olsen said."
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def analyses() -> dict[str, ArticleAnalysis]:
+    arts = [Article(id=k, source=k, text=t) for k, t in TEXTS.items()]
+    results = analyze_batch(arts, settings=Settings())
+    return {k: a for k, (a, _) in zip(TEXTS, results, strict=True)}
+
+
+def _speaker(analysis: ArticleAnalysis, words: str) -> tuple[str | None, str | None]:
+    hit = [q for q in analysis.quotes if words in q.text and q.kind != "scare"]
+    assert hit, [(q.text, q.speaker) for q in analysis.quotes]
+    return hit[0].speaker, hit[0].speaker_entity
+
+
+def test_nickname_in_quote_marks_is_one_person(analyses):
+    """'Robert "Bo" Harlan' is the person Robert Harlan, whose surname alone refers back
+    to him (the NER cuts such names at the marks)."""
+    names = {e.name: e for e in analyses["nickname_typo"].entities}
+    assert "Robert Harlan" in names and names["Robert Harlan"].type == "PERSON"
+    assert not any('"' in n or "“" in n for n in names)
+    assert "Harlan" in names["Robert Harlan"].aliases
+    assert _speaker(analyses["curly_nickname"], "taxes the people") == (
+        "Margaret Olsen", "margaret-olsen")
+
+
+def test_surname_misspelt_by_one_vowel_is_the_known_person(analyses):
+    """"said Harlen" after "Robert Harlan" is a typo for him, not a second person."""
+    assert _speaker(analyses["nickname_typo"], "believes I can do the job") == (
+        "Robert Harlan", "robert-harlan")
