@@ -115,8 +115,8 @@ def speaker_affiliations(text: str, quotes: list[Quote], entities: list[Entity],
         key = q.speaker_entity or q.speaker
         if key not in found:
             speaker = Speaker(q.speaker, q.speaker_entity, q.descriptor)
-        found[key] = _in_region(text, _affiliation(text, speaker, mentions, kinds, orgs),
-                                speaker, mentions, kinds)
+            found[key] = _in_region(text, _affiliation(text, speaker, mentions, kinds, orgs),
+                                    speaker, mentions, kinds)
         q.affiliation = found[key]
     for q in quotes:  # "Republicans" written as the party's adjective
         if q.affiliation:
