@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from manysides.analyze import analyze_batch
-from manysides.models import ArticleAnalysis, Article
+from manysides.models import Article, ArticleAnalysis
 from manysides.settings import Settings
 
 TEXTS = {
