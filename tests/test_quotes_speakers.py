@@ -1,5 +1,6 @@
 """Speakers resolved to the right person where the article's own writing gets in the way
-(made-up texts, one rule each): nicknames in quote marks, a misspelt surname."""
+(made-up texts, one rule each): nicknames in quote marks, a misspelt surname, a long title
+before the name, a cue ending the paragraph before the quotation."""
 
 from __future__ import annotations
 
@@ -19,6 +20,18 @@ TEXTS = {
     "curly_nickname": (
         "Council member Margaret “Peg” Olsen opposed the toll plan on Tuesday.\n\n"
         "“This plan taxes the people who can least afford it,” Olsen said."
+    ),
+    "long_titles": (
+        "Harbor County Supervisor of Elections Susan Okafor said that independent voters cannot "
+        "vote in the primary.\n\n"
+        "Port authority spokesman the Rev. Tom Ilves told reporters that no meeting was "
+        "planned for the spring.\n\n"
+        "A spokesman for Mayor Dana Whit said the budget would be late again this year."
+    ),
+    "colon_paragraph": (
+        "Senator Ruth Ames spoke after the debate in Denver.\n\n"
+        "Ames continued:\n\n"
+        "“You look at the questions, and you see what they want. We will not play along.”"
     ),
 }
 
@@ -51,3 +64,21 @@ def test_surname_misspelt_by_one_vowel_is_the_known_person(analyses):
     """"said Harlen" after "Robert Harlan" is a typo for him, not a second person."""
     assert _speaker(analyses["nickname_typo"], "believes I can do the job") == (
         "Robert Harlan", "robert-harlan")
+
+
+def test_person_named_last_in_a_long_subject_speaks(analyses):
+    """Title words before the name ("Port authority spokesman the Rev. Tom Ilves told",
+    "County Supervisor of Elections Susan Okafor said") leave the person the speaker, the
+    title kept as descriptor; a name inside "a spokesman for ..." stays whose the speaker
+    is, not who speaks."""
+    quotes = analyses["long_titles"].quotes
+    ilves = next(q for q in quotes if "no meeting was planned" in q.text)
+    assert (ilves.speaker, ilves.speaker_entity) == ("Tom Ilves", "tom-ilves")
+    assert "spokesman" in (ilves.descriptor or "")
+    assert _speaker(analyses["long_titles"], "independent voters")[0] == "Susan Okafor"
+    assert _speaker(analyses["long_titles"], "budget would be late")[0] != "Dana Whit"
+
+
+def test_cue_ending_the_paragraph_before_the_quotation(analyses):
+    """"Ames continued:" alone in its paragraph attributes the quotation that follows."""
+    assert _speaker(analyses["colon_paragraph"], "You look at the questions")[0] == "Ruth Ames"

@@ -586,6 +586,36 @@ def _named_before(tok: Token, base: int, ctx: Context) -> Token | None:
     return head if head is not None and head.dep_ not in ("pobj", "dobj", "poss") else None
 
 
+def _name_before_cue(tok: Token, base: int, sspan: tuple[int, int], ctx: Context,
+                     rules: Rules) -> tuple[str, str, str | None] | None:
+    """The person named right before the cue where the subject did not resolve to one (the
+    parse headed "Palm Beach County Supervisor of Elections Ann Lee said" on "Supervisor"):
+    (name, "person", the title words before the name), or None.  Not a name inside a
+    phrase saying whose the speaker is ("a spokesman for Ann Lee said", "Aides to Governor
+    Ann Lee say"), nor one of several ("Lee and Ray said")."""
+    pos = base + tok.idx
+    before = [m for m in ctx.persons if base <= m.start and m.end <= pos]
+    if not before or not _UNATTACHED_GAP_RE.match(ctx.text[before[-1].end:pos]):
+        return None
+    m = before[-1]
+    lead = ctx.text[max(base, min(sspan[0], m.start)):m.start]
+    lead = re.split(r"[,;:()“”\"—–]", lead)[-1]
+    words = lead.split()
+    group_nouns = rules.unnamed_plural | rules.unnamed_singular | rules.quantifiers
+    for i, w in enumerate(words):
+        low = w.lower()
+        if low in ("and", "or", "&", "including", "like", "with", "who", "which", "that"):
+            return None
+        if low in _COMPLEMENT_PREPS and (i == 0 or not words[i - 1][:1].isupper()
+                                         or words[i - 1].lower() in group_nouns):
+            return None
+    ent = ctx.entities.get(m.entity)
+    if ent is None:
+        return None
+    title = [w for w in words if w.lower() not in _DETERMINERS and w not in _COURTESY]
+    return ent.name, "person", _clean(" ".join(title)) or None
+
+
 def _inverted_subject(tok: Token) -> Token | None:
     """The speaker after the cue in “...,” said Skelly / “...,” warned Clinton, which the
     parser often takes for an object or an adverb: the noun phrase right after a cue that
@@ -757,6 +787,8 @@ def _speech(tok: Token, doc: Doc, sent: Sentence, spans: list[QuoteSpan], rules:
     speaker, stype, desc, sspan = resolver.resolve(subj, base)
     if speaker is None and subj.lower_ in rules.non_speakers:
         return None
+    if stype != "person" and (named := _name_before_cue(tok, base, sspan, resolver.ctx, rules)):
+        speaker, stype, desc = named
     subj_toks = list(subj.subtree) if direct_subject or subj.dep_ in _PERSON_SUBJ_DEPS \
         else [subj]
     if named_before is not None:

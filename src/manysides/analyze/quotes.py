@@ -227,7 +227,7 @@ def _at_sentence_start(text: str, span: QuoteSpan, sentences: list[Sentence]) ->
 def _adjacent(text: str, span: QuoteSpan, atts: list[Attribution],
               sentences: list[Sentence]) -> Attribution | None:
     """The attribution right after the quote (“...,” Putin said) or right before it
-    (Putin said: “...”); after wins.  None where the quote is a fragment of the reported
+    (Putin said: “...”, also where "Putin said:" ends the paragraph before); after wins.  None where the quote is a fragment of the reported
     sentence around it (“...” with the author's words before it and the cue after, or the
     cue before and the sentence going on after it): the reported speech holds it then.
     A quote ending in a full stop has no attribution after it but a bare "X said." (“...
@@ -245,7 +245,8 @@ def _adjacent(text: str, span: QuoteSpan, atts: list[Attribution],
             return a
     for a in atts:
         gap = text[a.phrase[1]:span.open]
-        if a.phrase[1] <= span.open and _GAP_LEADING_RE.match(gap) and "\n" not in gap \
+        if a.phrase[1] <= span.open and _GAP_LEADING_RE.match(gap) \
+                and ("\n" not in gap or gap.strip() == ":") \
                 and (":" in gap or not _goes_on(text, span)):
             return a
     return None
