@@ -227,11 +227,11 @@ def _at_sentence_start(text: str, span: QuoteSpan, sentences: list[Sentence]) ->
 def _adjacent(text: str, span: QuoteSpan, atts: list[Attribution],
               sentences: list[Sentence]) -> Attribution | None:
     """The attribution right after the quote (“...,” Putin said) or right before it
-    (Putin said: “...”, also where "Putin said:" ends the paragraph before); after wins.  None where the quote is a fragment of the reported
-    sentence around it (“...” with the author's words before it and the cue after, or the
-    cue before and the sentence going on after it): the reported speech holds it then.
-    A quote ending in a full stop has no attribution after it but a bare "X said." (“...
-    unfair.” The letter says ...)."""
+    (Putin said: “...”, also where "Putin said:" ends the paragraph before); after wins.
+    None where the quote is a fragment of the reported sentence around it (“...” with the
+    author's words before it and the cue after, or the cue before and the sentence going on
+    after it): the reported speech holds it then.  A quote ending in a full stop has no
+    attribution after it but a bare "X said." (“... unfair.” The letter says ...)."""
     fragment = span.words(text) <= load_rules().scare_max_words and not (
         _at_sentence_start(text, span, sentences) or _colon_before(text, span))
     full_stop = text[span.start:span.end].rstrip().endswith(".")
