@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from manysides.compare.claims import Unit, covered, modality, negation, span_day_keys
+from manysides.compare.grouping import pair_features, unit_tables
 from manysides.compare.slots import (
     event_time,
     predicates,
@@ -136,6 +137,29 @@ def test_slots_agree_on_actors_day_and_a_related_predicate() -> None:
     # an organisation the summary names as an actor must be in the cited sentence too
     host = "Dover Hall hosted Karl Brandt and Mira Ostrova in Kessel on 10 March 2024."
     assert not slots_agree(source, welcomed, host, NAMES)
+
+
+def test_the_same_event_feature_reads_the_slots() -> None:
+    """The aligner's ``same_event`` pair feature: one kind of event, two named actors in
+    common, one modality and polarity, no day named against it; whatever the wording."""
+    people = {"p:brandt": "PERSON", "p:ostrova": "PERSON", "g:kessel": "GPE"}
+    met = unit("Brandt held talks with Ostrova in Kessel on Sunday.", entities=people,
+               days={"sunday"})
+    cases = {
+        "Ostrova welcomed Brandt to Kessel.": (people, set(), 1.0),  # no day: nothing against
+        "Ostrova welcomed Brandt to Kessel on Sunday.": (people, {"sunday"}, 1.0),
+        "Ostrova welcomed Brandt to Kessel on Monday.": (people, {"monday"}, 0.0),
+        "Ostrova will welcome Brandt to Kessel.": (people, set(), 0.0),  # a plan
+        "Ostrova did not welcome Brandt to Kessel.": (people, set(), 0.0),
+        "Ostrova praised Brandt in Kessel.": (people, set(), 0.0),  # another kind of event
+        "Ostrova welcomed the delegation to Kessel.": (
+            {"p:ostrova": "PERSON", "g:kessel": "GPE"}, set(), 0.0),  # one actor only
+    }
+    others = [unit(text, entities=ents, days=days) for text, (ents, days, _) in cases.items()]
+    tables = unit_tables([met, *others])
+    got = pair_features(tables, np.zeros(len(others), dtype=np.int64),
+                        np.arange(1, len(others) + 1))["same_event"]
+    assert got.tolist() == [want for _, _, want in cases.values()]
 
 
 def test_a_span_gives_the_days_it_covers() -> None:

@@ -5,7 +5,9 @@ named features of the pair (``FEATURES``): meaning similarity (cosine of the emb
 shared content words and shared entities (both weighted by how rare they are in the story, so
 "China" and "Li" weigh little), agreement and disagreement of the slots: the day (or two spans
 over a common day), the numbers,
-the quoted speaker, the modality (a plan is not the event) and the polarity.  The weights are
+the quoted speaker, the modality (a plan is not the event) and the polarity, and who did what
+to whom by the slots (``same_event``: a related predicate and two named actors in common,
+however far apart the wordings' embeddings).  The weights are
 plain numbers in ``data/alignment.toml``, learned on ECB+ development topics by
 ``eval/train_alignment.py``; nothing is fitted at run time.
 
@@ -30,6 +32,7 @@ from importlib import resources
 import numpy as np
 
 from manysides.compare.claims import ACTOR_TYPES, PLACE_TYPES, Unit, article_units
+from manysides.compare.slots import MIN_SHARED_ACTORS, NAMED_TYPES, predicates
 from manysides.datafiles import load_data
 from manysides.models import Article
 
@@ -38,7 +41,7 @@ log = logging.getLogger(__name__)
 FEATURES = (
     "cosine", "words", "entities", "same_day", "other_day", "same_number", "other_number",
     "other_speaker", "other_modality", "other_polarity", "same_place", "other_place",
-    "other_actor",
+    "other_actor", "same_event",
 )
 
 # nearest units of other articles each unit is compared with: data/compare.toml [grouping]
@@ -126,6 +129,9 @@ def unit_tables(units: list[Unit]) -> dict[str, np.ndarray]:
         "words": _cosine_rows(_incidence(word_bags, _idf(word_bags))),
         "entities": _cosine_rows(_incidence(ent_bags, _idf(ent_bags))),
         "days": _binary([set(u.day_keys) for u in units]),
+        "predicates": _binary([predicates(u.text) for u in units]),
+        "named": _binary([{e for e in u.entities if u.entity_types.get(e) in NAMED_TYPES}
+                          for u in units]),
         "spans": _binary([set(u.span_keys) for u in units]),
         "numbers": _binary([{f"{v:g}|{unit}" for v, unit, _ in u.numbers} for u in units]),
         "counted": _binary([{unit for _, unit, _ in u.numbers if unit} for u in units]),
@@ -155,6 +161,8 @@ def pair_features(t: dict[str, np.ndarray], i: np.ndarray,
     same_day = np.maximum(named_day, _share(t["spans"], i, j))
     same_number = _share(t["numbers"], i, j)
     same_place = _share(t["places"], i, j)
+    same_predicate = _share(t["predicates"], i, j)
+    shared_actors = (t["named"][i] * t["named"][j]).sum(axis=1)
     spoken = t["speaker"]
     return {
         "cosine": t["cosine"][i, j],
@@ -171,6 +179,12 @@ def pair_features(t: dict[str, np.ndarray], i: np.ndarray,
         "same_place": same_place,
         "other_place": both(t["places"]) * (1 - same_place),
         "other_actor": both(t["actors"]) * (1 - _share(t["actors"], i, j)),
+        # who did what to whom by the slots (as compare.slots.slots_agree): one kind of event
+        # however worded ("met" / "held talks"; compare.toml [predicates]), two named persons
+        # or organisations in common, one modality and polarity, no day named against it
+        "same_event": same_predicate * (shared_actors >= MIN_SHARED_ACTORS)
+        * (t["modality"][i] == t["modality"][j]) * (t["negated"][i] == t["negated"][j])
+        * (1 - both(t["days"]) * (1 - named_day)),
     }
 
 
