@@ -180,7 +180,9 @@ class SummaryBuilder:
     def best_part(
         self, claim: Claim, support: Sequence[Support], *, max_words: int | None = None
     ) -> Part | None:
-        """The most central supporting sentence that passes the checks, compressed, or None."""
+        """The supporting sentence that passes the checks, compressed, and that most outlets
+        are cited for, of the ``wordings_tried`` most central that pass (the most central on a
+        tie), or None."""
         strip = claim.kind == "fact"
         max_words = max_words or int(self.cfg["max_words"])
         candidates: list[Prepared] = []
@@ -195,17 +197,24 @@ class SummaryBuilder:
         usable = sum(body is not None for body in bodies.values())
         # centrality only orders the usable candidates: with one or none it is not needed
         order = self._by_centrality(candidates) if usable > 1 else candidates
+        best: Part | None = None
+        tried = 0
         for cand in order:
             body = bodies[id(cand)]
             if body is None:
                 continue
             verdict = verify(body, evidence, self.similarity, closest=cand.evidence)
-            if verdict.ok:
-                cited = [ev for ev in evidence if ev is cand.evidence
-                         or self._states(body, ev, cand.evidence)]
-                return Part(body, cited, verdict.similarity)
-            log.debug("rejected %r: %s", body, "; ".join(verdict.reasons))
-        return None
+            if not verdict.ok:
+                log.debug("rejected %r: %s", body, "; ".join(verdict.reasons))
+                continue
+            cited = [ev for ev in evidence if ev is cand.evidence
+                     or self._states(body, ev, cand.evidence)]
+            if best is None or _outlets(cited) > _outlets(best.evidence):
+                best = Part(body, cited, verdict.similarity)
+            tried += 1
+            if tried >= int(self.cfg["wordings_tried"]) or _outlets(cited) == _outlets(evidence):
+                break
+        return best
 
     def _states(self, body: str, ev: Evidence, source: Evidence) -> bool:
         """Whether the cited sentence ``ev`` states ``body`` (written from ``source``), checked
@@ -312,6 +321,11 @@ def _sentence(text: str, status: str, evidence: Sequence[Evidence]) -> SummarySe
     citations = list(dict.fromkeys(ev.article for ev in evidence))
     support = [Support(ev.article, ev.sentence) for ev in evidence]
     return SummarySentence(text=text, citations=citations, status=status, support=support)
+
+
+def _outlets(evidence: Sequence[Evidence]) -> int:
+    """How many outlets ``evidence`` cites."""
+    return len({ev.outlet for ev in evidence})
 
 
 def _unique(support: Sequence[Support]) -> list[Support]:
