@@ -18,6 +18,7 @@ from manysides.cluster.assign import (
     MemberCache,
     Query,
     candidate_features,
+    named_in,
     pair_features,
     term_stats,
 )
@@ -137,6 +138,33 @@ def test_like_events_elsewhere_stay_apart_however_alike_the_words(fresh_store: S
                  None, text=words)
     assign_stories(fresh_store, [a.id for a in fresh_store.iter_articles()])
     assert _groups(fresh_store) == {frozenset({f"t{k}-0", f"t{k}-1"}) for k in range(6)}
+
+
+def test_a_name_spelt_otherwise_is_the_same_name() -> None:
+    """A middle initial, a surname alone or a name without its hyphens names the same person
+    ("named_in"); another person of the same first name, or a surname inside a longer word,
+    does not."""
+    story = {"dana-k-holloway": 3.0, "port-merrin": 1.0, "oconnell-harbour": 1.0}
+    article = {"dana-holloway": 2.0, "holloway": 1.0, "o-connell-harbour": 1.0,
+               "dana-price": 1.0, "port": 1.0, "merrin-bay": 1.0}
+    assert named_in(article, story) == {"dana-holloway", "holloway", "o-connell-harbour"}
+    assert named_in({"port-merrin": 1.0}, story) == {"port-merrin"}
+
+
+def test_reports_naming_people_differently_form_one_story(fresh_store: Store) -> None:
+    """Two outlets name the people of one event differently (a middle initial, a surname
+    alone): still one story, though each names enough people for "names_apart" to judge."""
+    words = ("The county board named a new harbour master after a week of hearings on the "
+             "dredging contract, and the outgoing master promised an orderly handover.")
+    base = _unit(9)
+    first = {"dana-k-holloway": 3, "elias-m-varga": 2, "port-merrin": 2, "merrin-county": 1,
+             "tomas-reyes": 1, "ines-okafor": 1, "harbour-board": 1, "lena-marsh": 1}
+    second = {"dana-holloway": 3, "varga": 2, "portmerrin": 2, "merrincounty": 1,
+              "reyes": 1, "okafor": 1, "harbour-board": 1, "marsh": 1}
+    _add(fresh_store, "left", _unit(31, base, 0.3), first, "2023-05-02", text=words)
+    _add(fresh_store, "right", _unit(32, base, 0.3), second, "2023-05-02", text=words)
+    assign_stories(fresh_store, ["left", "right"])
+    assert _groups(fresh_store) == {frozenset({"left", "right"})}
 
 
 def test_unrelated_article_starts_its_own_story(fresh_store: Store) -> None:

@@ -149,8 +149,9 @@ def pair_features(
     """The ``FEATURES`` of an article (``query``) against one candidate story."""
     feats = query.feats
     keys = entry.keys
-    shared = sum(w for k, w in feats.entities.items() if k in keys)
-    rare_shared = sum(w for k, w in query.rare.items() if k in keys)
+    named = named_in(feats.entities, keys)
+    shared = sum(w for k, w in feats.entities.items() if k in named)
+    rare_shared = sum(w for k, w in query.rare.items() if k in named)
     # Reporting the same days is what all news of a week does; reporting other days is
     # evidence of another event (the same kind of incident a year later), so only that counts.
     other = 1.0 - _share_of_days(feats.days, entry.days) if feats.days and entry.days else 0.0
@@ -165,6 +166,31 @@ def pair_features(
         _span_days(_known_day(feats, entry), entry) / gap_max,
         float(_names_apart(rare_share, len(feats.entities), len(keys))),
     ], dtype=np.float64)
+
+
+def named_in(names: dict[str, float], keys: dict[str, float]) -> set[str]:
+    """The keys of ``names`` that ``keys`` holds, as they are or as a variant of the same name:
+    outlets spell one person "Regina Benjamin", "Regina M. Benjamin" or "Benjamin", so a key
+    whose words are all words of the other's, ending in the same word (the surname), counts,
+    and so does one spelt the same without its hyphens ("o-brien", "obrien")."""
+    found = {k for k in names if k in keys}
+    if len(found) == len(names):
+        return found
+    by_last: dict[str, list[frozenset[str]]] = {}
+    joined = set()
+    for key in keys:
+        words = key.split("-")
+        by_last.setdefault(words[-1], []).append(frozenset(words))
+        joined.add(key.replace("-", ""))
+    for key in names:
+        if key in found:
+            continue
+        words = key.split("-")
+        mine = frozenset(words)
+        if key.replace("-", "") in joined or any(
+                mine <= other or other <= mine for other in by_last.get(words[-1], ())):
+            found.add(key)
+    return found
 
 
 def _known_day(feats: ArticleFeatures, entry: StoryEntry) -> int | None:
