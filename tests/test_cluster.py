@@ -68,6 +68,12 @@ def _add(
     store.save_analysis(aid, analysis, {"doc": vec})
 
 
+def _words(n: int) -> str:
+    """A text of words no other ``n`` shares (letters only: term vectors drop digits)."""
+    stem = "".join(chr(97 + (n // 26**k) % 26) for k in range(3))
+    return f"{stem}ion {stem}ary {stem}ology {stem}ment."
+
+
 def _groups(store: Store) -> set[frozenset[str]]:
     by_story: dict[str, set[str]] = defaultdict(set)
     for art in store.iter_articles(include_duplicates=False):
@@ -141,25 +147,25 @@ def test_like_events_elsewhere_stay_apart_however_alike_the_words(fresh_store: S
 
 
 def test_a_name_spelt_otherwise_is_the_same_name() -> None:
-    """A middle initial, a surname alone or a name without its hyphens names the same person
-    ("named_in"); another person of the same first name, or a surname inside a longer word,
-    does not."""
+    """A middle initial or a name spelt without its hyphens names the same person
+    ("named_in"); a surname alone (two people may share it), another person of the same
+    first name, or a word inside a longer name does not."""
     story = {"dana-k-holloway": 3.0, "port-merrin": 1.0, "oconnell-harbour": 1.0}
     article = {"dana-holloway": 2.0, "holloway": 1.0, "o-connell-harbour": 1.0,
                "dana-price": 1.0, "port": 1.0, "merrin-bay": 1.0}
-    assert named_in(article, story) == {"dana-holloway", "holloway", "o-connell-harbour"}
+    assert named_in(article, story) == {"dana-holloway", "o-connell-harbour"}
     assert named_in({"port-merrin": 1.0}, story) == {"port-merrin"}
 
 
 def test_reports_naming_people_differently_form_one_story(fresh_store: Store) -> None:
-    """Two outlets name the people of one event differently (a middle initial, a surname
-    alone): still one story, though each names enough people for "names_apart" to judge."""
+    """Two outlets name the people and places of one event differently (a middle initial,
+    no hyphens): still one story, though each names enough for "names_apart" to judge."""
     words = ("The county board named a new harbour master after a week of hearings on the "
              "dredging contract, and the outgoing master promised an orderly handover.")
     base = _unit(9)
     first = {"dana-k-holloway": 3, "elias-m-varga": 2, "port-merrin": 2, "merrin-county": 1,
              "tomas-reyes": 1, "ines-okafor": 1, "harbour-board": 1, "lena-marsh": 1}
-    second = {"dana-holloway": 3, "varga": 2, "portmerrin": 2, "merrincounty": 1,
+    second = {"dana-holloway": 3, "elias-varga": 2, "portmerrin": 2, "merrincounty": 1,
               "reyes": 1, "okafor": 1, "harbour-board": 1, "marsh": 1}
     _add(fresh_store, "left", _unit(31, base, 0.3), first, "2023-05-02", text=words)
     _add(fresh_store, "right", _unit(32, base, 0.3), second, "2023-05-02", text=words)
@@ -202,7 +208,8 @@ def test_candidates_come_from_the_index_not_all_stories(fresh_store: Store) -> N
     for i in range(400):
         days[f"s{i}"] = 738600 + int(rng.integers(0, 365))
         _add(fresh_store, f"s{i}", _unit(1000 + i), {f"person-{i}": 1},
-             date.fromordinal(days[f"s{i}"]).isoformat())
+             date.fromordinal(days[f"s{i}"]).isoformat(),
+             text=_words(i))  # 400 unrelated stories
         ids.append(f"s{i}")
     assign_stories(fresh_store, ids, settings=Settings())
     index = story_index(fresh_store)

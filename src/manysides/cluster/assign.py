@@ -170,9 +170,10 @@ def pair_features(
 
 def named_in(names: dict[str, float], keys: dict[str, float]) -> set[str]:
     """The keys of ``names`` that ``keys`` holds, as they are or as a variant of the same name:
-    outlets spell one person "Regina Benjamin", "Regina M. Benjamin" or "Benjamin", so a key
-    whose words are all words of the other's, ending in the same word (the surname), counts,
-    and so does one spelt the same without its hyphens ("o-brien", "obrien")."""
+    outlets spell one person "Dana Holloway" or "Dana K. Holloway", so a key of two words or
+    more whose words are all words of the other's, ending in the same word (the surname),
+    counts, and so does one spelt the same without its hyphens ("o-brien", "obrien").  A
+    surname alone does not (two people of one story's news may share it)."""
     found = {k for k in names if k in keys}
     if len(found) == len(names):
         return found
@@ -188,7 +189,8 @@ def named_in(names: dict[str, float], keys: dict[str, float]) -> set[str]:
         words = key.split("-")
         mine = frozenset(words)
         if key.replace("-", "") in joined or any(
-                mine <= other or other <= mine for other in by_last.get(words[-1], ())):
+                min(len(mine), len(other)) >= 2 and (mine <= other or other <= mine)
+                for other in by_last.get(words[-1], ())):
             found.add(key)
     return found
 
