@@ -28,6 +28,10 @@ TEXTS = {
         "planned for the spring.\n\n"
         "A spokesman for Mayor Dana Whit said the budget would be late again this year."
     ),
+    "statement_that": (
+        "Harbor League director Ruth Ames said in a statement that the new rules are unfair "
+        "to every family in the valley."
+    ),
     "colon_paragraph": (
         "Senator Ruth Ames spoke after the debate in Denver.\n\n"
         "Ames continued:\n\n"
@@ -82,3 +86,11 @@ def test_person_named_last_in_a_long_subject_speaks(analyses):
 def test_cue_ending_the_paragraph_before_the_quotation(analyses):
     """"Ames continued:" alone in its paragraph attributes the quotation that follows."""
     assert _speaker(analyses["colon_paragraph"], "You look at the questions")[0] == "Ruth Ames"
+
+
+def test_that_clause_hung_on_the_medium_is_the_content(analyses):
+    """"said in a statement that ...": the parse may hang the clause on "statement"; it is
+    still what was said, with the statement as the medium."""
+    quote = next(q for q in analyses["statement_that"].quotes if q.kind == "reported")
+    assert (quote.speaker, quote.medium) == ("Ruth Ames", "a statement")
+    assert quote.text.startswith("the new rules are unfair")

@@ -692,13 +692,16 @@ def _phrase(tokens: list[Token], base: int) -> tuple[int, int]:
     return _span_of(toks, base)
 
 
-def _contiguous_phrase(core: list[Token], verb: Token, extra: tuple[str, ...] = ()
-                      ) -> list[Token]:
+def _contiguous_phrase(core: list[Token], verb: Token, extra: tuple[str, ...] = (),
+                       clause: Token | None = None) -> list[Token]:
     """``core`` (the cue and its subject) grown by the verb's adjuncts ("on Sunday",
-    "reportedly", "told the Global Times") as long as they touch it, punctuation aside."""
+    "reportedly", "told the Global Times") as long as they touch it, punctuation aside; an
+    adjunct holding the reported ``clause`` ("in a statement that ...") up to it."""
     idx = {t.i for t in core}
-    cands = [list(c.subtree) for c in verb.children
+    cands = [[t for t in c.subtree if clause is None or t.i < clause.left_edge.i]
+             for c in verb.children
              if (c.dep_ in _ADJUNCT_DEPS or c.dep_ in extra) and c.lower_ != "according"]
+    cands = [sub for sub in cands if sub]
     doc = verb.doc
     grown = True
     while grown:
@@ -725,10 +728,20 @@ def _touches(doc: Doc, a: int, b: int) -> bool:
 
 
 def _ccomp(verb: Token) -> Token | None:
+    """The clause the cue reports: its ``ccomp``, the clause of "as saying that ...", or a
+    "that" clause the parse hung on the medium ("said in a statement that ...")."""
     for c in verb.children:
         if c.dep_ == "ccomp":
             return c
-    speech = load_rules().speech
+    rules = load_rules()
+    for c in verb.children:
+        for p in c.children if c.dep_ == "prep" else ():
+            if p.dep_ == "pobj" and p.lower_ in rules.media_nouns:
+                for a in p.children:
+                    if a.dep_ in ("acl", "relcl") and any(
+                            m.dep_ == "mark" and m.lower_ == "that" for m in a.children):
+                        return a
+    speech = rules.speech
     for c in verb.children:  # "as saying that ..." (not "by noting that": its own cue)
         if c.dep_ in ("pcomp", "prep", "xcomp") and c.lower_ not in speech:
             inner = _ccomp(c)
@@ -796,7 +809,7 @@ def _speech(tok: Token, doc: Doc, sent: Sentence, spans: list[QuoteSpan], rules:
     elif not direct_subject and not _touches(doc, subj_toks[-1].i, tok.i):
         subj_toks = []  # a climbed subject far from the cue ("..., declaring, “...”")
     toks = _contiguous_phrase([tok, *subj_toks], tok,
-                              ("dobj",) if low.startswith("t") else ())
+                              ("dobj",) if low.startswith("t") else (), cc)
     phrase = _phrase(toks, base)
     if cc is None and not _near_quote(tok, base, spans) \
             and not _trailing_or_colon(text, sent, phrase) \
