@@ -26,6 +26,7 @@ import math
 import re
 import tomllib
 from collections import Counter
+from collections.abc import Sequence, Set
 from dataclasses import dataclass
 from importlib import resources
 
@@ -77,7 +78,7 @@ def _idf(bags: list[set[str]]) -> dict[str, float]:
     return {x: math.log(n / (c + 0.5)) for x, c in df.items()}
 
 
-def _incidence(bags: list[set[str]], weights: dict[str, float]) -> np.ndarray:
+def _incidence(bags: Sequence[Set[str]], weights: dict[str, float]) -> np.ndarray:
     vocab = {x: i for i, x in enumerate(sorted(weights))}
     mat = np.zeros((len(bags), max(1, len(vocab))), dtype=np.float32)
     for row, bag in enumerate(bags):
@@ -93,7 +94,7 @@ def _cosine_rows(mat: np.ndarray) -> np.ndarray:
     return unit @ unit.T
 
 
-def _binary(bags: list[set[str]]) -> np.ndarray:
+def _binary(bags: Sequence[Set[str]]) -> np.ndarray:
     """n x items incidence (0/1) of ``bags``."""
     return (_incidence(bags, {x: 1.0 for b in bags for x in b}) > 0).astype(np.float32)
 

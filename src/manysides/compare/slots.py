@@ -96,17 +96,21 @@ def reported_after(claim: Slots, written: date | None) -> bool:
     return written >= start
 
 
+PREDICATES_CACHE_SIZE = 1 << 16  # sentences; bounded for long-running watchers
+
+
 @functools.cache
 def _predicate_classes() -> tuple[str, ...]:
     return tuple(load_data("compare")["predicates"])
 
 
-def predicates(text: str) -> set[str]:
+@functools.lru_cache(maxsize=PREDICATES_CACHE_SIZE)
+def predicates(text: str) -> frozenset[str]:
     """The predicate classes (``compare.toml`` [predicates]) whose words ``text`` holds, outside
-    direct quotes."""
+    direct quotes.  Cached: the grouping and the summary's checks read the same sentences."""
     bare = outside_quotes(text)
-    return {name for name in _predicate_classes()
-            if matcher("compare", "predicates", name).search(bare)}
+    return frozenset(name for name in _predicate_classes()
+                     if matcher("compare", "predicates", name).search(bare))
 
 
 MIN_SHARED_ACTORS = 2  # who did what to whom: an actor and a target, both named
