@@ -469,12 +469,13 @@ def resolve_entities(  # noqa: C901
         elif n in persons:
             group_for(persons[n], "PERSON").spans.append(sp)
             person_last_seen[n] = sp.start
-        elif len(n.split()) == 1 and (n := _known_surname(n, person_tokens)) \
-                in person_tokens and n not in kb.demonyms and (
-                cands := [c for c in person_tokens[n] if before_full[(n, c)] < OTHER_PERSON_USES
+        elif len(n.split()) == 1 and (surname := _known_surname(n, person_tokens)) \
+                in person_tokens and surname not in kb.demonyms and (
+                cands := [c for c in person_tokens[surname]
+                          if before_full[(surname, c)] < OTHER_PERSON_USES
                           and not other_person(sp, c)]):
             # prefer a surname (last-token) match, then the full form seen most recently
-            last = [c for c in cands if c.split()[-1] == n] or cands
+            last = [c for c in cands if c.split()[-1] == surname] or cands
             seen = [c for c in last if c in person_last_seen]
             best = max(seen, key=person_last_seen.__getitem__) if seen else last[0]
             group_for(persons[best], "PERSON").spans.append(sp)
