@@ -35,6 +35,7 @@ from manysides.models import (
 )
 from manysides.report import render, render_bundle, summarize, verify
 from manysides.report.prepare import StoryText, strip_attribution_clutter
+from manysides.report.timeline import in_background_clause
 from manysides.report.verify import EmbeddingSimilarity, Evidence, TokenOverlapSimilarity
 from manysides.settings import Settings
 
@@ -352,6 +353,22 @@ def test_timeline_merges_same_day_reports(summarized) -> None:
     assert any(e.date == "2024-03-10" and "10 March 2024" in e.text for e in story.timeline)
     for e in story.timeline:
         assert e.articles and e.support
+
+
+@pytest.mark.parametrize(("sentence", "date", "background"), [
+    ("It was her first visit since she was re-elected last year.", "last year", True),
+    ("This is his first trip abroad after he took office in March.", "in March", True),
+    ("After the vote on Friday, the minister resigned.", "on Friday", True),
+    ("The minister has been in office since March.", "since March", False),
+    ("The minister has been in office since March.", "March", False),
+    ("The dam burst shortly before midnight on Tuesday after heavy rain.", "on Tuesday", False),
+    ("When the minister arrived on Sunday, the mayor greeted her.", "on Sunday", False),
+    ("The mayor, who toured the shelter on Monday, promised help.", "on Monday", False),
+    ("The talks ended, and the delegates left on Monday after lunch.", "on Monday", False),
+])
+def test_timeline_leaves_out_dates_of_background_clauses(sentence, date, background) -> None:
+    """A date in a "since/after/before ..." clause dates another event than the sentence's."""
+    assert in_background_clause(sentence, sentence.index(date)) is background
 
 
 # -- renderers -------------------------------------------------------------------------------

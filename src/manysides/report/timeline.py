@@ -1,15 +1,19 @@
 """The story's timeline: dated events from every article's resolved date mentions.
 
 Each date mention the analysis resolved to an absolute date (or range) gives an event: that
-date and its sentence (relative dates made absolute, pronoun resolved).  Events of the same date
-whose sentences say the same thing (embedding similarity above ``timeline.merge_similarity``)
-merge into one event with several sources.  Sorted by date, then by how many articles report it.
+date and its sentence (relative dates made absolute, pronoun resolved), unless the date is
+background to the sentence: in a clause or phrase that places something before or after the
+sentence's own event ("since Russia began its invasion last year", ``in_background_clause``).
+Events of the same date whose sentences say the same thing (embedding similarity above
+``timeline.merge_similarity``) merge into one event with several sources.  Sorted by date,
+then by how many articles report it.
 """
 
 from __future__ import annotations
 
 import calendar
 import logging
+import re
 from dataclasses import dataclass, field
 
 from manysides.models import Support, TimelineEvent
@@ -52,6 +56,9 @@ def build_timeline(
             if index is None or (d.resolved, index) in seen:
                 continue
             seen.add((d.resolved, index))
+            sentence = text.sentence(article_id, index)
+            if sentence is None or in_background_clause(sentence.text, d.start - sentence.start):
+                continue
             prepared = text.prepare(article_id, index, strip_attribution=True)
             if prepared is None or not 4 <= prepared.words <= int(cfg["max_words"]) \
                     or d.resolved not in prepared.dates or not quotes_balanced(prepared.text):
@@ -73,6 +80,27 @@ def build_timeline(
     out = [_to_event(e, text, loaded) for e in events]
     out.sort(key=lambda e: (e.date.split("/")[0], e.date, -len(e.articles), e.text))
     return out
+
+
+_CLAUSE_BREAK = re.compile(r"[,;:()]|\s[–—-]\s")
+_WORD = re.compile(r"[A-Za-z]+")
+
+
+def in_background_clause(sentence: str, offset: int) -> bool:
+    """Whether the date mention at ``offset`` of ``sentence`` dates something other than the
+    sentence's own event: it comes, in the same clause, after an opener of
+    ``timeline.background_openers`` with a word between them that is not of the date's own
+    day (``same_day_words``): "since Russia began its invasion last year", not "since March"
+    or "shortly before midnight on Tuesday".  A relative clause's date ("Li, who arrived on
+    Sunday, met ...") stays: in news it is most often the main clause's day too."""
+    cfg = rules()["timeline"]
+    head = sentence[:offset]
+    cut = max((m.end() for m in _CLAUSE_BREAK.finditer(head)), default=0)
+    words = [w.lower() for w in _WORD.findall(head[cut:])]
+    openers = set(cfg["background_openers"])
+    same_day = set(cfg["same_day_words"])
+    return any(w in openers and not set(words[i + 1:]) <= same_day
+               for i, w in enumerate(words))
 
 
 def display_date(resolved: str) -> str:
