@@ -7,8 +7,9 @@ from datetime import date
 import numpy as np
 import pytest
 
+from manysides.compare import fact_groups, support_rule
 from manysides.compare.claims import Unit, covered, modality, negation, span_day_keys
-from manysides.compare.grouping import pair_features, unit_tables
+from manysides.compare.grouping import Scored, pair_features, unit_tables
 from manysides.compare.slots import (
     event_time,
     predicates,
@@ -182,3 +183,33 @@ def test_a_duration_from_one_day_covers_its_days() -> None:
     assert covered({"sunday", "friday"}, three) == set()  # from which day?
     assert covered({"sunday"}, [(3.0, "hour", "three hours")]) == set()
     assert covered(set(), three) == set()
+
+
+def test_two_kinds_of_event_are_told_apart() -> None:
+    """``other_predicate`` (a slot check, not weighed by the scorer): both sentences name kinds
+    of event, none the same; a sentence naming none says nothing against the other."""
+    met = unit("Brandt held talks with Ostrova in Kessel.", entities=PEOPLE)
+    cases = {
+        "Ostrova welcomed Brandt in Kessel.": 0.0,  # one kind: a meeting
+        "Brandt will pay a visit to Kessel.": 1.0,  # a journey
+        "Brandt and Ostrova praised the harvest.": 0.0,  # no kind of event named
+    }
+    others = [unit(text, entities=PEOPLE) for text in cases]
+    got = pair_features(unit_tables([met, *others]), np.zeros(len(others), dtype=np.int64),
+                        np.arange(1, len(others) + 1))["other_predicate"]
+    assert got.tolist() == list(cases.values())
+
+
+def test_two_kinds_of_event_are_two_claims_of_one_event() -> None:
+    """An event's group is cut into claims of one fact (``fact_groups``): however alike two
+    sentences score, a meeting and a journey are two facts; two wordings of a meeting one."""
+    people = {"p:brandt": "PERSON", "p:ostrova": "PERSON"}
+    met = unit("Brandt held talks with Ostrova in Kessel.", entities=people)
+    welcomed = Unit(**{**vars(unit("Ostrova welcomed Brandt in Kessel.", entities=people)),
+                       "article": "b"})
+    journey = Unit(**{**vars(unit("Brandt paid a visit to Ostrova in Kessel.",
+                                  entities=people)), "article": "b"})
+    for other, parts in ((welcomed, [[0, 1]]), (journey, [[0], [1]])):
+        units = [met, other]
+        scored = Scored(np.full((2, 2), 0.95, dtype=np.float32), unit_tables(units))
+        assert fact_groups(units, [0, 1], scored, support_rule()) == parts, other.text

@@ -38,6 +38,7 @@ from manysides.compare.conflicts import denial_pairs, find_conflict, number_pair
 from manysides.compare.framing import article_loaded_terms, loaded_term_rates, sources_quoted
 from manysides.compare.grouping import (
     FEATURES,
+    SLOT_CHECKS,
     Scored,
     group_units,
     score_matrix,
@@ -292,7 +293,7 @@ class SupportRule:
 def support_rule() -> SupportRule:
     """The [support] rule of ``data/compare.toml``."""
     data = load_data("compare")["support"]
-    unknown = set(data["conflicting"]) - set(FEATURES)
+    unknown = set(data["conflicting"]) - set(FEATURES) - set(SLOT_CHECKS)
     if unknown:
         raise ValueError(f"data/compare.toml [support]: unknown features {sorted(unknown)}")
     return SupportRule(float(data["link"]), float(data["average"]), tuple(data["conflicting"]))

@@ -44,6 +44,9 @@ FEATURES = (
     "other_speaker", "other_modality", "other_polarity", "same_place", "other_place",
     "other_actor", "same_event",
 )
+# Pair features the scorer does not weigh, read by rules after it (compare.toml [support]
+# conflicting): ``other_predicate``, both sentences name kinds of event, none the same.
+SLOT_CHECKS = ("other_predicate",)
 
 # nearest units of other articles each unit is compared with: data/compare.toml [grouping]
 NEIGHBOURS: int = load_data("compare")["grouping"]["neighbours"]
@@ -113,7 +116,7 @@ class Scored:
     tables: dict[str, np.ndarray]
 
     def features(self, i: np.ndarray, j: np.ndarray) -> dict[str, np.ndarray]:
-        """Each feature of ``FEATURES`` for the pairs (i[k], j[k])."""
+        """Each feature of ``FEATURES`` and ``SLOT_CHECKS`` for the pairs (i[k], j[k])."""
         return pair_features(self.tables, i, j)
 
 
@@ -148,8 +151,8 @@ def unit_tables(units: list[Unit]) -> dict[str, np.ndarray]:
 
 def pair_features(t: dict[str, np.ndarray], i: np.ndarray,
                   j: np.ndarray) -> dict[str, np.ndarray]:
-    """Each feature of ``FEATURES`` for the pairs (i[k], j[k]) (1-D float32 arrays), from the
-    story's ``unit_tables``."""
+    """Each feature of ``FEATURES`` and ``SLOT_CHECKS`` for the pairs (i[k], j[k]) (1-D
+    float32 arrays), from the story's ``unit_tables``."""
 
     def both(m: np.ndarray) -> np.ndarray:
         has = m.sum(axis=1) > 0
@@ -186,6 +189,9 @@ def pair_features(t: dict[str, np.ndarray], i: np.ndarray,
         "same_event": same_predicate * (shared_actors >= MIN_SHARED_ACTORS)
         * (t["modality"][i] == t["modality"][j]) * (t["negated"][i] == t["negated"][j])
         * (1 - both(t["days"]) * (1 - named_day)),
+        # both name kinds of event, none the same ("welcomed" / "will pay a visit"): one
+        # event's two facts at most (a SLOT_CHECKS feature: compare.toml [support])
+        "other_predicate": both(t["predicates"]) * (1 - same_predicate),
     }
 
 
