@@ -1,9 +1,10 @@
 """Loading the spaCy pipeline: once per process, behind one small cached function.
 
 ``load_spacy`` returns the full pipeline as installed (every component enabled, as spaCy
-loads it).  The analyze stage's main pass runs only ``tok2vec`` + ``ner`` through
-``select_pipes``/``disable`` on the returned object; the quote extractor runs the parser on
-the few sentences that need it.  Callers must not mutate the shared object's pipeline
+loads it).  The analyze stage's main pass runs only ``ner`` through ``select_pipes``/``disable``
+on the returned object (in the small English pipelines the entity recogniser embeds the tokens
+itself: the shared ``tok2vec`` feeds only the tagger and the parser); the quote extractor runs
+the parser on the few sentences that need it.  Callers must not mutate the shared object's pipeline
 permanently (use ``nlp.select_pipes(...)`` as a context manager).
 """
 
@@ -53,5 +54,10 @@ def load_spacy(name: str) -> Language:
 
 
 def main_pass_disabled(nlp: Language) -> list[str]:
-    """Names of the components of ``nlp`` the main (entities-only) pass switches off."""
-    return [name for name in nlp.pipe_names if name in MAIN_PASS_DISABLED]
+    """Names of the components of ``nlp`` the main (entities-only) pass switches off: those of
+    ``MAIN_PASS_DISABLED``, and a shared embedding component (``tok2vec``, ``transformer``)
+    that no component left on listens to (its output would be computed for nothing)."""
+    off = {name for name in nlp.pipe_names if name in MAIN_PASS_DISABLED}
+    on = set(nlp.pipe_names) - off
+    return [name for name, pipe in nlp.pipeline if name in off or (
+        hasattr(pipe, "listening_components") and not on & set(pipe.listening_components))]

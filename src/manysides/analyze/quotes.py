@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import OrderedDict
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from manysides.analyze.affiliation import document_speakers, speaker_affiliations
@@ -48,6 +50,12 @@ log = logging.getLogger(__name__)
 # Pipeline components the attribution parse needs (fine-grained tags and dependencies); the
 # rest (ner, attribute_ruler, lemmatizer) are switched off: they would cost a third more.
 PARSE_COMPONENTS = ("tok2vec", "transformer", "tagger", "morphologizer", "parser")
+# Parsed cue sentences kept per process, by pipeline and text: a batch's, parsed in one run
+# before its articles are read (``parse_cue_sentences``), and the last batches' (wire copy and
+# syndicated articles repeat them; a parse depends on the sentence alone, not on its batch).
+# A doc costs about 40 KiB: 1,000 hold three batches of 32 news articles.
+PARSE_CACHE_SIZE = 1_000
+_PARSE_CACHE: OrderedDict[tuple[int, str], tuple[Language, Doc]] = OrderedDict()
 # Quotations of at least this many words starting with a capital are not parsed (the parse
 # only needs the attribution around them): a stand-in clause takes their place.
 COLLAPSE_MIN_WORDS: int = load_data("attribution")["limits"]["collapse_min_words"]
@@ -182,9 +190,37 @@ def _cue_sentences(text: str, sentences: list[Sentence], spans: list[QuoteSpan],
     return out
 
 
+def parse_cue_sentences(nlp: Language, articles: Iterable[tuple[str, list[Sentence]]]) -> None:
+    """Parse the cue sentences of several ``(text, sentences)`` articles in one spaCy run, as
+    ``extract_quotes`` would parse each article's: it then finds them parsed (``_parse``'s
+    cache), and a batch of articles costs one run of the parser, not one per article."""
+    if "parser" not in nlp.pipe_names:
+        return
+    rules = load_rules()
+    texts: list[str] = []
+    for text, sentences in articles:
+        spans = _quote_spans(text)
+        texts += [_collapsed(text, s, spans) for s in _cue_sentences(text, sentences, spans,
+                                                                         rules)]
+    _parse(nlp, texts)
+
+
 def _parse(nlp: Language, texts: list[str]) -> list[Doc]:
-    disable = [n for n in nlp.pipe_names if n not in PARSE_COMPONENTS]
-    return list(nlp.pipe(texts, disable=disable))
+    """``texts`` parsed (``PARSE_COMPONENTS`` only), in order; the texts parsed before in this
+    process by this pipeline come from a bounded cache (the docs are only read).  Each entry
+    holds its pipeline, so no other pipeline can take that pipeline's id while it is cached."""
+    todo = list(dict.fromkeys(t for t in texts if (id(nlp), t) not in _PARSE_CACHE))
+    if todo:
+        disable = [n for n in nlp.pipe_names if n not in PARSE_COMPONENTS]
+        for t, doc in zip(todo, nlp.pipe(todo, disable=disable), strict=True):
+            _PARSE_CACHE[(id(nlp), t)] = (nlp, doc)
+    docs = []
+    for t in texts:
+        docs.append(_PARSE_CACHE[(id(nlp), t)][1])
+        _PARSE_CACHE.move_to_end((id(nlp), t))
+    while len(_PARSE_CACHE) > PARSE_CACHE_SIZE:
+        _PARSE_CACHE.popitem(last=False)
+    return docs
 
 
 def _collapsed(text: str, sent: Sentence, spans: list[QuoteSpan]) -> str:

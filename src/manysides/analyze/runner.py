@@ -5,10 +5,11 @@ process, in a process pool or inside a Ray actor; ``analyze_pending`` finds the 
 lacking an analysis at ``ANALYSIS_VERSION``, runs batches on ``settings.workers`` processes
 (each loads its models once) and saves each result as it arrives (``AnalysisSaver``).
 
-Per batch: sentences (own splitter) -> NER (spaCy tok2vec + ner only, paragraphs piped in one
+Per batch: sentences (own splitter) -> NER (spaCy's ner only, paragraphs piped in one
 stream) -> entities/mentions -> quotes (the parser runs only on sentences with an attribution
-cue, inside ``extract_quotes``) -> dates -> quantities -> the doc vector: the mean embedding of
-the title and the lead sentences (one sorted, batched ONNX run for the whole batch).  The other
+cue: those of the whole batch in one run, ``parse_cue_sentences``, before ``extract_quotes``)
+-> dates -> quantities -> the doc vector: the mean embedding of the title and the lead
+sentences (one sorted, batched ONNX run for the whole batch).  The other
 sentences are embedded only when a story of two or more articles needs them for its claims
 (``embed_sentences``, through ``compare.sentence_vectors``): a story of one article has nothing
 to align, and embedding is most of this stage's cost.
@@ -58,7 +59,7 @@ from manysides.analyze.entities import (
 )
 from manysides.analyze.nlp import load_spacy, main_pass_disabled
 from manysides.analyze.quantities import extract_quantities
-from manysides.analyze.quotes import extract_quotes
+from manysides.analyze.quotes import extract_quotes, parse_cue_sentences
 from manysides.analyze.sentences import MAX_SENTENCE_CHARS, split_sentences
 from manysides.datafiles import load_data
 from manysides.errors import ModelError
@@ -199,6 +200,11 @@ def _analyze_each(articles: list[Article], settings: Settings) -> list[Result]:
     limit = min(MAX_PARAGRAPH_CHARS, nlp.max_length - 1)  # spaCy refuses longer texts
     paragraphs = [_paragraphs(a.text, limit) for a in articles]
     spans = _ner_spans(nlp, paragraphs)
+    try:  # one parser run for the batch; extract_quotes finds its sentences parsed
+        parse_cue_sentences(nlp, ((a.text, sents) for a, sents in zip(articles, sentences,
+                                                                        strict=True)))
+    except Exception as exc:  # each article's extract_quotes parses (and fails) on its own
+        log.warning("batch parse of the cue sentences failed: %s", exc, exc_info=True)
 
     analyses: list[ArticleAnalysis] = []
     for art, sents, art_spans in zip(articles, sentences, spans, strict=True):
