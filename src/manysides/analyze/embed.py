@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 
 MAX_TOKENS = 256  # sentence-transformers' max_seq_length for all-MiniLM-L6-v2
 DEFAULT_BATCH_SIZE = 16  # measured: 8-16 pad least on news sentences sorted by length
+TOKENIZE_CHUNK = 1024  # texts tokenized at once (their word pieces wait to be embedded)
 EMBEDDING_DIM = 384
 CACHE_SIZE = 20_000  # texts whose vectors are kept per process (about 30 MiB)
 
@@ -84,7 +85,7 @@ def _load_tokenizer(spec: str) -> tuple[Tokenizer, Path]:
     except Exception as exc:
         raise ModelError(f"tokenizer {path} could not be loaded: {exc}") from exc
     tok.enable_truncation(max_length=MAX_TOKENS)
-    tok.enable_padding(pad_id=0, pad_token="[PAD]")  # pad to the longest text of a batch
+    tok.no_padding()  # ``Embedder._encode_batch`` pads (id 0, [PAD]) to a batch's longest text
     return tok, path
 
 
@@ -127,8 +128,9 @@ class Embedder:
     def encode(self, texts: list[str], batch_size: int = DEFAULT_BATCH_SIZE) -> np.ndarray:
         """Texts -> ``len(texts) x 384`` float32 array of L2-normalised embeddings.
 
-        Texts are sorted by length so each batch pads little; duplicates are encoded once;
-        rows come back in input order.
+        Texts are batched by their number of word pieces, so each batch pads little (the
+        vectors do not depend on the batching: padding is masked); duplicates are encoded
+        once; rows come back in input order.
         """
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
@@ -148,9 +150,14 @@ class Embedder:
                 vecs[i] = hit
                 self._cache.move_to_end(t)
         todo.sort(key=lambda i: len(distinct[i]))
-        for b in range(0, len(todo), batch_size):
-            idx = todo[b : b + batch_size]
-            vecs[idx] = self._encode_batch([distinct[i] or " " for i in idx])
+        for c in range(0, len(todo), TOKENIZE_CHUNK):
+            part = todo[c : c + TOKENIZE_CHUNK]
+            tokens = [e.ids for e in self.tokenizer.encode_batch([distinct[i] or " "
+                                                                  for i in part])]
+            order = sorted(range(len(part)), key=lambda j: len(tokens[j]))
+            for b in range(0, len(order), batch_size):
+                idx = order[b : b + batch_size]
+                vecs[[part[j] for j in idx]] = self._encode_batch([tokens[j] for j in idx])
         if self.cache_size:
             for i in todo:
                 self._cache[distinct[i]] = vecs[i].copy()
@@ -158,10 +165,13 @@ class Embedder:
                 self._cache.popitem(last=False)
         return vecs[rows]
 
-    def _encode_batch(self, texts: list[str]) -> np.ndarray:
-        encs = self.tokenizer.encode_batch(texts)
-        ids = np.array([e.ids for e in encs], dtype=np.int64)
-        mask = np.array([e.attention_mask for e in encs], dtype=np.int64)
+    def _encode_batch(self, tokens: list[list[int]]) -> np.ndarray:
+        """Unit vectors of texts given as word-piece ids, padded to the longest of them."""
+        ids = np.zeros((len(tokens), max(len(t) for t in tokens)), dtype=np.int64)
+        mask = np.zeros_like(ids)
+        for row, t in enumerate(tokens):
+            ids[row, : len(t)] = t
+            mask[row, : len(t)] = 1
         feed = {"input_ids": ids, "attention_mask": mask}
         if "token_type_ids" in self._inputs:
             feed["token_type_ids"] = np.zeros_like(ids)
