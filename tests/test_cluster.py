@@ -550,38 +550,3 @@ def test_an_undated_report_recalling_an_old_date_joins_a_later_story(fresh_store
          dates=[DateMention(text=recalled, start=0, end=len(recalled), resolved="2017-01-27")])
     assign_stories(fresh_store, ["late"])  # arrives later, on its own
     assert _groups(fresh_store) == {frozenset({"memo0", "memo1", "late"})}
-
-
-def test_an_undated_report_of_other_weekdays_and_months_reads_as_another_event() -> None:
-    """An undated report's "on Thursday" and "in late December" stay unresolved, yet they tell
-    a story of a Monday in March (the same kind of event another time) from its own."""
-    from manysides.cluster.assign import join_probability
-    from manysides.cluster.features import MONTH, WEEKDAY, calendar_names, load_model
-
-    def mention(text: str, resolved: str | None) -> DateMention:
-        return DateMention(text=text, start=0, end=len(text), resolved=resolved)
-
-    art = Article(id="u", source="u", text="...", analysis=ArticleAnalysis(dates=[
-        mention("Thursday", None), mention("late December", None),
-        mention("March 4, 2024", "2024-03-04"),  # resolved: counted among its days instead
-    ]))
-    names = calendar_names(art)
-    assert names == {(WEEKDAY, 3), (MONTH, 12)}
-    index, stats = StoryIndex(DIM), TermStats()
-    column = FEATURES.index("other_calendar")
-
-    def against(first: date, last: date) -> np.ndarray:
-        story = StoryEntry(id="s", label=0, centroid=_unit(1), first_day=first.toordinal(),
-                           last_day=last.toordinal(), days={first.toordinal(): 2.0})
-        query = Query.of(ArticleFeatures(id="u", vector=_unit(2), calendar=names), stats)
-        return pair_features(query, story, 0.8, 0, index, stats, 10)
-
-    monday_in_march = against(date(2024, 3, 4), date(2024, 3, 4))
-    thursday_in_december = against(date(2023, 12, 21), date(2023, 12, 22))
-    early_january = against(date(2024, 1, 1), date(2024, 1, 2))  # late December: ten days
-    assert monday_in_march[column] == 1.0
-    assert thursday_in_december[column] == 0.0
-    assert early_january[column] == 0.5  # the month fits, no Thursday
-    model = load_model()
-    assert join_probability(monday_in_march, model) < join_probability(
-        thursday_in_december, model)

@@ -14,9 +14,7 @@ undated article meets the stories its dated neighbours formed), and for each one
    named-entity weight the story names (plain and weighted by the names' idf among the
    articles seen), the tf-idf cosine of its whole text with the story's word profile (idf
    from the store), the share of the days it reports (resolved dates) that are not the
-   story's, the days between them and the days the story would span with it, and the share
-   of the weekdays and months it names unresolved (an undated article's "on Thursday") that
-   no day of the story falls on;
+   story's, the days between them and the days the story would span with it;
    ``data/story_model.toml`` turns them into a probability (logistic regression, fitted by
    ``eval/train_stories.py``);
 3. joins the most probable candidate at ``join_threshold`` or more, else founds a new story
@@ -58,7 +56,6 @@ import numpy as np
 from manysides.cluster import lexical
 from manysides.cluster.anchor import choose_anchor
 from manysides.cluster.features import (
-    WEEKDAY,
     ArticleFeatures,
     article_features,
     load_config,
@@ -91,8 +88,6 @@ LONE_CHECKED: int = load_config()["story"]["lone_checked"]
 # What "names_apart" needs (cluster.toml [entities]): names on both sides, a shared share under.
 APART_NAMES: int = load_config()["entities"]["apart_names"]
 APART_SHARE: float = load_config()["entities"]["apart_share"]
-# Days a named month may be off a story's day ("late December" for a story of January 2).
-CALENDAR_SLACK = 10
 
 
 def story_id_for(article_id: str) -> str:
@@ -115,7 +110,7 @@ def publication_order(articles: Iterable[Article]) -> list[str]:
 
 
 FEATURES = ("cosine", "entities", "rare_entities", "lexical", "other_days", "gap", "span",
-            "names_apart", "other_calendar")
+            "names_apart")
 """What an article is compared with a candidate story on (``pair_features``), in the order of
 the learned weights in ``data/story_model.toml``."""
 
@@ -170,26 +165,7 @@ def pair_features(
         gap / gap_max,
         _span_days(_known_day(feats, entry), entry) / gap_max,
         float(_names_apart(rare_share, len(feats.entities), len(keys))),
-        _other_calendar(feats.calendar, entry),
     ], dtype=np.float64)
-
-
-def _other_calendar(names: frozenset[tuple[int, int]], entry: StoryEntry) -> float:
-    """Share of the weekdays and months an article names unresolved (``calendar_names``) that
-    none of the story's days falls on (its reported days and its first and last day; a month
-    also matches a day ten days before or after it): a report of a Thursday's heist is not
-    one of a Monday's."""
-    if not names:
-        return 0.0
-    days = {d for d in (*entry.days, entry.first_day, entry.last_day) if d is not None}
-    if not days:
-        return 0.0
-    weekdays = {date.fromordinal(d).weekday() for d in days}
-    months = {date.fromordinal(d + k).month for d in days for k in (-CALENDAR_SLACK, 0,
-                                                                      CALENDAR_SLACK)}
-    missed = sum(1 for kind, value in names
-                 if value not in (weekdays if kind == WEEKDAY else months))
-    return missed / len(names)
 
 
 def named_in(names: dict[str, float], keys: dict[str, float]) -> set[str]:

@@ -3,9 +3,8 @@
 ``article_features(article, doc_vector, config)`` turns a stored, analysed article into an
 ``ArticleFeatures``: the unit "doc" embedding (title + lead, from the analyze stage), the words
 of the whole article (``lexical.term_vector``), the weights of its event-identifying named
-entities, the days it reports (resolved dates), the weekdays and months it names that stay
-unresolved (no anchor: "on Thursday" in an undated article) and its day: the publication date,
-else an estimate from dates written out in full in the text ("April 16, 2023"), else unknown.
+entities, the days it reports (resolved dates) and its day: the publication date, else an
+estimate from dates written out in full in the text ("April 16, 2023"), else unknown.
 ``load_model()`` reads the weights that combine them (``data/story_model.toml``).
 """
 
@@ -21,7 +20,6 @@ from typing import Any
 
 import numpy as np
 
-from manysides.analyze.dates import MONTHS, WEEKDAYS
 from manysides.analyze.entities import slug
 from manysides.cluster.lexical import EMPTY, Terms, term_vector
 from manysides.datafiles import load_data
@@ -32,8 +30,6 @@ log = logging.getLogger(__name__)
 
 _YEAR_IN_TEXT = re.compile(r"\b(?:19|20)\d\d\b")
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_CALENDAR_WORD = re.compile(r"[a-z]+")
-WEEKDAY, MONTH = 0, 1  # the kinds of a ``calendar`` mention
 
 
 @functools.cache
@@ -83,7 +79,6 @@ class ArticleFeatures:
     published: str | None = None
     terms: Terms = EMPTY
     days: dict[int, float] = field(default_factory=dict)  # reported day -> mentions
-    calendar: frozenset[tuple[int, int]] = frozenset()  # unresolved (WEEKDAY | MONTH, value)
 
 
 def published_day(published: str | None) -> int | None:
@@ -172,29 +167,12 @@ def article_features(
         published=article.published,
         terms=article_terms(article),
         days=event_days(article, day),
-        calendar=calendar_names(article),
     )
 
 
 def article_terms(article: Article) -> Terms:
     """The term vector of the article's title and body."""
     return term_vector(f"{article.title or ''}\n{article.text}", stopwords())
-
-
-def calendar_names(article: Article) -> frozenset[tuple[int, int]]:
-    """The weekdays and months the article names in date mentions that stay unresolved
-    (``(WEEKDAY, 0-6)``, ``(MONTH, 1-12)``): an undated article's "on Thursday" or "in late
-    December" has no anchor to become a day, yet it says which days its event can be on."""
-    names: set[tuple[int, int]] = set()
-    for mention in article.analysis.dates if article.analysis else []:
-        if mention.resolved:
-            continue
-        for word in _CALENDAR_WORD.findall(mention.text.lower()):
-            if word in WEEKDAYS:
-                names.add((WEEKDAY, WEEKDAYS[word]))
-            elif word in MONTHS:
-                names.add((MONTH, MONTHS[word]))
-    return frozenset(names)
 
 
 EVENT_DAYS = 8
