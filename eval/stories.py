@@ -221,11 +221,17 @@ def arrival_batches(articles: list[Any]) -> list[list[str]]:
 
 def assign_incrementally(store: Any, only: set[str] | None = None) -> dict[str, str]:
     """Assign stories batch by batch (``arrival_batches``) -> article id -> story id.
-    With ``only``, just those articles are assigned (the others stay out of every story)."""
+    With ``only``, just those articles are assigned (the others stay out of every story).
+
+    Articles are taken in input (JSONL row) order: the store lists them by ingest time, and
+    ingest stores a batch in chunks whose boundaries vary from run to run, so that order
+    would make the undated articles' batches, and the scores, differ between runs."""
     from manysides.cluster import assign_stories
 
-    arts = [a for a in store.iter_articles() if a.duplicate_of is None
-            and (only is None or a.id in only)]
+    row_of = {a.id: row for row, a in row_articles(store).items()}
+    arts = sorted((a for a in store.iter_articles() if a.duplicate_of is None
+                   and (only is None or a.id in only)),
+                  key=lambda a: (row_of.get(a.id, len(row_of)), a.id))
     for batch in arrival_batches(arts):
         assign_stories(store, batch)
     return {a.id: a.story_id for a in store.iter_articles() if a.story_id}

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from manysides import cluster
 from manysides.models import Article
 
 EVAL = Path(__file__).resolve().parent.parent / "eval"
@@ -90,6 +91,22 @@ def test_arrival_batches_are_days_then_undated() -> None:
     arts = [Article(id=f"a{i}", source="x", text="x", published=p) for i, p in enumerate(
         ["2024-05-02T10:00:00", None, "2024-05-01", "2024-05-02", None])]
     assert stories.arrival_batches(arts) == [["a2"], ["a0", "a3"], ["a1", "a4"]]
+
+
+def test_stories_are_assigned_in_input_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The store lists articles by ingest time, which varies from run to run; assignment
+    takes them in input (JSONL row) order, so undated batches are the same every run."""
+    arts = [Article(id=f"a{n}", source=f"/tmp/run/input.jsonl:{n}", text="x", published=None)
+            for n in (3, 1, 12, 2)]
+
+    class Listing:
+        def iter_articles(self) -> list[Article]:
+            return arts
+
+    batches: list[list[str]] = []
+    monkeypatch.setattr(cluster, "assign_stories", lambda _store, batch: batches.append(batch))
+    stories.assign_incrementally(Listing())
+    assert batches == [["a1", "a2", "a3", "a12"]]
 
 
 def test_seed_checks_read_the_analysis_document() -> None:
