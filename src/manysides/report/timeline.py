@@ -16,6 +16,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 
+from manysides.analyze.dates import CLAUSE_BREAK_RE
 from manysides.models import Support, TimelineEvent
 from manysides.report.prepare import (
     LoadedFn,
@@ -82,7 +83,6 @@ def build_timeline(
     return out
 
 
-_CLAUSE_BREAK = re.compile(r"[,;:()]|\s[–—-]\s")
 _WORD = re.compile(r"[A-Za-z]+")
 
 
@@ -95,7 +95,7 @@ def in_background_clause(sentence: str, offset: int) -> bool:
     Sunday, met ...") stays: in news it is most often the main clause's day too."""
     cfg = rules()["timeline"]
     head = sentence[:offset]
-    cut = max((m.end() for m in _CLAUSE_BREAK.finditer(head)), default=0)
+    cut = max((m.end() for m in CLAUSE_BREAK_RE.finditer(head)), default=0)
     words = [w.lower() for w in _WORD.findall(head[cut:])]
     openers = set(cfg["background_openers"])
     same_day = set(cfg["same_day_words"])
