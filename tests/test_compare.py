@@ -33,6 +33,7 @@ from manysides.models import (
     Story,
     to_dict,
 )
+from manysides.report.views import story_view
 from manysides.settings import Settings
 
 SETTINGS = Settings()
@@ -121,6 +122,8 @@ def claim_with(story: Story, article: str, sentence: int):
 
 
 DAM = {"Orlin Dam": ("orlin-dam", "FAC"), "Brenn": ("brenn", "GPE")}
+OSTROVA = {"Ostrova": ("ostrova", "PERSON"), "Brandt": ("brandt", "PERSON"),
+           "Kessel": ("kessel", "GPE")}
 REPORTS = {
     "a": "The Orlin Dam burst on Tuesday night and flooded the village of Brenn.",
     "b": "The Orlin Dam gave way on Tuesday night, sending floodwater through Brenn.",
@@ -292,6 +295,9 @@ def test_wire_copy_counts_as_the_wire(embedder) -> None:
     assert Witnesses([wire, copy]).of("p") == Witnesses([wire, copy]).of("w")
     story = run_story([wire, copy], embedder)
     assert claim_with(story, "p", 0).status == "single_source"
+    row = next(r for r in story_view(story, [wire, copy]).matrix
+               if r["id"] == claim_with(story, "p", 0).id)
+    assert row["witness_note"] == "Associated Press and Caldera Post carry one agency's copy"
 
 
 def test_verbatim_paragraph_is_one_witness(embedder) -> None:
@@ -309,6 +315,32 @@ def test_verbatim_paragraph_is_one_witness(embedder) -> None:
     claim = claim_with(story, "h", 0)
     assert {s.article for s in claim.support} == {"g", "h"}
     assert claim.status == "single_source"
+    row = next(r for r in story_view(story, articles).matrix if r["id"] == claim.id)
+    assert row["witness_note"] == "Caldera Post and Liberty Frontline run the same words"
+
+
+def test_a_plan_beside_the_event_is_named_in_the_witness_note(embedder) -> None:
+    met = "Minister Ostrova met President Brandt in Kessel on Monday to discuss the dam."
+    articles = [
+        make_article("e", "Caldera Post", [met], entities=OSTROVA),
+        make_article("f", "Liberty Frontline", [
+            "Minister Ostrova will meet President Brandt in Kessel on Monday to discuss the dam."],
+            entities=OSTROVA),
+    ]
+    story = run_story(articles, embedder)
+    claim = claim_with(story, "e", 0)
+    assert claim.status == "single_source" and claim.outlets == ["Caldera Post",
+                                                                "Liberty Frontline"]
+    row = next(r for r in story_view(story, articles).matrix if r["id"] == claim.id)
+    assert row["witness_note"] == "Liberty Frontline states it as a plan"
+    independent = make_article("g", "National Courier", [
+        "On Monday, Ostrova met Brandt in Kessel, where the two discussed the dam."],
+        entities=OSTROVA)
+    story = run_story([*articles, independent], embedder)
+    row = next(r for r in story_view(story, [*articles, independent]).matrix
+               if r["id"] == claim_with(story, "e", 0).id)
+    assert row["status"] == "corroborated"
+    assert row["witness_note"] == "Liberty Frontline states it as a plan"
 
 
 # -- contradictions ----------------------------------------------------------------------------

@@ -558,6 +558,9 @@ def test_cli_report_on_the_seeds(seed_db, tmp_path) -> None:
     assert len(doc["articles"]) == 5 and doc["stories"][0]["id"] == story.id
     md = runner.invoke(main, ["report", story.id, "--db", seed_db, "--format", "md"])
     assert md.exit_code == 0 and md.output.startswith("# ")
+    # Breitbart quotes Global Times' analysts word for word: the claims table says why they
+    # count as one witness
+    assert "Breitbart and Global Times run the same words" in md.output
     html = runner.invoke(main, ["report", story.id, "--db", seed_db, "--format", "html"])
     assert html.exit_code == 0 and "<style>" in html.output and html.output.count("<script") == 1
     missing = runner.invoke(main, ["report", "nosuchstory", "--db", seed_db])

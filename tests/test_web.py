@@ -313,6 +313,8 @@ def test_browser_on_the_seeds(browser, seed_db: str) -> None:  # noqa: F811
         assert page.url.endswith(f"/stories/{story.id}")
         assert page.locator(".summary li").count() == len(story.summary)
         assert page.locator("table.matrix tbody tr").count() == len(story.claims)
+        # why Breitbart's copy of Global Times' words adds no witness, beside the status
+        assert page.locator("#matrix .witness-note", has_text="run the same words").count() >= 1
         quotes = sum(len(a.analysis.quotes) for a in articles if a.analysis)
         assert page.locator("#quote-table tbody tr").count() == quotes > 0
         assert "16 April 2023" in page.locator("#summary").inner_text()

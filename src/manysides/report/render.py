@@ -19,7 +19,7 @@ import jinja2
 
 from manysides import contract
 from manysides.models import Article, Failure, Story
-from manysides.report.views import outlet_colour, story_view
+from manysides.report.views import outlet_colour, story_view, witness_notes
 
 log = logging.getLogger(__name__)
 
@@ -140,8 +140,10 @@ def _markdown(story: Story, articles: Sequence[Article]) -> str:  # noqa: C901
     if story.claims:
         lines += ["", "## Claims", "", "| claim | status | outlets | sources |",
                   "|---|---|---|---|"]
+        notes = witness_notes(story, articles)
         for c in story.claims:
-            lines.append(f"| {_md_escape(c.text)} | {c.status.replace('_', ' ')} | "
+            status = c.status.replace("_", " ") + (f" ({notes[c.id]})" if c.id in notes else "")
+            lines.append(f"| {_md_escape(c.text)} | {_md_escape(status)} | "
                          f"{_md_escape(', '.join(c.outlets))} | "
                          f"{refs([s.article for s in c.support])} |")
     quotes = [(a, q) for a in articles if a.analysis for q in a.analysis.quotes

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from manysides.compare.independence import Witnesses
 from manysides.models import Article, Claim, Framing, Slots, Story, Support
 
 # Outlet badge colours: 12 hues readable with white text (WCAG AA on the badge).
@@ -158,6 +159,7 @@ def story_view(story: Story, articles: Sequence[Article], *, href_prefix: str = 
 
 def _claims(view: StoryView, story: Story, by_id: dict[str, Article], outlets: list[str],
             cite: Any) -> None:
+    notes = witness_notes(story, list(by_id.values()))
     omitted: dict[str, set[str]] = defaultdict(set)  # claim id -> outlets omitting it
     for key, values in (story.omissions or {}).items():
         for v in values or []:
@@ -184,6 +186,7 @@ def _claims(view: StoryView, story: Story, by_id: dict[str, Article], outlets: l
             cells.append({"outlet": o, "state": state})
         view.matrix.append({"id": claim.id, "text": claim.text, "status": claim.status,
                             "kind": claim.kind, "cells": cells,
+                            "witness_note": notes.get(claim.id, ""),
                             "citations": _dedupe([cite(s) for s in claim.support]),
                             "slots": _slot_line(claim.slots), "aligned": _aligned(claim)})
         if claim.conflict and claim.status == "contested" and len(sides) >= 2:
@@ -196,6 +199,45 @@ def _claims(view: StoryView, story: Story, by_id: dict[str, Article], outlets: l
                                                 by_sentence=True)}
                           for side in sides],
             })
+
+
+# Why outlets count as one witness (the prefix of their shared ``Witnesses`` key).
+_ONE_WITNESS = {"owner": "have one owner", "wire": "carry one agency's copy"}
+
+
+def witness_notes(story: Story, articles: Sequence[Article]) -> dict[str, str]:
+    """Claim id -> why the claim's outlets are fewer independent witnesses than outlets, in
+    words ("Breitbart and Global Times run the same words; South China Morning Post states it
+    as a plan"), for the claims where they are (``Framing.witnesses`` lists each
+    claim's witnesses as their outlets; the articles' witness keys tell one owner or one
+    agency's copy apart from a verbatim copy across owners)."""
+    witnesses = Witnesses(articles)
+    keys_of: dict[str, set[str]] = defaultdict(set)  # outlet -> its articles' witness keys
+    for article_id, outlet in witnesses.outlet.items():
+        keys_of[outlet].add(witnesses.of(article_id))
+    notes = {}
+    for claim in story.claims:
+        counted = story.framing.witnesses.get(claim.id)
+        note = _witness_note(claim, counted, keys_of) if counted is not None else ""
+        if note:
+            notes[claim.id] = note
+    return notes
+
+
+def _witness_note(claim: Claim, counted: list[list[str]], keys_of: dict[str, set[str]]) -> str:
+    parts = []
+    for outlets in counted:
+        if len(outlets) < 2:
+            continue
+        shared = set.intersection(*(keys_of.get(o, set()) for o in outlets))
+        kind = min(shared).split(":")[0] if shared else ""
+        parts.append(f"{' and '.join(outlets)} {_ONE_WITNESS.get(kind, 'run the same words')}")
+    others = [o for o in claim.outlets if all(o not in outlets for outlets in counted)]
+    if others and claim.slots is not None:  # only a plan and what happened exclude each other
+        as_what = "as a plan" if claim.slots.modality == "happened" else "as done"
+        verb = "states" if len(others) == 1 else "state"
+        parts.append(f"{' and '.join(others)} {verb} it {as_what}")
+    return "; ".join(parts)
 
 
 def _slot_line(slots: Slots | None) -> str:
