@@ -36,6 +36,7 @@ from manysides.ingest import count_files, ingest
 from manysides.models import Story
 from manysides.pipeline import refresh_stories
 from manysides.report import render, render_bundle
+from manysides.report.views import witness_notes
 from manysides.settings import Settings
 from manysides.store import Store, default_db_url
 from manysides.watch import Watcher, parse_interval, read_feeds_file
@@ -440,15 +441,19 @@ def story(db_url: str, story_id: str, max_claims: int) -> None:
         table = Table("article", "outlet", "published", "title", title="Articles")
         table.columns[0].no_wrap = True
         table.columns[3].ratio = 3
-        for art in store.iter_articles(ids=found.articles):
+        articles = list(store.iter_articles(ids=found.articles))
+        for art in articles:
             table.add_row(art.id[:10], art.outlet or "-", (art.published or "undated")[:16],
                           (art.title or "-")[:90])
         console.print(table)
         if found.claims:
             claims = Table("status", "kind", "outlets", "claim",
                            title=f"Claims ({len(found.claims)}; first {max_claims})")
+            notes = witness_notes(found, articles)
             for claim in found.claims[:max_claims]:
-                claims.add_row(claim.status, claim.kind, ", ".join(claim.outlets), claim.text[:110])
+                status = styled(claim.status, (f"\n{notes[claim.id]}", "dim")) \
+                    if claim.id in notes else claim.status
+                claims.add_row(status, claim.kind, ", ".join(claim.outlets), claim.text[:110])
             console.print(claims)
         if any(found.omissions.values()):
             by_id = {c.id: c.text for c in found.claims}
