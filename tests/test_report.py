@@ -37,6 +37,7 @@ from manysides.report import render, render_bundle, summarize, verify
 from manysides.report.prepare import StoryText, strip_attribution_clutter
 from manysides.report.timeline import in_background_clause
 from manysides.report.verify import EmbeddingSimilarity, Evidence, TokenOverlapSimilarity
+from manysides.report.views import story_view
 from manysides.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent
@@ -387,6 +388,30 @@ def test_markdown_and_csv(summarized) -> None:
     assert len([r for r in rows if r["section"] == "claim"]) == len(story.claims)
     with pytest.raises(ValueError):
         render(story, articles, "pdf")
+
+
+def test_a_contrast_of_framing_is_no_contradiction(similarity) -> None:
+    """A plain statement beside another outlet's allegation of the same thing is contested
+    with the conflict kind "framing": shown as framed differently, apart from contradictions,
+    and no outlet's cell says it contradicts."""
+    story, articles = make_story()
+    c2 = story.claims[1]
+    c2.conflict = Conflict("negation", kind="framing", sides=[
+        ConflictSide(["Harbor Times"], "affirms", [Support("aaaa1111", 3)]),
+        ConflictSide(["Northern Ledger"], "denies", [Support("bbbb2222", 1)])])
+    story = summarize(story, articles, settings=Settings(), similarity=similarity)
+    view = story_view(story, articles)
+    assert not view.contradictions and [f["claim"] for f in view.framed] == [c2.text]
+    row = next(r for r in view.matrix if r["id"] == "c2")
+    assert row["label"] == "framed differently"
+    assert {c["state"] for c in row["cells"] if c["outlet"] != "Daily Gazette"} == {"reports"}
+    md = render(story, articles, "md")
+    assert "## Framed differently" in md and "## Contradictions" not in md
+    assert "| framed differently |" in md
+    framed = [item for item in view.summary if item["status"] == "contested"]
+    assert framed and all(item["label"] == "framed differently" for item in framed)
+    summary = md.split("## Summary")[1].split("## ")[0]
+    assert "_(framed differently)_" in summary and "_(contested)_" not in summary
 
 
 def test_html_report_is_self_contained_and_escaped(summarized) -> None:

@@ -19,7 +19,14 @@ import jinja2
 
 from manysides import contract
 from manysides.models import Article, Failure, Story
-from manysides.report.views import outlet_colour, story_view, witness_notes
+from manysides.report.views import (
+    framed_sentences,
+    is_framing,
+    outlet_colour,
+    story_view,
+    summary_label,
+    witness_notes,
+)
 
 log = logging.getLogger(__name__)
 
@@ -121,17 +128,22 @@ def _markdown(story: Story, articles: Sequence[Article]) -> str:  # noqa: C901
     lines += ["", "## Summary", ""]
     if not story.summary:
         lines.append("_No statement is supported well enough to summarise._")
+    framed = framed_sentences(story)
     for s in story.summary:
-        tag = "" if s.status == "corroborated" else f" _({s.status.replace('_', ' ')})_"
+        label = summary_label(s, framed)
+        tag = f" _({label})_" if label else ""
         lines.append(f"- {_md_escape(s.text)} {refs(s.citations)}{tag}")
     if story.timeline:
         lines += ["", "## Timeline", ""]
         for ev in story.timeline:
             lines.append(f"- **{ev.date}**: {_md_escape(ev.text)} {refs(ev.articles)}")
     contested = [c for c in story.claims if c.status == "contested"]
-    if contested:
-        lines += ["", "## Contradictions", ""]
-        for c in contested:
+    for heading, claims in (("Contradictions", [c for c in contested if not is_framing(c)]),
+                            ("Framed differently", [c for c in contested if is_framing(c)])):
+        if not claims:
+            continue
+        lines += ["", f"## {heading}", ""]
+        for c in claims:
             lines.append(f"- {_md_escape(c.text)}")
             for side in c.conflict.sides if c.conflict else []:
                 ids = [s.article for s in side.support]
@@ -142,7 +154,8 @@ def _markdown(story: Story, articles: Sequence[Article]) -> str:  # noqa: C901
                   "|---|---|---|---|"]
         notes = witness_notes(story, articles)
         for c in story.claims:
-            status = c.status.replace("_", " ") + (f" ({notes[c.id]})" if c.id in notes else "")
+            status = ("framed differently" if is_framing(c) else c.status.replace("_", " ")) \
+                + (f" ({notes[c.id]})" if c.id in notes else "")
             lines.append(f"| {_md_escape(c.text)} | {_md_escape(status)} | "
                          f"{_md_escape(', '.join(c.outlets))} | "
                          f"{refs([s.article for s in c.support])} |")

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from manysides.compare.independence import Witnesses
-from manysides.models import Article, Claim, Framing, Slots, Story, Support
+from manysides.models import Article, Claim, Framing, Slots, Story, SummarySentence, Support
 
 # Outlet badge colours: 12 hues readable with white text (WCAG AA on the badge).
 PALETTE = ("#1f5f99", "#a3361f", "#2e7d32", "#6a3d9a", "#8a5a00", "#00727a",
@@ -96,6 +96,9 @@ class StoryView:
     summary: list[dict[str, Any]] = field(default_factory=list)
     matrix: list[dict[str, Any]] = field(default_factory=list)
     contradictions: list[dict[str, Any]] = field(default_factory=list)
+    # contested claims whose conflict is a contrast of framing (an allegation or a denial
+    # against a plain statement), shown apart: the outlets do not contradict each other
+    framed: list[dict[str, Any]] = field(default_factory=list)
     quotes: list[dict[str, Any]] = field(default_factory=list)
     naming: list[dict[str, Any]] = field(default_factory=list)
     loaded_rates: list[dict[str, Any]] = field(default_factory=list)
@@ -141,10 +144,12 @@ def story_view(story: Story, articles: Sequence[Article], *, href_prefix: str = 
         return Citation(n, art_id, _outlet(a), outlet_colour(_outlet(a)), href, idx,
                         _sentence_text(a, idx))
 
+    framed = framed_sentences(story)
     for s in story.summary:
         cites = [cite(x) for x in s.support] if s.support else [cite(c) for c in s.citations]
         # one citation per article: the first sentence cited from it
-        view.summary.append({"text": s.text, "status": s.status, "citations": _dedupe(cites)})
+        view.summary.append({"text": s.text, "status": s.status, "citations": _dedupe(cites),
+                             "label": summary_label(s, framed)})
     _claims(view, story, by_id, outlets, cite)
     view.matrix.sort(key=lambda row: (STATUS_ORDER.get(row["status"], 3),
                                       -sum(c["state"] == "reports" for c in row["cells"])))
@@ -169,8 +174,9 @@ def _claims(view: StoryView, story: Story, by_id: dict[str, Article], outlets: l
                 omitted[key].add(str(v))
     for claim in story.claims:
         sides = claim.conflict.sides if claim.conflict else []
+        framing = is_framing(claim)
         contradicting: set[str] = set()
-        if claim.status == "contested" and len(sides) >= 2:
+        if claim.status == "contested" and len(sides) >= 2 and not framing:
             for side in sides[1:]:
                 contradicting.update(side.outlets)
         cells = []
@@ -185,12 +191,14 @@ def _claims(view: StoryView, story: Story, by_id: dict[str, Article], outlets: l
                 state = ""
             cells.append({"outlet": o, "state": state})
         view.matrix.append({"id": claim.id, "text": claim.text, "status": claim.status,
+                            "label": "framed differently" if framing else
+                            claim.status.replace("_", " "),
                             "kind": claim.kind, "cells": cells,
                             "witness_note": notes.get(claim.id, ""),
                             "citations": _dedupe([cite(s) for s in claim.support]),
                             "slots": _slot_line(claim.slots), "aligned": _aligned(claim)})
         if claim.conflict and claim.status == "contested" and len(sides) >= 2:
-            view.contradictions.append({
+            (view.framed if framing else view.contradictions).append({
                 "claim": claim.text,
                 "type": claim.conflict.kind or claim.conflict.type,
                 "sides": [{"outlets": side.outlets,
@@ -199,6 +207,30 @@ def _claims(view: StoryView, story: Story, by_id: dict[str, Article], outlets: l
                                                 by_sentence=True)}
                           for side in sides],
             })
+
+
+def framed_sentences(story: Story) -> set[tuple[str, int]]:
+    """(article, sentence) of every sentence of the story's framing contrasts."""
+    return {(x.article, x.sentence) for c in story.claims if is_framing(c) for x in c.support}
+
+
+def summary_label(sentence: SummarySentence, framed: set[tuple[str, int]]) -> str:
+    """The tag a summary sentence is shown with: "" (corroborated), "single source",
+    "contested", or "framed differently" for a contested sentence written from a framing
+    contrast (all its cited sentences in ``framed``, ``framed_sentences``)."""
+    if sentence.status == "corroborated":
+        return ""
+    keys = {(x.article, x.sentence) for x in sentence.support}
+    if sentence.status == "contested" and keys and keys <= framed:
+        return "framed differently"
+    return sentence.status.replace("_", " ")
+
+
+def is_framing(claim: Claim) -> bool:
+    """Whether a claim is contested only by a contrast of framing (``Conflict.kind``
+    "framing"): one side alleges or denies what the other states plainly."""
+    return claim.status == "contested" and claim.conflict is not None \
+        and claim.conflict.kind == "framing"
 
 
 # Why outlets count as one witness (the prefix of their shared ``Witnesses`` key).
