@@ -18,7 +18,7 @@ import pytest
 
 from manysides.compare import SupportRule, compare_story, fact_groups, loaded_terms, support_rule
 from manysides.compare import independence as independence_mod
-from manysides.compare.claims import Unit, classify, clauses, negation
+from manysides.compare.claims import Unit, article_units, classify, clauses, modality, negation
 from manysides.compare.grouping import Scored, SentenceAligner, unit_tables
 from manysides.compare.independence import Witnesses, verbatim, wire_credit
 from manysides.models import (
@@ -147,6 +147,43 @@ def test_clauses_split_coordination_aside_and_attribution() -> None:
     assert pieces[1].startswith("Li is China's top defense official")
     single = "The Orlin Dam burst on Tuesday night."
     assert [p for _, _, p in clauses(single)] == [single]
+
+
+def test_verb_phrases_of_different_modality_are_two_claims() -> None:
+    """ "closed ... and is expected to reopen ...": what happened and what is planned are two
+    claims of one subject (the plan does not make the closure a plan); two verb phrases of one
+    modality, and a first one that reports speech, stay one claim."""
+    text = "The council closed the Orlin bridge on Monday and is expected to reopen it in June."
+    pieces = [p for _, _, p in clauses(text)]
+    assert pieces == ["The council closed the Orlin bridge on Monday",
+                      "The council is expected to reopen it in June."]
+    assert [modality(p) for p in pieces] == ["happened", "planned"]
+    same = "The ferry sank in the storm and was found on the sea bed a week later."
+    assert [p for _, _, p in clauses(same)] == [same]
+    spoken = "The mayor said the repairs went well and will end on Friday."
+    assert [p for _, _, p in clauses(spoken)] == [spoken]
+    relative = "The mayor, who arrived on Sunday and will stay until Friday, opened the bridge."
+    assert [p for _, _, p in clauses(relative)] == [relative]
+
+
+def test_a_clause_given_its_subject_names_the_subjects_entities() -> None:
+    """A clause composed with the sentence's subject ("Orlin is a Brenn engineer under
+    investigation", from a dashed aside; the second of two verb phrases) has the subject's
+    entities among its slots: who it is about."""
+    article = make_article("a1", "Outlet A", [
+        "Mara Orlin \u2013 a Brenn engineer under police investigation \u2013 is the head of "
+        "the dam works at Kassow.",
+        "Mara Orlin inspected the Kassow dam on Monday and is expected to sign the repair "
+        "contract in June.",
+    ], entities={"Mara Orlin": ("mara-orlin", "PERSON"), "Brenn": ("brenn", "GPE"),
+                 "Kassow": ("kassow", "GPE")})
+    units = article_units(article, None, "Outlet A")
+    by_text = {u.text: u for u in units}
+    aside = by_text["Mara Orlin is a Brenn engineer under police investigation"]
+    assert aside.entities == {"mara-orlin", "brenn"}
+    plan = by_text["Mara Orlin is expected to sign the repair contract in June."]
+    assert plan.entities == {"mara-orlin"} and plan.modality == "planned"
+    assert by_text["Mara Orlin inspected the Kassow dam on Monday"].modality == "happened"
 
 
 def test_a_participle_fragment_stays_with_its_sentence() -> None:
@@ -614,8 +651,10 @@ def test_seeds_first_trip_and_sanctions_corroborated(seed_story) -> None:
     sanctions = [c for c in _claims_about(story, articles, r"sanction")
                  if c.status == "corroborated"]
     assert any(set(c.outlets) == {"Global Times", "Breitbart"} for c in sanctions)
+    # the Su-35 purchase is Global Times' detail alone: no claim stating it is credited to
+    # another outlet (its sentences also state the sanctions, and support that claim)
     su35 = _claims_about(story, articles, r"Su-35")
-    assert su35 and all(c.outlets == ["Global Times"] for c in su35)
+    assert su35 and not any("Su-35" in c.text and c.outlets != ["Global Times"] for c in su35)
     assert any(number[s.article] == "001" for c in su35 for s in c.support)
 
 

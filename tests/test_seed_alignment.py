@@ -29,10 +29,13 @@ from manysides.store import Store
 GOLD = Path(__file__).parent / "data" / "seed_facts.toml"
 RECALL_GOAL = 0.8  # the issue's goals, not met yet (see the xfail test)
 PRECISION_GOAL = 0.9
-# What the claims reach now (recall 0.505, precision 0.762: two sentences naming different
-# kinds of event are two facts, compare.toml [support] other_predicate; 0.505 / 0.738 before
-# that: the aligner's same_event feature, who did what to whom by the slots, refitted on ECB+;
-# 0.516 / 0.690 before that: a ", and" before an infinitive does not split,
+# What the claims reach now (recall 0.579, precision 0.786: a clause given the sentence's
+# subject, "Li is a Chinese official under ...", names the subject's entities, and two verb
+# phrases of one subject with different modalities, "attended ... and is expected to meet
+# ...", are two claims, claims._modal_split; 0.505 / 0.762 before that: two sentences naming
+# different kinds of event are two facts, compare.toml [support] other_predicate; 0.505 /
+# 0.738 before that: the aligner's same_event feature, who did what to whom by the slots,
+# refitted on ECB+; 0.516 / 0.690 before that: a ", and" before an infinitive does not split,
 # claims._INFINITIVE; 0.516 / 0.681 before that; a ", and" inside an
 # absolute "with" phrase does not split, claims._ABSOLUTE, and the mean between two parts of an
 # event is over their cross-article pairs; 0.463 / 0.657 before that; a participle fragment is no
@@ -41,16 +44,19 @@ PRECISION_GOAL = 0.9
 # [support], two named speakers' words among them; 0.484 / 0.622 before that speaker rule; the
 # event groups before that cut: 0.589 / 0.368; the hand-weighted scorer before issue 16: 0.337 /
 # 0.571): a floor against regressions.  EVENT_RECALL_FLOOR: the claims of one ``event`` together.
-RECALL_FLOOR = 0.5
-PRECISION_FLOOR = 0.76
-EVENT_RECALL_FLOOR = 0.55
+RECALL_FLOOR = 0.57
+PRECISION_FLOOR = 0.78
+EVENT_RECALL_FLOOR = 0.65
 # Extra citations (beside the sentence a summary sentence was written from) checked: all must
 # state the sentence (the claim aligner's check, report.summary, which also wants a named
 # person's words where the summary sentence names the person, or the slots: actors, day,
-# related predicate); 10 now (report.toml [summary] wordings_tried: the wording most outlets
-# are cited for), 7 before that, 4 before the slot check, 13 (2 wrong) when a cosine of 0.65
+# related predicate); 9 now (a claim that a clause of a two-modality sentence corroborates,
+# "Shoigu attended Sunday's meeting", takes a place in the summary; the whole sentence the
+# citation check reads does not state it, so it stands with one citation), 10 before that
+# (report.toml [summary] wordings_tried: the wording most outlets are cited for), 7 before
+# that, 4 before the slot check, 13 (2 wrong) when a cosine of 0.65
 # alone was checked.
-CITATIONS_FLOOR = 10
+CITATIONS_FLOOR = 9
 
 Key = tuple[str, int]
 

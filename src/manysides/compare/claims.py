@@ -271,6 +271,51 @@ _PARTICIPLE = re.compile(
 )
 
 
+# A second verb phrase of the same subject led by an auxiliary ("Shoigu attended the meeting
+# and is expected to meet Li again", "posted a loss and will cut jobs"): split off when the
+# two state different modalities (``_modal_split``), so what happened is not marked planned.
+_AUX_CONJUNCT = re.compile(
+    r"\s+and\s+(?=(?:is|are|was|were|will|would|shall|has|have|had)\s)", re.IGNORECASE)
+_SPEECH_OR_THAT = re.compile(rf"\b(?:{_SPEECH}|that)\b", re.IGNORECASE)
+MAX_SUBJECT_WORDS = 6  # a longer run before the first verb is no plain subject
+
+
+def _modal_split(piece: str) -> tuple[int, int, str] | None:
+    """(end of the first verb phrase, start of the second, the second with the subject) when
+    ``piece`` coordinates two verb phrases of one subject whose modalities differ (``modality``:
+    "attended ... and is expected to meet ..."); None otherwise.  The subject is the words
+    before the first conjunct's verb (``_VERBISH``), at most ``MAX_SUBJECT_WORDS`` and no
+    comma; a first conjunct that reports speech or holds a "that" clause is left whole (the
+    subject of what follows its "and" may be the reported clause's)."""
+    for m in _AUX_CONJUNCT.finditer(piece):
+        first, second = piece[: m.start()], piece[m.end() :]
+        verb = _VERBISH.search(first)
+        if verb is None or _SPEECH_OR_THAT.search(first):
+            return None
+        subject = first[: verb.start()].strip()
+        if (not subject or "," in subject or len(subject.split()) > MAX_SUBJECT_WORDS
+                or len(first.split()) < MIN_WORDS or len(second.split()) < MIN_WORDS - 1):
+            continue
+        composed = f"{subject} {second}"
+        if modality(first) != modality(composed):
+            return m.start(), m.end(), composed
+    return None
+
+
+def _verb_phrases(text: str, pieces: list[tuple[int, int, str | None]]
+                  ) -> list[tuple[int, int, str | None]]:
+    """``pieces`` of ``text`` with each piece of two verb phrases of different modalities
+    (``_modal_split``) cut in two, the second given the subject (a composed piece)."""
+    out: list[tuple[int, int, str | None]] = []
+    for a, b, composed in pieces:
+        split = None if composed is not None else _modal_split(text[a:b])
+        if split is None:
+            out.append((a, b, composed))
+        else:
+            out += [(a, a + split[0], None), (a + split[1], b, split[2])]
+    return out
+
+
 def _contentful(piece: str) -> bool:
     """Whether ``piece`` says enough to be a claim of its own (``MIN_CLAUSE_CONTENT``)."""
     return len(content_words(piece)) >= MIN_CLAUSE_CONTENT
@@ -296,9 +341,9 @@ def _core(text: str, start: int) -> tuple[int, int]:
 def clauses(text: str) -> list[tuple[int, int, str]]:
     """The claims a sentence carries as (start, end, text): coordinated clauses are split,
     a dashed aside ("Li \u2013 a Chinese official under U.S. sanctions \u2013 is ...") becomes
-    its own claim ("Li is a Chinese official under U.S. sanctions"), and attributions
-    ("..., Song said") are trimmed.  A sentence that does not split gives one piece.
-    """
+    its own claim ("Li is a Chinese official under U.S. sanctions"), two verb phrases of one
+    subject with different modalities are two claims (``_modal_split``), and attributions
+    ("..., Song said") are trimmed.  A sentence that does not split gives one piece."""
     pieces: list[tuple[int, int, str | None]] = []
     dashed = _DASHED.search(text)
     if dashed and len(dashed.group(1).split()) >= MIN_WORDS - 1:
@@ -344,7 +389,7 @@ def clauses(text: str) -> list[tuple[int, int, str]]:
         cuts.append(len(text))
         pieces = [(a, b, None) for a, b in zip(cuts[0::2], cuts[1::2], strict=False)]
     out: list[tuple[int, int, str]] = []
-    for a, b, composed in pieces:
+    for a, b, composed in _verb_phrases(text, pieces):
         piece = composed if composed is not None else text[a:b]
         s, e = _core(piece, a)
         core = piece[s:e].strip().strip("\"\u201c\u201d").strip()
@@ -503,7 +548,11 @@ def article_units(
             whole = len(spans) == 1 and _covers(piece, text)
             # entities of the whole sentence count when only the attribution was trimmed
             e_lo, e_hi = (sent.start, sent.end) if whole else (lo, hi)
-            ents = {m.entity for m in mentions if e_lo <= m.start < e_hi}
+            # a clause given a subject of its own ("Li is a Chinese official under ...",
+            # ``clauses``) also names the subject's entities, mentioned before its offsets
+            composed = piece not in text
+            ents = {m.entity for m in mentions if e_lo <= m.start < e_hi
+                    or composed and sent.start <= m.start < lo and m.text in piece}
             negated, scope = negation(piece)
             units.append(
                 Unit(
