@@ -770,6 +770,23 @@ def test_an_event_group_is_cut_into_claims_of_one_fact() -> None:
     assert support_rule().conflicting  # the data file's rule loads
 
 
+def test_clashes_are_the_scored_pairs_with_a_conflicting_feature() -> None:
+    """``Scored.clashes``: the pairs scoring above 0 whose features include one of the names
+    (both orders, never a unit with itself), as the features of each pair say."""
+    tuesday, wednesday = {"2026-03-03", "tuesday"}, {"2026-03-04", "wednesday"}
+    units = [_unit("a", tuesday), _unit("b", tuesday), _unit("c", wednesday),
+             _unit("d", wednesday)]
+    score = np.full((4, 4), 0.9, dtype=np.float32)
+    score[0, 3] = score[3, 0] = 0.0  # not a candidate: no clash to record
+    scored = Scored(score, unit_tables(units))
+    clash = scored.clashes(("other_day",))
+    assert clash.tolist() == [[False, False, True, False], [False, False, True, True],
+                              [True, True, False, False], [False, True, False, False]]
+    i, j = np.nonzero((score > 0) & ~np.eye(4, dtype=bool))
+    assert (scored.features(i, j)["other_day"] != 0).tolist() == clash[i, j].tolist()
+    assert not scored.clashes(()).any()
+
+
 def test_two_sentences_of_one_article_do_not_keep_a_third_out() -> None:
     """Two sentences of one article are never compared (their pair scores 0): a claim that
     holds one of them takes a second outlet's sentence close to both by what it is close to

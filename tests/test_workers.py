@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import math
 
-from manysides.workers import map_in_processes
+import numpy as np
+from threadpoolctl import threadpool_info, threadpool_limits
+
+from manysides.workers import map_in_processes, one_blas_thread
 
 
 def test_results_arrive_in_task_order_even_when_a_later_task_finishes_first() -> None:
@@ -19,3 +22,16 @@ def test_results_arrive_in_task_order_even_when_a_later_task_finishes_first() ->
 
 def test_an_empty_task_stream_runs_nothing() -> None:
     assert list(map_in_processes(math.factorial, [], workers=2)) == []
+
+
+def _blas_threads() -> list[int]:
+    return [lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"]
+
+
+def test_one_blas_thread_holds_blas_to_one_thread_and_gives_the_pool_back() -> None:
+    np.ones((2, 2)) @ np.ones((2, 2))  # numpy's BLAS is loaded
+    with threadpool_limits(limits=2, user_api="blas"):
+        before = _blas_threads()
+        with one_blas_thread():
+            assert set(_blas_threads()) <= {1}
+        assert _blas_threads() == before

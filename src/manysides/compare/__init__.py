@@ -61,6 +61,7 @@ from manysides.models import (
     Support,
 )
 from manysides.settings import Settings
+from manysides.workers import one_blas_thread
 
 __all__ = ["LoadedHit", "compare_story", "compared_articles", "lexicon_categories",
            "loaded_terms", "sentence_vectors"]
@@ -196,7 +197,8 @@ def _representative(units: list[Unit], group: list[int], scores: np.ndarray) -> 
     fact over a quote) when it is nearly as central."""
     if len(group) == 1:
         return group[0]
-    centrality = {i: float(scores[i, group].mean()) for i in group}
+    centrality = dict(zip(group, scores[np.ix_(group, group)].mean(axis=1).tolist(),
+                          strict=True))
     best = max(centrality.values())
     near = [i for i in group if centrality[i] >= best - REPRESENTATIVE_SLACK]
     return min(near, key=lambda i: (KIND_ORDER[units[i].kind], -centrality[i], i))
@@ -258,27 +260,36 @@ def _in_time(units: list[Unit], groups: list[list[int]], scores: np.ndarray,
 def _support(
     units: list[Unit], members: list[int], rep: int, scored: Scored,
     sentences: dict[tuple[str, int], Any],
-) -> list[Support]:
-    """One support item per sentence of ``members``: where it is, and why it was aligned
-    (the best-scoring unit of the sentence against the representative)."""
+) -> tuple[list[Support], list[int]]:
+    """One support item per sentence of ``members`` (where it is, its score against the
+    representative ``rep``), and the unit it stands for: the best-scoring unit of the
+    sentence against the representative.  Why it was aligned is added by ``_name_features``."""
     scores = scored.score
     best: dict[tuple[str, int], int] = {}
     for i in members:
         key = (units[i].article, units[i].sentence)
         if key not in best or scores[rep, i] > scores[rep, best[key]]:
             best[key] = i
-    chosen = np.array(list(best.values()), dtype=np.int64)
-    feats = scored.features(np.full(len(chosen), rep), chosen)
     out = []
-    for k, ((article, index), i) in enumerate(best.items()):
+    for (article, index), i in best.items():
         sent = sentences[(article, index)]
-        named = {} if i == rep else {
-            f: round(float(feats[f][k]), 3) for f in FEATURES if feats[f][k]
-        }
         out.append(Support(article=article, sentence=index, text=sent.text, start=sent.start,
                            end=sent.end, outlet=units[i].outlet,
-                           score=round(float(scores[rep, i]), 3), features=named))
-    return out
+                           score=round(float(scores[rep, i]), 3)))
+    return out, list(best.values())
+
+
+def _name_features(scored: Scored, pending: list[tuple[Support, int, int]]) -> None:
+    """Fill ``features`` of each (support item, representative, unit) of a story: the pair's
+    non-zero features, none for the representative itself; all pairs in one pass."""
+    if not pending:
+        return
+    feats = scored.features(np.array([rep for _, rep, _ in pending], dtype=np.int64),
+                            np.array([i for _, _, i in pending], dtype=np.int64))
+    for k, (support, rep, i) in enumerate(pending):
+        support.features = {} if i == rep else {
+            f: round(float(feats[f][k]), 3) for f in FEATURES if feats[f][k]
+        }
 
 
 @dataclass(frozen=True)
@@ -307,16 +318,9 @@ def fact_groups(units: list[Unit], group: list[int], scored: Scored,
     pairs of different articles (two sentences of one article are never compared)."""
     if len(group) < 2:
         return [group]
-    idx = np.array(group, dtype=np.int64)
-    sub = scored.score[np.ix_(idx, idx)].copy()
-    a, b = np.nonzero(np.triu(sub > 0, k=1))
-    if len(a):
-        feats = scored.features(idx[a], idx[b])
-        clash = np.zeros(len(a), dtype=bool)
-        for name in rule.conflicting:
-            clash |= feats[name] != 0
-        sub[a[clash], b[clash]] = 0.0
-        sub[b[clash], a[clash]] = 0.0
+    idx = np.ix_(group, group)
+    sub = scored.score[idx].copy()
+    sub[scored.clashes(rule.conflicting)[idx]] = 0.0
     parts = group_units([units[i] for i in group], sub, link=rule.link, average=rule.average,
                         cross_only=True)
     return [[group[k] for k in part] for part in parts]
@@ -325,9 +329,10 @@ def fact_groups(units: list[Unit], group: list[int], scored: Scored,
 def _claim(
     story_id: str, units: list[Unit], group: list[int], keys: dict[int, str],
     conflict: Conflict | None, scored: Scored, sentences: dict[tuple[str, int], Any],
-    order: dict[str, int],
+    order: dict[str, int], pending: list[tuple[Support, int, int]],
 ) -> tuple[tuple[Any, ...], Claim, list[list[str]]]:
-    """(sort key, claim, its witnesses' outlets) of one group of units."""
+    """(sort key, claim, its witnesses' outlets) of one group of units; its support items,
+    with their representative and unit, are added to ``pending`` (``_name_features``)."""
     scores = scored.score
     rep = _representative(units, _main_modality(units, group, keys), scores)
     slots = unit_slots(units[rep])
@@ -342,7 +347,8 @@ def _claim(
         status = "single_source"
     kind = cast(ClaimKind, min((units[i].kind for i in group), key=KIND_ORDER.__getitem__))
     members = sorted(group, key=lambda i: (order[units[i].article], units[i].sentence))
-    support = _support(units, members, rep, scored, sentences)
+    support, chosen = _support(units, members, rep, scored, sentences)
+    pending.extend((item, rep, i) for item, i in zip(support, chosen, strict=True))
     outlets = sorted({units[i].outlet for i in group})
     claim = Claim(
         id=_claim_id(story_id, support),
@@ -412,6 +418,7 @@ def build_claims(
     built: list[tuple[tuple[Any, ...], Claim, list[list[str]]]] = []
     order = {a.id: n for n, a in enumerate(articles)}
     rule = support_rule()
+    pending: list[tuple[Support, int, int]] = []
     for whole in groups:
         keys = merge_verbatim(units, whole, witnesses)
         conflict = find_conflict(units, whole, keys.__getitem__, scores, names)
@@ -427,9 +434,10 @@ def build_claims(
             if group is not whole:
                 keys = merge_verbatim(units, group, witnesses)
             sort_key, claim, witness_outlets = _claim(story.id, units, group, keys, conflict,
-                                                      scored, sentences, order)
+                                                      scored, sentences, order, pending)
             claim.event = event
             built.append((sort_key, claim, witness_outlets))
+    _name_features(scored, pending)
     built.sort(key=lambda b: b[0])
     return [c for _, c, _ in built], {c.id: w for _, c, w in built}
 
@@ -467,7 +475,8 @@ def compare_story(
         log.info("story %s: %d articles, compared on %d of them", story.id, len(usable),
                  len(compared))
     usable = compared
-    claims, witnesses = build_claims(story, usable, vectors, settings)
+    with one_blas_thread():  # a story's matrices are small
+        claims, witnesses = build_claims(story, usable, vectors, settings)
     outlets_by_article = Witnesses(usable).outlet
     story_outlets = sorted(set(outlets_by_article.values())) or list(story.outlets)
     story.claims = claims

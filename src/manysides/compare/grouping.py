@@ -27,7 +27,7 @@ import re
 import tomllib
 from collections import Counter
 from collections.abc import Sequence, Set
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 
 import numpy as np
@@ -114,10 +114,29 @@ class Scored:
 
     score: np.ndarray
     tables: dict[str, np.ndarray]
+    _clashes: dict[tuple[str, ...], np.ndarray] = field(default_factory=dict, repr=False)
 
     def features(self, i: np.ndarray, j: np.ndarray) -> dict[str, np.ndarray]:
         """Each feature of ``FEATURES`` and ``SLOT_CHECKS`` for the pairs (i[k], j[k])."""
         return pair_features(self.tables, i, j)
+
+    def clashes(self, names: tuple[str, ...]) -> np.ndarray:
+        """n x n bool, symmetric: the pairs scoring above 0 (the diagonal left out) that have
+        any of the features ``names`` set; computed once per set of names, over all pairs
+        at once (a story's claims are cut by one rule)."""
+        if names not in self._clashes:
+            n = len(self.score)
+            out = np.zeros((n, n), dtype=bool)
+            a, b = np.nonzero(np.triu(self.score > 0, k=1))
+            if len(a) and names:
+                feats = self.features(a, b)
+                hit = np.zeros(len(a), dtype=bool)
+                for name in names:
+                    hit |= feats[name] != 0
+                out[a[hit], b[hit]] = True
+                out[b[hit], a[hit]] = True
+            self._clashes[names] = out
+        return self._clashes[names]
 
 
 def unit_tables(units: list[Unit]) -> dict[str, np.ndarray]:

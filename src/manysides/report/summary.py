@@ -33,6 +33,7 @@ from manysides.report.prepare import (
 from manysides.report.timeline import build_timeline
 from manysides.report.verify import Evidence, Similarity, load_similarity, rules, verify
 from manysides.settings import Settings
+from manysides.workers import one_blas_thread
 
 log = logging.getLogger(__name__)
 
@@ -72,14 +73,15 @@ def summarize(
     if story.compared_articles is not None:  # a large story: what its comparison read
         compared = set(story.compared_articles)
         articles = [a for a in articles if a.id in compared]
-    text = StoryText([a for a in articles if a.duplicate_of is None] or list(articles),
-                     date_anchor=story.date_anchor)
-    builder = SummaryBuilder(text, similarity, loaded)
-    story.summary = builder.build(story.claims)
-    config = LLMConfig.from_settings(settings)
-    if config is not None and story.summary:
-        story.summary = rewrite_summary(story.summary, text, similarity, loaded, config)
-    story.timeline = build_timeline(text, similarity, loaded)
+    with one_blas_thread():  # a story's matrices are small
+        text = StoryText([a for a in articles if a.duplicate_of is None] or list(articles),
+                         date_anchor=story.date_anchor)
+        builder = SummaryBuilder(text, similarity, loaded)
+        story.summary = builder.build(story.claims)
+        config = LLMConfig.from_settings(settings)
+        if config is not None and story.summary:
+            story.summary = rewrite_summary(story.summary, text, similarity, loaded, config)
+        story.timeline = build_timeline(text, similarity, loaded)
     log.info("story %s: %d summary sentences, %d timeline events", story.id,
              len(story.summary), len(story.timeline))
     return story
