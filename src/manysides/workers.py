@@ -31,14 +31,16 @@ R = TypeVar("R")
 
 @functools.cache
 def _blas_controller() -> ThreadpoolController:
-    """The math libraries loaded (numpy's BLAS among them), looked up once per process."""
+    """The math libraries loaded at the first call (numpy's BLAS among them: the callers
+    import numpy), looked up once per process."""
     return ThreadpoolController()
 
 
 def one_blas_thread() -> AbstractContextManager[Any]:
-    """A context in which numpy's BLAS runs on one thread: for a story's matrices (a few
-    hundred rows), whose products a pool of threads makes slower, not faster (on two busy
-    cores the comparison stage took 92 ms CPU per bench story with the pool, 38 without)."""
+    """A context in which numpy's BLAS (the BLAS libraries loaded at its first use) runs on
+    one thread: a story's matrices have a few hundred rows, and a pool of threads makes their
+    products slower, not faster (on two busy cores the comparison stage took 92 ms CPU per
+    bench story with the pool, 38 without)."""
     limiter: AbstractContextManager[Any] = _blas_controller().limit(limits=1, user_api="blas")
     return limiter
 
