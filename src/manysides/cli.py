@@ -36,7 +36,7 @@ from manysides.ingest import count_files, ingest
 from manysides.models import Story
 from manysides.pipeline import refresh_stories
 from manysides.report import render, render_bundle
-from manysides.report.views import is_framing, witness_notes
+from manysides.report.views import claim_label, witness_notes
 from manysides.settings import Settings
 from manysides.store import Store, default_db_url
 from manysides.watch import Watcher, parse_interval, read_feeds_file
@@ -451,7 +451,7 @@ def story(db_url: str, story_id: str, max_claims: int) -> None:
                            title=f"Claims ({len(found.claims)}; first {max_claims})")
             notes = witness_notes(found, articles)
             for claim in found.claims[:max_claims]:
-                label = "framed differently" if is_framing(claim) else claim.status
+                label = claim_label(claim)
                 status = styled(label, (f"\n{notes[claim.id]}", "dim")) \
                     if claim.id in notes else label
                 claims.add_row(status, claim.kind, ", ".join(claim.outlets), claim.text[:110])

@@ -20,6 +20,7 @@ import jinja2
 from manysides import contract
 from manysides.models import Article, Failure, Story
 from manysides.report.views import (
+    claim_label,
     framed_sentences,
     is_framing,
     outlet_colour,
@@ -154,8 +155,7 @@ def _markdown(story: Story, articles: Sequence[Article]) -> str:  # noqa: C901
                   "|---|---|---|---|"]
         notes = witness_notes(story, articles)
         for c in story.claims:
-            status = ("framed differently" if is_framing(c) else c.status.replace("_", " ")) \
-                + (f" ({notes[c.id]})" if c.id in notes else "")
+            status = claim_label(c) + (f" ({notes[c.id]})" if c.id in notes else "")
             lines.append(f"| {_md_escape(c.text)} | {_md_escape(status)} | "
                          f"{_md_escape(', '.join(c.outlets))} | "
                          f"{refs([s.article for s in c.support])} |")

@@ -147,9 +147,10 @@ def story_view(story: Story, articles: Sequence[Article], *, href_prefix: str = 
     framed = framed_sentences(story)
     for s in story.summary:
         cites = [cite(x) for x in s.support] if s.support else [cite(c) for c in s.citations]
+        label = summary_label(s, framed)
         # one citation per article: the first sentence cited from it
         view.summary.append({"text": s.text, "status": s.status, "citations": _dedupe(cites),
-                             "label": summary_label(s, framed)})
+                             "label": label, "tag": "framed" if label == FRAMED else s.status})
     _claims(view, story, by_id, outlets, cite)
     view.matrix.sort(key=lambda row: (STATUS_ORDER.get(row["status"], 3),
                                       -sum(c["state"] == "reports" for c in row["cells"])))
@@ -191,8 +192,8 @@ def _claims(view: StoryView, story: Story, by_id: dict[str, Article], outlets: l
                 state = ""
             cells.append({"outlet": o, "state": state})
         view.matrix.append({"id": claim.id, "text": claim.text, "status": claim.status,
-                            "label": "framed differently" if framing else
-                            claim.status.replace("_", " "),
+                            "label": claim_label(claim),
+                            "tag": "framed" if framing else claim.status,
                             "kind": claim.kind, "cells": cells,
                             "witness_note": notes.get(claim.id, ""),
                             "citations": _dedupe([cite(s) for s in claim.support]),
@@ -222,8 +223,17 @@ def summary_label(sentence: SummarySentence, framed: set[tuple[str, int]]) -> st
         return ""
     keys = {(x.article, x.sentence) for x in sentence.support}
     if sentence.status == "contested" and keys and keys <= framed:
-        return "framed differently"
+        return FRAMED
     return sentence.status.replace("_", " ")
+
+
+FRAMED = "framed differently"  # how a contested claim of a framing contrast is shown
+
+
+def claim_label(claim: Claim) -> str:
+    """How a claim's status is shown: "corroborated", "single source", "contested", or
+    "framed differently" for a contrast of framing (``is_framing``)."""
+    return FRAMED if is_framing(claim) else claim.status.replace("_", " ")
 
 
 def is_framing(claim: Claim) -> bool:
