@@ -12,7 +12,7 @@ import re
 import statistics
 import unicodedata
 from collections import Counter
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 
 TpFpFn = tuple[float, float, float]
 
@@ -74,14 +74,19 @@ def extraction_scores(counts: Sequence[TpFpFn]) -> dict[str, float]:
 
 
 def bcubed(
-    gold: Mapping[Hashable, Hashable], pred: Mapping[Hashable, Hashable]
+    gold: Mapping[Hashable, Hashable], pred: Mapping[Hashable, Hashable],
+    scored: Collection[Hashable] | None = None,
 ) -> dict[str, float]:
     """Item -> gold cluster and item -> predicted cluster -> B-cubed precision, recall, F1.
 
-    Items missing from ``pred`` count as singletons (a lost article is its own cluster).
+    Items missing from ``pred`` count as singletons (a lost article is its own cluster).  With
+    ``scored``, only those items are averaged, their clusters still being those of every item
+    of ``gold`` (a part of a set scored as clustered with the rest: an item of the part merged
+    with one outside it loses precision).
     """
     items = list(gold)
-    if not items:
+    averaged = items if scored is None else [i for i in items if i in scored]
+    if not averaged:
         return {"precision": 0.0, "recall": 0.0, "f1": 0.0}
     pred_full = {i: pred.get(i, ("__single__", i)) for i in items}
     gold_members: dict[Hashable, set[Hashable]] = {}
@@ -90,13 +95,13 @@ def bcubed(
         gold_members.setdefault(gold[i], set()).add(i)
         pred_members.setdefault(pred_full[i], set()).add(i)
     precision = recall = 0.0
-    for i in items:
+    for i in averaged:
         g, p = gold_members[gold[i]], pred_members[pred_full[i]]
         both = len(g & p)
         precision += both / len(p)
         recall += both / len(g)
-    precision /= len(items)
-    recall /= len(items)
+    precision /= len(averaged)
+    recall /= len(averaged)
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return {"precision": precision, "recall": recall, "f1": f1}
 

@@ -550,3 +550,26 @@ def test_an_undated_report_recalling_an_old_date_joins_a_later_story(fresh_store
          dates=[DateMention(text=recalled, start=0, end=len(recalled), resolved="2017-01-27")])
     assign_stories(fresh_store, ["late"])  # arrives later, on its own
     assert _groups(fresh_store) == {frozenset({"memo0", "memo1", "late"})}
+
+
+def test_an_undated_article_against_a_dated_story_is_a_time_unknown() -> None:
+    """"time_unknown" is 1 when the story has a day and the article's day is unknown against
+    it: no publication date and no full date written out, or only one earlier than the story
+    (a lower bound, ``_known_day``); a dated article, an estimate inside the story, or a story
+    of undated articles only, give 0."""
+    day = date(2024, 3, 4).toordinal()
+    index, stats = StoryIndex(DIM), TermStats()
+    dated = StoryEntry(id="s", label=0, centroid=_unit(1), first_day=day, last_day=day + 3)
+    undated = StoryEntry(id="u", label=1, centroid=_unit(1))
+    unknown = FEATURES.index("time_unknown")
+
+    def value(story: StoryEntry, article_day: int | None, is_dated: bool) -> float:
+        feats = ArticleFeatures(id="a", vector=_unit(2), day=article_day, dated=is_dated)
+        return float(pair_features(Query.of(feats, stats), story, 0.5, 0, index, stats,
+                                   10)[unknown])
+
+    assert value(dated, None, False) == 1.0
+    assert value(dated, day - 30, False) == 1.0  # recalls an older date: could be later
+    assert value(dated, day + 1, False) == 0.0
+    assert value(dated, day + 1, True) == 0.0
+    assert value(undated, None, False) == 0.0

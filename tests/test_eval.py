@@ -195,3 +195,15 @@ def test_polnear_named_sources_and_naming_cover() -> None:
     assert naming.covers("Russian President Vladimir Putin", "Vladimir Putin")
     assert naming.covers("the  Kremlin", "The Kremlin")
     assert not naming.covers("Putinism", "Putin")
+
+
+def test_bcubed_of_a_part_counts_merges_with_the_rest() -> None:
+    """``scored``: only the part's items are averaged, in the clusters of every item (a part's
+    item merged with one outside the part loses precision; recall is the part's own)."""
+    gold = {"a1": "A", "a2": "A", "b1": "B"}
+    pred = {"a1": "x", "a2": "x", "b1": "x"}
+    part = metrics.bcubed(gold, pred, scored={"a1", "a2"})
+    assert part["precision"] == pytest.approx(2 / 3)
+    assert part["recall"] == 1.0
+    assert metrics.bcubed({k: gold[k] for k in ("a1", "a2")}, pred)["precision"] == 1.0
+    assert metrics.bcubed(gold, pred, scored=set())["f1"] == 0.0

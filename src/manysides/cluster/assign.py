@@ -110,7 +110,7 @@ def publication_order(articles: Iterable[Article]) -> list[str]:
 
 
 FEATURES = ("cosine", "entities", "rare_entities", "lexical", "other_days", "gap", "span",
-            "names_apart")
+            "names_apart", "time_unknown")
 """What an article is compared with a candidate story on (``pair_features``), in the order of
 the learned weights in ``data/story_model.toml``."""
 
@@ -165,6 +165,7 @@ def pair_features(
         gap / gap_max,
         _span_days(_known_day(feats, entry), entry) / gap_max,
         float(_names_apart(rare_share, len(feats.entities), len(keys))),
+        _time_unknown(feats, entry),
     ], dtype=np.float64)
 
 
@@ -205,6 +206,14 @@ def _known_day(feats: ArticleFeatures, entry: StoryEntry) -> int | None:
             and entry.first_day > feats.day):
         return None
     return feats.day
+
+
+def _time_unknown(feats: ArticleFeatures, entry: StoryEntry) -> float:
+    """1.0 when the story has a day and the article's day is unknown against it (an undated
+    article, ``_known_day``): nothing in time then speaks for the join, and the same kind of
+    event a year or five earlier or later reads alike (another quake, another patch for the
+    same software), so the words and names must carry it alone."""
+    return float(entry.first_day is not None and _known_day(feats, entry) is None)
 
 
 def _gap(feats: ArticleFeatures, entry: StoryEntry) -> int:
