@@ -24,6 +24,7 @@ from manysides.compare.independence import Witnesses, verbatim, wire_credit
 from manysides.models import (
     Article,
     ArticleAnalysis,
+    DateMention,
     Entity,
     Mention,
     Quantity,
@@ -54,9 +55,11 @@ def make_article(
     numbers: tuple[tuple[str, float, str], ...] = (),
     quotes: tuple[tuple[str, str, str | None, str | None], ...] = (),
     removed: tuple[tuple[str, str], ...] = (),
+    dates: tuple[tuple[str, str | None], ...] = (),
 ) -> Article:
     """An analysed article: ``entities`` maps a surface form to (key, type); ``numbers`` are
-    (text, value, unit) found in the text; ``quotes`` are (quoted text, kind, speaker, type)."""
+    (text, value, unit) found in the text; ``quotes`` are (quoted text, kind, speaker, type);
+    ``dates`` are (text, resolved date or None) found in the text."""
     text = " ".join(sentences)
     sents, pos = [], 0
     for i, s in enumerate(sentences):
@@ -86,13 +89,15 @@ def make_article(
         for q, kind, speaker, stype in quotes
         for s, e in _find(text, q)
     ]
+    date_objs = [DateMention(text=t, start=s, end=e, resolved=r, sentence=sentence_of(s))
+                 for t, r in dates for s, e in _find(text, t)]
     article = Article(
         id=aid, source=f"{aid}.txt", text=text, outlet=outlet,
         removed=[RemovedLine(line=line, reason=reason) for line, reason in removed],
     )
     article.analysis = ArticleAnalysis(
         sentences=sents, entities=list(ents.values()), mentions=mentions, quotes=quote_objs,
-        quantities=quantities,
+        quantities=quantities, dates=date_objs,
     )
     return article
 
@@ -357,12 +362,15 @@ def test_verbatim_paragraph_is_one_witness(embedder) -> None:
 
 
 def test_a_plan_beside_the_event_is_named_in_the_witness_note(embedder) -> None:
+    """A preview names the day of the event it plans: the plan and the report are one claim,
+    the plan no witness of the event."""
     met = "Minister Ostrova met President Brandt in Kessel on Monday to discuss the dam."
+    monday = (("Monday", None),)
     articles = [
-        make_article("e", "Caldera Post", [met], entities=OSTROVA),
+        make_article("e", "Caldera Post", [met], entities=OSTROVA, dates=monday),
         make_article("f", "Liberty Frontline", [
             "Minister Ostrova will meet President Brandt in Kessel on Monday to discuss the dam."],
-            entities=OSTROVA),
+            entities=OSTROVA, dates=monday),
     ]
     story = run_story(articles, embedder)
     claim = claim_with(story, "e", 0)
@@ -372,7 +380,7 @@ def test_a_plan_beside_the_event_is_named_in_the_witness_note(embedder) -> None:
     assert row["witness_note"] == "Liberty Frontline states it as a plan"
     independent = make_article("g", "National Courier", [
         "On Monday, Ostrova met Brandt in Kessel, where the two discussed the dam."],
-        entities=OSTROVA)
+        entities=OSTROVA, dates=monday)
     story = run_story([*articles, independent], embedder)
     row = next(r for r in story_view(story, [*articles, independent]).matrix
                if r["id"] == claim_with(story, "e", 0).id)

@@ -8,7 +8,14 @@ import numpy as np
 import pytest
 
 from manysides.compare import fact_groups, support_rule
-from manysides.compare.claims import Unit, covered, modality, negation, span_day_keys
+from manysides.compare.claims import (
+    Unit,
+    covered,
+    duration_keys,
+    modality,
+    negation,
+    span_day_keys,
+)
 from manysides.compare.grouping import Scored, pair_features, unit_tables
 from manysides.compare.slots import (
     event_time,
@@ -23,12 +30,13 @@ from manysides.models import Article, ArticleAnalysis, DateMention, Slots
 
 
 def unit(text: str, *, dates: list[str] = (), numbers=(), entities=None, speaker=None,
-         days: set[str] = frozenset()) -> Unit:
+         days: set[str] = frozenset(), spans: set[str] = frozenset()) -> Unit:
     negated, scope = negation(text)
     types = entities or {}
     return Unit(article="a", outlet="X", sentence=0, text=text, kind="fact",
                 vector=np.zeros(3, dtype=np.float32), entities=set(types), entity_types=types,
-                numbers=list(numbers), dates=list(dates), day_keys=set(days), negated=negated,
+                numbers=list(numbers), dates=list(dates), day_keys=set(days),
+                span_keys=set(spans), negated=negated,
                 negation_scope=scope, modality=modality(text), speaker=speaker)
 
 
@@ -49,6 +57,8 @@ def test_a_duration_from_a_resolved_day_is_one_span() -> None:
     ("Avaria is accused of shipping rifles to the rebels.", "alleged"),
     ("She said \u201cwe will win\u201d after the match yesterday.", "happened"),  # quoted words
     ("Their goal is to keep the river crossings open.", "happened"),  # what the goal is
+    ("The reason why they keep saying so is to smear the ferry company.", "happened"),
+    ("The aim of the patrols is to keep the river crossings open.", "happened"),
     ("Ostrova is to visit the naval academy on Friday.", "planned"),
     # a plan inside a relative clause is not the main clause's; reported words keep theirs
     ("Brandt said that the two armies will train together.", "planned"),
@@ -164,12 +174,12 @@ def test_the_same_event_feature_reads_the_slots() -> None:
 
 
 def test_a_span_gives_the_days_it_covers() -> None:
-    week = {"sunday", "monday", "tuesday", "wednesday"}
+    week = {"sunday", "monday", "tuesday", "wednesday", "4 days"}  # and the span's length
     assert span_day_keys("March 10 to 13", "2024-03-10/2024-03-13") == week | {
         "2024-03-10", "2024-03-11", "2024-03-12", "2024-03-13"}
     assert span_day_keys("from Sunday to Wednesday", None) == week
     assert span_day_keys("from Friday until Monday", None) == {"friday", "saturday", "sunday",
-                                                               "monday"}
+                                                               "monday", "4 days"}
     assert span_day_keys("on Sunday", None) == set()  # one day: day_keys_of has it
     assert span_day_keys("from March to June", "2024-03/2024-06") == set()  # not days
     assert span_day_keys("spring", "2024-03-01/2024-05-31") == set()  # too long to be days
@@ -183,6 +193,44 @@ def test_a_duration_from_one_day_covers_its_days() -> None:
     assert covered({"sunday", "friday"}, three) == set()  # from which day?
     assert covered({"sunday"}, [(3.0, "hour", "three hours")]) == set()
     assert covered(set(), three) == set()
+
+
+def test_a_duration_is_compatible_with_a_span_of_its_length() -> None:
+    """"A four-day visit" with no day named and "from Sunday to Wednesday" share the span
+    key of their length, so the pair counts as ``same_day``; a three-day visit does not."""
+    assert duration_keys([(4.0, "day", "four-day")]) == {"4 days"}
+    assert duration_keys([(4.0, "hour", "four-hour")]) == set()
+    assert duration_keys([(1.0, "day", "one-day")]) == set()  # one day is no span
+    span = unit("Brandt visits Kessel from Sunday to Wednesday.",
+                spans=span_day_keys("from Sunday to Wednesday", None))
+    others = [unit(f"The talks opened Brandt's {n}-day visit to Kessel.",
+                   spans=duration_keys([(float(k), "day", f"{n}-day")]))
+              for n, k in (("four", 4), ("three", 3))]
+    got = pair_features(unit_tables([span, *others]), np.zeros(2, dtype=np.int64),
+                        np.arange(1, 3))["same_day"]
+    assert got.tolist() == [1.0, 0.0]
+
+
+def test_a_plan_and_what_happened_on_no_common_day_are_two_facts() -> None:
+    """``undated_plan`` (a slot check): a plan and a report of what happened are one fact
+    only when they name a common day or span (a preview and the report of its event)."""
+    held = unit("The two navies held joint exercises near Kessel.", entities=PEOPLE)
+    cases = {
+        "The two navies will regularly hold joint exercises near Kessel.": 1.0,
+        "The two navies also held joint patrols near Kessel.": 0.0,  # both what happened
+    }
+    others = [unit(text, entities=PEOPLE) for text in cases]
+    got = pair_features(unit_tables([held, *others]), np.zeros(2, dtype=np.int64),
+                        np.arange(1, 3))["undated_plan"]
+    assert got.tolist() == list(cases.values())
+    arrived = unit("Brandt arrived in Kessel on Sunday.", days={"sunday"})
+    preview = Unit(**{**vars(unit("Brandt is to arrive in Kessel on Sunday.",
+                                  days={"sunday"})), "article": "b"})
+    later = Unit(**{**vars(unit("Brandt is to arrive in Kessel soon.")), "article": "b"})
+    for other, parts in ((preview, [[0, 1]]), (later, [[0], [1]])):
+        units = [arrived, other]
+        scored = Scored(np.full((2, 2), 0.95, dtype=np.float32), unit_tables(units))
+        assert fact_groups(units, [0, 1], scored, support_rule()) == parts, other.text
 
 
 def test_two_kinds_of_event_are_told_apart() -> None:

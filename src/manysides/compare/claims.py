@@ -180,9 +180,12 @@ MODALITIES = ("denied", "alleged", "planned")  # checked in this order; else "ha
 
 @functools.cache
 def _purpose_copula() -> re.Pattern[str]:
-    """ "<purpose noun> is to" (``compare.toml`` [modality] purpose_nouns): not a plan."""
+    """ "<purpose noun> is to" (``compare.toml`` [modality] purpose_nouns), the noun perhaps
+    followed by what it is of ("the reason why they keep doing so is to ...", "the aim of
+    the drills is to ..."): not a plan."""
     nouns = "|".join(map(re.escape, load_data("compare")["modality"]["purpose_nouns"]))
-    return re.compile(rf"\b(?:{nouns})\s+(?:is|are|was|were)\s+to\b", re.IGNORECASE)
+    return re.compile(rf"\b(?:{nouns})(?:\s+(?:why|of|for|behind)\b[^,.;:]{{0,60}}?)?"
+                      rf"\s+(?:is|are|was|were)\s+to\b", re.IGNORECASE)
 
 
 _QUOTED = re.compile(r"[\"\u201c][^\"\u201c\u201d]*[\"\u201d]")
@@ -448,12 +451,28 @@ def span_day_keys(text: str, resolved: str | None) -> set[str]:
             count = (date.fromisoformat(hi[:10]) - date.fromisoformat(lo[:10])).days + 1
         except ValueError:
             return set()
-        return _days_from(lo[:10], count) if 1 < count <= MAX_SPAN_DAYS else set()
+        if not 1 < count <= MAX_SPAN_DAYS:
+            return set()
+        return _days_from(lo[:10], count) | {_length_key(count)}
     m = _WEEKDAY_RANGE.search(text) if not resolved else None
     if m is None:
         return set()
     first, last = _WEEKDAYS.index(m.group(1).lower()), _WEEKDAYS.index(m.group(2).lower())
-    return _days_from(_WEEKDAYS[first], (last - first) % 7 + 1)
+    count = (last - first) % 7 + 1
+    return _days_from(_WEEKDAYS[first], count) | {_length_key(count)}
+
+
+def _length_key(count: int) -> str:
+    """The span key of a span's length in days: "April 16 to 19", "from Sunday to Wednesday"
+    and "a four-day visit" all have "4 days"."""
+    return f"{count} days"
+
+
+def duration_keys(numbers: list[tuple[float, str | None, str]]) -> set[str]:
+    """The length keys (``_length_key``) of the durations in days a clause names ("a
+    four-day visit"), dated or not."""
+    return {_length_key(int(value)) for value, unit, _text in numbers
+            if unit in DAY_UNITS and value == int(value) and 1 < value <= MAX_SPAN_DAYS}
 
 
 def covered(keys: set[str], numbers: list[tuple[float, str | None, str]]) -> set[str]:
@@ -569,7 +588,8 @@ def article_units(
                     day_keys={k for o, k in day_keys if e_lo <= o < e_hi},
                     span_keys={k for o, k in span_keys if e_lo <= o < e_hi}
                     | covered({k for o, k in day_keys if e_lo <= o < e_hi},
-                              [n for o, n in numbers if e_lo <= o < e_hi]),
+                              [n for o, n in numbers if e_lo <= o < e_hi])
+                    | duration_keys([n for o, n in numbers if e_lo <= o < e_hi]),
                     words=content_words(piece),
                     negated=negated,
                     negation_scope=scope,

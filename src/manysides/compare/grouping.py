@@ -45,8 +45,9 @@ FEATURES = (
     "other_actor", "same_event",
 )
 # Pair features the scorer does not weigh, read by rules after it (compare.toml [support]
-# conflicting): ``other_predicate``, both sentences name kinds of event, none the same.
-SLOT_CHECKS = ("other_predicate",)
+# conflicting): ``other_predicate``, both sentences name kinds of event, none the same;
+# ``undated_plan``, one states a plan and the other what happened, on no common day.
+SLOT_CHECKS = ("other_predicate", "undated_plan")
 
 # nearest units of other articles each unit is compared with: data/compare.toml [grouping]
 NEIGHBOURS: int = load_data("compare")["grouping"]["neighbours"]
@@ -187,6 +188,7 @@ def pair_features(t: dict[str, np.ndarray], i: np.ndarray,
     same_predicate = _share(t["predicates"], i, j)
     shared_actors = (t["named"][i] * t["named"][j]).sum(axis=1)
     spoken = t["speaker"]
+    other_modality = (t["modality"][i] != t["modality"][j]).astype(np.float32)
     return {
         "cosine": t["cosine"][i, j],
         "words": t["words"][i, j],
@@ -197,7 +199,7 @@ def pair_features(t: dict[str, np.ndarray], i: np.ndarray,
         "other_number": _share(t["counted"], i, j) * (1 - same_number),
         "other_speaker": ((spoken[i] > 0) & (spoken[j] > 0)
                           & (spoken[i] != spoken[j])).astype(np.float32),
-        "other_modality": (t["modality"][i] != t["modality"][j]).astype(np.float32),
+        "other_modality": other_modality,
         "other_polarity": (t["negated"][i] != t["negated"][j]).astype(np.float32),
         "same_place": same_place,
         "other_place": both(t["places"]) * (1 - same_place),
@@ -211,6 +213,11 @@ def pair_features(t: dict[str, np.ndarray], i: np.ndarray,
         # both name kinds of event, none the same ("welcomed" / "will pay a visit"): one
         # event's two facts at most (a SLOT_CHECKS feature: compare.toml [support])
         "other_predicate": both(t["predicates"]) * (1 - same_predicate),
+        # a plan and what happened, no day or span in common ("will regularly hold joint
+        # exercises" / "held joint drills"): two facts; a preview and the report of its
+        # event name the event's day ("is to start a four-day visit on Sunday" / "arrived on
+        # Sunday"), and a plan corroborates only the plan (compare.slots.same_modality)
+        "undated_plan": other_modality * (1 - same_day),
     }
 
 
