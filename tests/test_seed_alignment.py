@@ -29,7 +29,9 @@ from manysides.store import Store
 GOLD = Path(__file__).parent / "data" / "seed_facts.toml"
 RECALL_GOAL = 0.8  # the issue's goals, not met yet (see the xfail test)
 PRECISION_GOAL = 0.9
-# What the claims reach now (recall 0.579, precision 0.873, event recall 0.695: a plan and
+# What the claims reach now (recall 0.579, precision 0.887, event recall 0.695: a day and a
+# stretch of past time named without one, "in recent years", are other days, compare.toml
+# [time] periods; 0.579 / 0.873 before that: a plan and
 # what happened on no common day are two facts, compare.toml [support] undated_plan; a
 # duration ("a four-day visit") shares a span key with a span of its length ("April 16 to
 # 19"), claims.duration_keys; "the reason why ... is to" is no plan; 0.579 / 0.786, event
@@ -49,7 +51,7 @@ PRECISION_GOAL = 0.9
 # event groups before that cut: 0.589 / 0.368; the hand-weighted scorer before issue 16: 0.337 /
 # 0.571): a floor against regressions.  EVENT_RECALL_FLOOR: the claims of one ``event`` together.
 RECALL_FLOOR = 0.57
-PRECISION_FLOOR = 0.87
+PRECISION_FLOOR = 0.88
 EVENT_RECALL_FLOOR = 0.69
 # Extra citations (beside the sentence a summary sentence was written from) checked: all must
 # state the sentence (the claim aligner's check, report.summary, which also wants a named

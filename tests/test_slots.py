@@ -13,6 +13,7 @@ from manysides.compare.claims import (
     covered,
     duration_keys,
     modality,
+    names_period,
     negation,
     span_day_keys,
 )
@@ -36,7 +37,7 @@ def unit(text: str, *, dates: list[str] = (), numbers=(), entities=None, speaker
     return Unit(article="a", outlet="X", sentence=0, text=text, kind="fact",
                 vector=np.zeros(3, dtype=np.float32), entities=set(types), entity_types=types,
                 numbers=list(numbers), dates=list(dates), day_keys=set(days),
-                span_keys=set(spans), negated=negated,
+                span_keys=set(spans), period=names_period(text), negated=negated,
                 negation_scope=scope, modality=modality(text), speaker=speaker)
 
 
@@ -209,6 +210,45 @@ def test_a_duration_is_compatible_with_a_span_of_its_length() -> None:
     got = pair_features(unit_tables([span, *others]), np.zeros(2, dtype=np.int64),
                         np.arange(1, 3))["same_day"]
     assert got.tolist() == [1.0, 0.0]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Trade between the two ports has grown in recent years.", True),
+    ("In the past, the ferry stopped at Kessel twice a week.", True),
+    ("Over the past year, the two navies held three joint exercises.", True),
+    ("The mayor has backed the bridge for years.", True),
+    ("The ferry was stopped twice in the past week.", False),  # a short stretch: may hold it
+    ("Over the past few days the river rose by a metre.", False),
+    ("The mayor opened the bridge on Tuesday.", False),
+    ("\u201cIn the past we argued\u201d, the mayor said on Tuesday.", False),  # quoted words
+])
+def test_a_stretch_of_past_time_named_without_a_day(text: str, expected: bool) -> None:
+    assert names_period(text) is expected
+
+
+def test_a_day_and_a_stretch_of_past_time_are_other_days() -> None:
+    """A clause placing its fact in a stretch of past time ("in recent years") and one naming a
+    day name other days (``other_day``, a conflicting feature of compare.toml [support]):
+    two facts, however alike; two stretches, or a stretch and no time, say nothing."""
+    dated = unit("Brandt and Ostrova praised the close ties of their ports on Tuesday.",
+                 entities=PEOPLE, days={"tuesday"})
+    cases = {
+        "The ties of their ports have been kept close in recent years.": 1.0,
+        "The ties of their ports were praised again on Tuesday.": 0.0,  # the same day
+        "The ties of their ports have been close.": 0.0,  # no time named
+    }
+    others = [unit(text, entities=PEOPLE, days={"tuesday"} if "Tuesday" in text else set())
+              for text in cases]
+    got = pair_features(unit_tables([dated, *others]), np.zeros(3, dtype=np.int64),
+                        np.arange(1, 4))["other_day"]
+    assert got.tolist() == list(cases.values())
+    stretch = unit("The ties have been kept close for years.")
+    both = pair_features(unit_tables([others[0], stretch]), np.array([0]), np.array([1]))
+    assert both["other_day"].tolist() == [0.0]  # two stretches: nothing against
+    later = Unit(**{**vars(others[0]), "article": "b"})
+    units = [dated, later]
+    scored = Scored(np.full((2, 2), 0.95, dtype=np.float32), unit_tables(units))
+    assert fact_groups(units, [0, 1], scored, support_rule()) == [[0], [1]]
 
 
 def test_a_plan_and_what_happened_on_no_common_day_are_two_facts() -> None:

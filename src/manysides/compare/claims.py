@@ -89,6 +89,7 @@ class Unit:
     dates: list[str] = field(default_factory=list)
     day_keys: set[str] = field(default_factory=set)  # the days it names (``day_keys_of``)
     span_keys: set[str] = field(default_factory=set)  # the days its spans cover (``covered``)
+    period: bool = False  # names a stretch of past time, not a day ("in recent years")
     words: list[str] = field(default_factory=list)
     negated: bool = False
     negation_scope: list[str] = field(default_factory=list)
@@ -505,6 +506,24 @@ def day_keys_of(text: str, resolved: str | None) -> set[str]:
     return keys
 
 
+@functools.cache
+def _period() -> re.Pattern[str]:
+    """A stretch of past time named without a day (``compare.toml`` [time] periods), not
+    followed within two words by one of [time] short_units ("in the past week")."""
+    data = load_data("compare")["time"]
+    phrases = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in data["periods"])
+    short = "|".join(re.escape(u) for u in data["short_units"])
+    return re.compile(rf"\b(?:{phrases})\b(?!\s+(?:[\w-]+\s+)?(?:{short})\b)",
+                      re.IGNORECASE)
+
+
+def names_period(text: str) -> bool:
+    """Whether ``text`` (outside direct quotes) places its event in a stretch of past time
+    rather than on a day: "in recent years", "in the past", "over the past year"; a
+    fact so placed is not one stated of a day ("met on Tuesday")."""
+    return _period().search(outside_quotes(text)) is not None
+
+
 def is_claim_sentence(text: str) -> bool:
     """Whether the sentence ``text`` gives claim units (long enough, not a heading in capitals)."""
     return len(_WORD.findall(text)) >= MIN_WORDS and re.search(r"[a-z]", text) is not None
@@ -590,6 +609,7 @@ def article_units(
                     | covered({k for o, k in day_keys if e_lo <= o < e_hi},
                               [n for o, n in numbers if e_lo <= o < e_hi])
                     | duration_keys([n for o, n in numbers if e_lo <= o < e_hi]),
+                    period=names_period(piece),
                     words=content_words(piece),
                     negated=negated,
                     negation_scope=scope,

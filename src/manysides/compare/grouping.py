@@ -153,6 +153,7 @@ def unit_tables(units: list[Unit]) -> dict[str, np.ndarray]:
         "words": _cosine_rows(_incidence(word_bags, _idf(word_bags))),
         "entities": _cosine_rows(_incidence(ent_bags, _idf(ent_bags))),
         "days": _binary([set(u.day_keys) for u in units]),
+        "period": np.array([u.period for u in units], dtype=bool),
         "predicates": _binary([predicates(u.text) for u in units]),
         "named": _binary([{e for e in u.entities if u.entity_types.get(e) in NAMED_TYPES}
                           for u in units]),
@@ -182,6 +183,12 @@ def pair_features(t: dict[str, np.ndarray], i: np.ndarray,
     # visit from Sunday"); other days: both name days, none the same (a span says nothing
     # against a day: "arrived on Sunday for a two-day summit" is not Monday's signing)
     named_day = _share(t["days"], i, j)
+    # a day against a stretch of past time named without one ("met on Tuesday" / "ties have
+    # grown in recent years"): other days too
+    dated = t["days"].sum(axis=1) > 0
+    vague = t["period"] & ~dated
+    other_day = np.maximum(both(t["days"]) * (1 - named_day),
+                           ((vague[i] & dated[j]) | (dated[i] & vague[j])).astype(np.float32))
     same_day = np.maximum(named_day, _share(t["spans"], i, j))
     same_number = _share(t["numbers"], i, j)
     same_place = _share(t["places"], i, j)
@@ -194,7 +201,7 @@ def pair_features(t: dict[str, np.ndarray], i: np.ndarray,
         "words": t["words"][i, j],
         "entities": t["entities"][i, j],
         "same_day": same_day,
-        "other_day": both(t["days"]) * (1 - named_day),
+        "other_day": other_day,
         "same_number": same_number,
         "other_number": _share(t["counted"], i, j) * (1 - same_number),
         "other_speaker": ((spoken[i] > 0) & (spoken[j] > 0)
@@ -209,7 +216,7 @@ def pair_features(t: dict[str, np.ndarray], i: np.ndarray,
         # or organisations in common, one modality and polarity, no day named against it
         "same_event": same_predicate * (shared_actors >= MIN_SHARED_ACTORS)
         * (t["modality"][i] == t["modality"][j]) * (t["negated"][i] == t["negated"][j])
-        * (1 - both(t["days"]) * (1 - named_day)),
+        * (1 - other_day),
         # both name kinds of event, none the same ("welcomed" / "will pay a visit"): one
         # event's two facts at most (a SLOT_CHECKS feature: compare.toml [support])
         "other_predicate": both(t["predicates"]) * (1 - same_predicate),
