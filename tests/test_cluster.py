@@ -552,11 +552,11 @@ def test_an_undated_report_recalling_an_old_date_joins_a_later_story(fresh_store
     assert _groups(fresh_store) == {frozenset({"memo0", "memo1", "late"})}
 
 
-def test_an_undated_article_against_a_dated_story_is_a_time_unknown() -> None:
-    """"time_unknown" is 1 when the story has a day and the article's day is unknown against
-    it: no publication date and no full date written out, or only one earlier than the story
-    (a lower bound, ``_known_day``); a dated article, an estimate inside the story, or a story
-    of undated articles only, give 0."""
+def test_time_unknown_when_the_article_or_the_story_has_no_day() -> None:
+    """"time_unknown" is 1 when the article's day is unknown against the story (no
+    publication date and no full date written out, or only one earlier than the story: a
+    lower bound, ``_known_day``) or the story has no day (undated articles only); a dated
+    article, or an estimate inside a dated story, give 0."""
     day = date(2024, 3, 4).toordinal()
     index, stats = StoryIndex(DIM), TermStats()
     dated = StoryEntry(id="s", label=0, centroid=_unit(1), first_day=day, last_day=day + 3)
@@ -572,4 +572,5 @@ def test_an_undated_article_against_a_dated_story_is_a_time_unknown() -> None:
     assert value(dated, day - 30, False) == 1.0  # recalls an older date: could be later
     assert value(dated, day + 1, False) == 0.0
     assert value(dated, day + 1, True) == 0.0
-    assert value(undated, None, False) == 0.0
+    assert value(undated, None, False) == 1.0
+    assert value(undated, day, True) == 1.0

@@ -209,11 +209,13 @@ def _known_day(feats: ArticleFeatures, entry: StoryEntry) -> int | None:
 
 
 def _time_unknown(feats: ArticleFeatures, entry: StoryEntry) -> float:
-    """1.0 when the story has a day and the article's day is unknown against it (an undated
-    article, ``_known_day``): nothing in time then speaks for the join, and the same kind of
-    event a year or five earlier or later reads alike (another quake, another patch for the
-    same software), so the words and names must carry it alone."""
-    return float(entry.first_day is not None and _known_day(feats, entry) is None)
+    """1.0 when the article's day or the story's is unknown (an undated article, as far as
+    ``_known_day`` tells, or a story of such articles only): nothing in time then speaks for
+    the join, and the same kind of event a year or five earlier or later reads alike (another
+    quake, another patch for the same software), so the words and names must carry it alone.
+    Both ways: were a story without a day exempt, undated articles that fall short of their
+    dated story would gather in one timeless story of every like event."""
+    return float(entry.first_day is None or _known_day(feats, entry) is None)
 
 
 def _gap(feats: ArticleFeatures, entry: StoryEntry) -> int:
