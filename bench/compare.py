@@ -67,7 +67,7 @@ def bcubed(truth: dict[str, str], found: dict[str, str]) -> tuple[float, float]:
     return p / len(items), r / len(items)
 
 
-def _stories_of(store: Store) -> dict[str, str]:
+def stories_of(store: Store) -> dict[str, str]:
     return {a.id: a.story_id for a in store.iter_articles(include_duplicates=False) if a.story_id}
 
 
@@ -111,7 +111,7 @@ def bench_real(n: int, workdir: Path) -> None:
           f"{1000 * t_cl / max(1, len(analysed)):.2f} ms per article")
     truth = {a.id: truth_by_url.get(a.url or "", "?")
              for a in store.iter_articles(include_duplicates=False)}
-    p, r = bcubed(truth, _stories_of(store))
+    p, r = bcubed(truth, stories_of(store))
     print(f"cluster quality vs generated stories: B-cubed precision {p:.3f}, recall {r:.3f} "
           f"({len(set(truth.values()))} true stories among the non-duplicate articles)")
 
@@ -213,7 +213,7 @@ def bench_scale(n: int, workdir: Path, chunk: int = 1000) -> None:
         dt = time.perf_counter() - t1
         total += dt
         per_chunk.append((start + chunk, 1000 * dt / len(ids[start : start + chunk])))
-    stories = len(set(_stories_of(store).values()))
+    stories = len(set(stories_of(store).values()))
     # Mean of the chunks in each tenth of the run: a single chunk can hold an index save
     # (saves come every 30 s or more and cost O(stories)), which sampled chunks over-weigh.
     tenth = max(1, len(per_chunk) // 10)
@@ -224,7 +224,7 @@ def bench_scale(n: int, workdir: Path, chunk: int = 1000) -> None:
           + ", ".join(f"{k:,}: {ms:.2f}" for k, ms in means))
     print(f"clustered {n:,} articles into {stories:,} stories in {total:.1f}s: "
           f"{1000 * total / n:.2f} ms per article, {stories / total:,.0f} stories/s")
-    p, r = bcubed(truth, _stories_of(store))
+    p, r = bcubed(truth, stories_of(store))
     print(f"quality vs generated stories: B-cubed precision {p:.3f}, recall {r:.3f} "
           f"({len(set(truth.values())):,} true stories)")
     print(f"peak memory so far: {peak_mb():,.0f} MiB")

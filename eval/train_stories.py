@@ -49,7 +49,7 @@ from manysides.cluster.features import load_model
 from manysides.datafiles import load_data
 
 sys.path.insert(0, str(stories.REPO / "bench"))
-from compare import synthetic_store  # noqa: E402
+from compare import stories_of, synthetic_store  # noqa: E402
 from corpus import generate_corpus  # noqa: E402
 
 from manysides.cluster import assign_stories  # noqa: E402
@@ -105,8 +105,7 @@ class SyntheticGuard:
             store, ids, truth = synthetic_store(SYNTHETIC_ARTICLES, Path(tmp) / "guard.db")
             for start in range(0, len(ids), 1000):
                 assign_stories(store, ids[start : start + 1000], settings=Settings())
-            found = {a.id: a.story_id for a in store.iter_articles(include_duplicates=False)
-                     if a.story_id}
+            found = stories_of(store)
             store.close()
         return bcubed(truth, found)
 
