@@ -68,6 +68,7 @@ def bcubed(truth: dict[str, str], found: dict[str, str]) -> tuple[float, float]:
 
 
 def stories_of(store: Store) -> dict[str, str]:
+    """Article id -> story id of every stored article in a story (duplicates left out)."""
     return {a.id: a.story_id for a in store.iter_articles(include_duplicates=False) if a.story_id}
 
 
