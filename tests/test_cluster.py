@@ -232,6 +232,15 @@ def test_candidates_come_from_the_index_not_all_stories(fresh_store: Store) -> N
     assert scored[0][0] == story_id_for(old)  # closest by centroid first
 
 
+def _two_months_of_other_news(store: Store, first: date) -> None:
+    ids = []
+    for i in range(60):  # one story a day, each its own names and meaning
+        ids.append(f"n{i}")
+        _add(store, ids[-1], _unit(900 + i), {f"other-{i}": 2},
+             (first + timedelta(days=i)).isoformat())
+    assign_stories(store, ids, settings=Settings())
+
+
 def test_a_late_article_joins_its_expired_story(fresh_store: Store) -> None:
     """Stories fall out of the index as the news moves on; an article published back then,
     arriving months later, still joins its story rather than founding a duplicate."""
@@ -239,13 +248,7 @@ def test_a_late_article_joins_its_expired_story(fresh_store: Store) -> None:
     _add(fresh_store, "early", _unit(70, event, 0.3), {"li-shangfu": 3, "moscow": 1},
          "2023-01-10")
     assign_stories(fresh_store, ["early"], settings=Settings())
-    later = []
-    for i in range(60):  # two months of other news, one story a day
-        aid = f"n{i}"
-        _add(fresh_store, aid, _unit(900 + i), {f"other-{i}": 2},
-             (date(2023, 1, 12) + timedelta(days=i)).isoformat())
-        later.append(aid)
-    assign_stories(fresh_store, later, settings=Settings())
+    _two_months_of_other_news(fresh_store, date(2023, 1, 12))
     index = story_index(fresh_store)
     assert story_id_for("early") not in index.entries
     assert len(index) <= 31
@@ -550,6 +553,54 @@ def test_an_undated_report_recalling_an_old_date_joins_a_later_story(fresh_store
          dates=[DateMention(text=recalled, start=0, end=len(recalled), resolved="2017-01-27")])
     assign_stories(fresh_store, ["late"])  # arrives later, on its own
     assert _groups(fresh_store) == {frozenset({"memo0", "memo1", "late"})}
+
+
+def test_an_undated_page_finds_its_old_story_by_name(fresh_store: Store) -> None:
+    """An article with no date at all (none published, none written out) may report a story
+    that left the live window long ago: the stored stories naming its rarest names are
+    loaded for it (``StoryIndex.recall_named``), and it joins its own.  One that shares no
+    name with that story does not bring it back."""
+    event = _unit(7)
+    names = {"oksana-veremchuk": 3, "kherson-port-authority": 2}
+    told = ("Oksana Veremchuk of the Kherson port authority reopened the grain terminal "
+            "after the barge collision, and harbour pilots resumed escorting freighters.")
+    for n, day in enumerate(("2023-01-10", "2023-01-11")):
+        _add(fresh_store, f"early{n}", _unit(70 + n, event, 0.3), names, day, text=told)
+    assign_stories(fresh_store, ["early0", "early1"], settings=Settings())
+    _two_months_of_other_news(fresh_store, date(2023, 1, 12))
+    index = story_index(fresh_store)
+    old = story_id_for("early0")
+    assert old not in index.entries
+    _add(fresh_store, "stranger", _unit(72), {"someone-else": 3}, None)
+    assign_stories(fresh_store, ["stranger"], settings=Settings())
+    assert old not in index.entries and fresh_store.get_article("stranger").story_id != old
+    _add(fresh_store, "undated", _unit(73, event, 0.3), names, None,
+         text=f"Grain terminal reopened. {told}")
+    assign_stories(fresh_store, ["undated"], settings=Settings())
+    assert index.entries[old].recalled
+    assert fresh_store.get_article("undated").story_id == old
+    assert sorted(fresh_store.get_story(old).articles) == ["early0", "early1", "undated"]
+
+
+def test_past_window_for_an_undated_article_against_a_story_recalled_by_name() -> None:
+    """"past_window" is 1 only when nothing dates the article against the story and the
+    story was loaded from the store by name (it had left the live window)."""
+    day = date(2023, 3, 30).toordinal()
+    index, stats = StoryIndex(DIM), TermStats()
+    recalled = StoryEntry(id="o", label=0, centroid=_unit(1), first_day=day, last_day=day + 2,
+                          recalled=True)
+    live = StoryEntry(id="l", label=1, centroid=_unit(1), first_day=day, last_day=day + 2)
+    past = FEATURES.index("past_window")
+
+    def value(story: StoryEntry, article_day: int | None, is_dated: bool) -> float:
+        feats = ArticleFeatures(id="a", vector=_unit(2), day=article_day, dated=is_dated)
+        return float(pair_features(Query.of(feats, stats), story, 0.5, 0, index, stats,
+                                   10)[past])
+
+    assert value(recalled, None, False) == 1.0
+    assert value(recalled, day + 1, True) == 0.0  # a late article of its own days
+    assert value(recalled, day + 1, False) == 0.0  # a full date in its text dates it
+    assert value(live, None, False) == 0.0
 
 
 def test_time_unknown_when_the_article_or_the_story_has_no_day() -> None:

@@ -240,6 +240,55 @@ def test_story_rows_select_by_span(store: Store) -> None:
     assert store.newest_story_published() == "2023-04-20T10:00:00+00:00"
 
 
+def test_story_rows_naming_finds_stories_of_any_day_by_key(store: Store) -> None:
+    """Dated stories naming a key, the most recent ``per_key`` of them, however old (undated
+    ones never leave the story index); a story saved with other keys, merged away or deleted
+    with the rest is no longer found."""
+    for sid, last, keys in [("y2019", "2019-05-02", ["ada-okafor", "ministry"]),
+                            ("y2021", "2021-05-02", ["ada-okafor"]),
+                            ("y2023", "2023-05-02", ["ada-okafor", "port"]),
+                            ("nodate", None, ["ada-okafor"]),
+                            ("other", "2023-06-01", ["port"])]:
+        store.save_story(Story(id=sid, title=sid, articles=[], outlets=[], last_published=last),
+                         centroid=np.ones(4), entity_keys=keys)
+
+    def ids(keys: list[str], per_key: int = 10) -> list[str]:
+        return [r.id for r in store.story_rows_naming(keys, per_key=per_key)]
+
+    assert ids(["ada-okafor"]) == ["y2019", "y2021", "y2023"]
+    assert ids(["ada-okafor"], per_key=2) == ["y2021", "y2023"]  # the most recent
+    assert ids(["ministry", "port"]) == ["other", "y2019", "y2023"]
+    assert ids(["nobody"]) == [] and ids([]) == []
+    row = store.story_rows_naming(["ministry"], per_key=1)[0]
+    assert row.entity_keys == ["ada-okafor", "ministry"] and row.last_published == "2019-05-02"
+    store.save_story(Story(id="y2019", title="y2019", articles=[], outlets=[],
+                           last_published="2019-05-03"), entity_keys=["harbour"])
+    assert ids(["ministry"]) == [] and ids(["harbour"]) == ["y2019"]
+    store.save_story(Story(id="y2019", title="y2019", articles=[], outlets=[],
+                           last_published="2024-01-01"))  # keys kept, day updated
+    assert ids(["harbour", "ada-okafor"], per_key=1) == ["y2019", "y2023"]
+    store.merge_story("y2021", "y2023")
+    assert ids(["ada-okafor"]) == ["y2023"]
+    store.delete_stories()
+    assert ids(["ada-okafor", "port", "harbour"]) == []
+
+
+def test_migration_copies_the_names_of_existing_stories(db_url: str) -> None:
+    """Stories saved before revision 0007 are found by name after the upgrade."""
+    from alembic import command
+
+    store = Store(db_url)
+    store.save_story(Story(id="old", title="old", articles=[], outlets=[],
+                           last_published="2020-02-02"), centroid=np.ones(4),
+                     entity_keys=["ada-okafor", "port"])
+    with store.engine.begin() as conn:
+        command.downgrade(migrations.alembic_config(conn), "0006")
+    assert "story_names" not in sa.inspect(store.engine).get_table_names()
+    store.create()
+    assert [r.id for r in store.story_rows_naming(["port"], per_key=5)] == ["old"]
+    store.close()
+
+
 # -- full-text search ---------------------------------------------------------------------
 
 

@@ -7,6 +7,8 @@ undated article meets the stories its dated neighbours formed), and for each one
 1. gathers candidate stories from the ``StoryIndex``: the ANN neighbours of its doc embedding
    and the stories naming its rarest named entities (a bounded number, however many stories
    the store holds or a busy week adds);
+   (an article of no known day also has the stored stories of any day that name its
+   rarest entities loaded into the index first, ``StoryIndex.recall_named``);
 2. drops candidates further than ``max_gap_days`` from its day (two events with the same
    actors weeks apart stay two stories; an undated article's day, estimated from the full
    dates it writes out, only bounds it from below: ``_known_day``) and compares it with the
@@ -110,7 +112,7 @@ def publication_order(articles: Iterable[Article]) -> list[str]:
 
 
 FEATURES = ("cosine", "entities", "rare_entities", "lexical", "other_days", "gap", "span",
-            "names_apart", "time_unknown")
+            "names_apart", "time_unknown", "past_window")
 """What an article is compared with a candidate story on (``pair_features``), in the order of
 the learned weights in ``data/story_model.toml``."""
 
@@ -133,6 +135,10 @@ class Query:
         rare = {k: w * stats.name_idf(k) for k, w in feats.entities.items()}
         return cls(feats, weights / norm if norm else weights, rare,
                    sum(feats.entities.values()), sum(rare.values()))
+
+    def rarest(self, n: int) -> list[str]:
+        """The ``n`` entity keys of the most weight times idf (ties: by key)."""
+        return [k for k, _ in sorted(self.rare.items(), key=lambda kv: (-kv[1], kv[0]))[:n]]
 
 
 def _share_of_days(days: dict[int, float], other: dict[int, float]) -> float:
@@ -166,6 +172,7 @@ def pair_features(
         _span_days(_known_day(feats, entry), entry) / gap_max,
         float(_names_apart(rare_share, len(feats.entities), len(keys))),
         _time_unknown(feats, entry),
+        _past_window(feats, entry),
     ], dtype=np.float64)
 
 
@@ -216,6 +223,14 @@ def _time_unknown(feats: ArticleFeatures, entry: StoryEntry) -> float:
     Both ways: were a story without a day exempt, undated articles that fall short of their
     dated story would gather in one timeless story of every like event."""
     return float(entry.first_day is None or _known_day(feats, entry) is None)
+
+
+def _past_window(feats: ArticleFeatures, entry: StoryEntry) -> float:
+    """1.0 when nothing dates the article against ``entry`` (``_known_day``) and the story
+    had left the live window (``StoryIndex.recall_named`` loaded it by name): an undated page
+    is more often today's news than a report of an old story with the same names (the same
+    kind of event again: another patch of the same browser, another firing by one team)."""
+    return float(entry.recalled and _known_day(feats, entry) is None)
 
 
 def _gap(feats: ArticleFeatures, entry: StoryEntry) -> int:
@@ -389,7 +404,11 @@ def assign_stories(
             feats = article_features(art, vectors[aid], config)
             stats.add(feats.terms, feats.entities)
             index.cover(store, feats.day)
-            found, _ = best_story(Query.of(feats, stats), index, stats, config, model)
+            query = Query.of(feats, stats)
+            if feats.day is None:
+                index.recall_named(store, query.rarest(config["candidates"]["entities"]),
+                                   per_key=config["candidates"]["recalled_per_entity"])
+            found, _ = best_story(query, index, stats, config, model)
             sid = found or story_id_for(aid)
             place(index, sid, feats)
             cache.add(sid, member_info(art, config, feats))

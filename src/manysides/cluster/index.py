@@ -19,9 +19,10 @@ their graph nodes are marked deleted and reused by new stories, so the graph, th
 the cost of a query stay the size of a few weeks of news however long the store's history
 (plus, during a backfill, the stretch of the past being filled in, until newer news arrives).
 (The window follows the newest publication date seen: an article wrongly dated years ahead
-moves it, after which every article counts as late; still placed right, only slower.  An
-article with no date at all, neither published nor written in its text, is taken for current
-news: it meets the live stories only.)
+moves it, after which every article counts as late; still placed right, only slower.)  An
+article with no date at all, neither published nor written in its text, meets the live stories
+and, through ``recall_named``, the stored ones of any day that name its rarest names: an undated
+page of a dump may report last year's news, and only its names can find that story.
 
 Beside a SQLite file store the graph is persisted as ``<db>.stories.hnsw``, with
 ``<db>.stories.json`` saying which story each node holds and the window; for PostgreSQL they go
@@ -80,6 +81,7 @@ class StoryEntry:
     indexed: np.ndarray | None = None  # the vector the HNSW graph holds for this story
     profile: Profile = field(default_factory=lambda: Profile(EMPTY))  # words (``lexical``)
     days: dict[int, float] = field(default_factory=dict)  # reported day -> mentions
+    recalled: bool = False  # loaded by name for an article of no known day (``recall_named``)
 
     def gap_days(self, day: int | None) -> int:
         """Days between ``day`` and this story's span (0 inside it or when either is unknown)."""
@@ -253,6 +255,16 @@ class StoryIndex:
             self._covered = (min(lo, covered[0]), max(hi, covered[1]))
         else:
             self._covered = (lo, hi)
+
+    def recall_named(self, store: Store, keys: list[str], per_key: int) -> None:
+        """Load the stored dated stories naming any of ``keys`` (at most ``per_key`` per key,
+        the most recent) that the index does not hold, for an article of no known day."""
+        if self.loaded_from is None or not keys:
+            return  # nothing has left the window: every stored story is held
+        for row in store.story_rows_naming(keys, per_key=per_key):
+            if row.id not in self.entries and row.centroid is not None:
+                self._upsert_row(row)
+                self.entries[row.id].recalled = True
 
     def expire(self, keep: Collection[str] = ()) -> list[str]:
         """Once the newest day has moved on, drop the stories whose last day is more than

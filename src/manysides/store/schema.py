@@ -76,6 +76,18 @@ stories = sa.Table(
     sa.Column("compared", sa.String(80)),
 )
 
+# The names of each story (its ``entity_keys``) with its last publication, one row per key: the
+# stories that name a person, however long ago, without reading every story (migration 0007).
+story_names = sa.Table(
+    "story_names",
+    metadata,
+    sa.Column("story_id", sa.String(32), nullable=False),
+    sa.Column("key", sa.Text, nullable=False),
+    sa.Column("last_published", sa.String(40)),
+    sa.PrimaryKeyConstraint("story_id", "key"),
+    sa.Index("ix_story_names_key_last", "key", "last_published"),
+)
+
 # A story merged into another: its old id keeps working (web UI and JSON API redirect).
 story_redirects = sa.Table(
     "story_redirects",

@@ -492,8 +492,9 @@ class Store:
         }
         if centroid is not None:
             row["centroid"] = np.asarray(centroid, dtype=np.float32).tobytes()
-        if entity_keys is not None:
-            row["entity_keys"] = list(entity_keys)
+        keys = list(entity_keys) if entity_keys is not None else None
+        if keys is not None:
+            row["entity_keys"] = keys
         if terms is not None:
             row["terms"] = terms
         if event_days is not None:
@@ -509,6 +510,7 @@ class Store:
             else:
                 row.setdefault("entity_keys", [])
                 conn.execute(s.insert().values(id=story.id, **row))
+            _write_story_names(conn, story.id, keys, story.last_published)
             if story.articles:
                 conn.execute(
                     a.update().where(a.c.id.in_(story.articles)).values(story_id=story.id)
@@ -521,6 +523,8 @@ class Store:
         with self._begin() as conn:
             conn.execute(a.update().where(a.c.story_id == old_id).values(story_id=into_id))
             conn.execute(s.delete().where(s.c.id == old_id))
+            conn.execute(schema.story_names.delete().where(
+                schema.story_names.c.story_id == old_id))
             conn.execute(r.update().where(r.c.new_id == old_id).values(new_id=into_id))
             conn.execute(r.delete().where(r.c.old_id.in_([old_id, into_id])))
             conn.execute(r.insert().values(old_id=old_id, new_id=into_id, at=_now()))
@@ -617,10 +621,6 @@ class Store:
         is before ``first_before`` (ISO dates or datetimes compared as text; None: no bound),
         plus, when ``undated``, the stories without a publication date.  Ordered by id."""
         s = schema.stories
-        q = sa.select(
-            s.c.id, s.c.centroid, s.c.entity_keys, s.c.first_published, s.c.last_published,
-            s.c.article_count, s.c.terms, s.c.event_days,
-        ).order_by(s.c.id)
         dated: list[sa.ColumnElement[bool]] = [s.c.last_published.is_not(None)]
         if last_from is not None:
             dated.append(s.c.last_published >= last_from)
@@ -633,20 +633,22 @@ class Store:
         if undated:
             where = sa.or_(where, s.c.last_published.is_(None))
         with self.engine.connect() as conn:
-            rows = conn.execute(q.where(where)).all()
-        return [
-            StoryRow(
-                id=r[0],
-                centroid=np.frombuffer(r[1], dtype=np.float32) if r[1] is not None else None,
-                entity_keys=list(r[2] or []),
-                first_published=r[3],
-                last_published=r[4],
-                article_count=r[5],
-                terms=r[6],
-                event_days=dict(r[7] or {}),
-            )
-            for r in rows
-        ]
+            return _story_rows(conn, where)
+
+    def story_rows_naming(self, keys: Iterable[str], *, per_key: int) -> list[StoryRow]:
+        """The dated stories naming any of ``keys`` (entity keys), however old: at most the
+        ``per_key`` most recently published per key (an index range each).  Ordered by id."""
+        n = schema.story_names
+        ids: set[str] = set()
+        with self.engine.connect() as conn:
+            for key in dict.fromkeys(keys):
+                q = (sa.select(n.c.story_id)
+                     .where(n.c.key == key, n.c.last_published.is_not(None))
+                     .order_by(n.c.last_published.desc()).limit(per_key))
+                ids.update(r[0] for r in conn.execute(q))
+            if not ids:
+                return []
+            return _story_rows(conn, schema.stories.c.id.in_(sorted(ids)))
 
     def newest_story_published(self) -> str | None:
         """The latest ``last_published`` of any story (ISO text), or None."""
@@ -668,6 +670,7 @@ class Store:
         with self._begin() as conn:
             conn.execute(schema.articles.update().values(story_id=None))
             conn.execute(schema.stories.delete())
+            conn.execute(schema.story_names.delete())
             conn.execute(schema.cluster_state.delete())
 
     # -- failures ---------------------------------------------------------------------------
@@ -913,6 +916,44 @@ def _article_from_row(row: Any, with_analysis: bool) -> Article:
         story_id=row["story_id"],
         analysis=from_dict(ArticleAnalysis, analysis) if analysis else None,
     )
+
+
+def _story_rows(conn: sa.Connection, where: sa.ColumnElement[bool]) -> list[StoryRow]:
+    """The stories matching ``where``, by id, as story assignment needs them."""
+    s = schema.stories
+    q = sa.select(
+        s.c.id, s.c.centroid, s.c.entity_keys, s.c.first_published, s.c.last_published,
+        s.c.article_count, s.c.terms, s.c.event_days,
+    ).where(where).order_by(s.c.id)
+    return [
+        StoryRow(
+            id=r[0],
+            centroid=np.frombuffer(r[1], dtype=np.float32) if r[1] is not None else None,
+            entity_keys=list(r[2] or []),
+            first_published=r[3],
+            last_published=r[4],
+            article_count=r[5],
+            terms=r[6],
+            event_days=dict(r[7] or {}),
+        )
+        for r in conn.execute(q)
+    ]
+
+
+def _write_story_names(
+    conn: sa.Connection, story_id: str, keys: Iterable[str] | None, last_published: str | None
+) -> None:
+    """Keep ``story_names`` in step with a story saved: its keys when given, else its day."""
+    n = schema.story_names
+    if keys is None:
+        conn.execute(n.update().where(n.c.story_id == story_id)
+                     .values(last_published=last_published))
+        return
+    conn.execute(n.delete().where(n.c.story_id == story_id))
+    rows = [{"story_id": story_id, "key": key, "last_published": last_published}
+            for key in dict.fromkeys(keys)]
+    if rows:
+        conn.execute(n.insert(), rows)
 
 
 def _story_from_row(row: Any, article_ids: list[str]) -> Story:
