@@ -6,9 +6,9 @@ undated article meets the stories its dated neighbours formed), and for each one
 
 1. gathers candidate stories from the ``StoryIndex``: the ANN neighbours of its doc embedding
    and the stories naming its rarest named entities (a bounded number, however many stories
-   the store holds or a busy week adds);
-   (an article of no known day also has the stored stories of any day that name its
-   rarest entities loaded into the index first, ``StoryIndex.recall_named``);
+   the store holds or a busy week adds); for an article of no known day, the stored stories
+   of any day naming those entities are loaded into the index first
+   (``StoryIndex.recall_named``);
 2. drops candidates further than ``max_gap_days`` from its day (two events with the same
    actors weeks apart stay two stories; an undated article's day, estimated from the full
    dates it writes out, only bounds it from below: ``_known_day``) and compares it with the
@@ -370,6 +370,22 @@ def place(index: StoryIndex, sid: str, feats: ArticleFeatures) -> None:
                  last_published=published, count=1, terms=feats.terms, days=feats.days)
 
 
+def _story_for(
+    store: Store, index: StoryIndex, feats: ArticleFeatures, stats: TermStats,
+    config: dict[str, Any], model: dict[str, Any],
+) -> str:
+    """The story an article joins, or the id of the one it founds; first the stories it
+    could join that the index does not hold are loaded from the store: those of its days
+    (a late article), or for an article of no known day those naming its rarest names."""
+    index.cover(store, feats.day)
+    query = Query.of(feats, stats)
+    if feats.day is None:
+        index.recall_named(store, query.rarest(config["candidates"]["entities"]),
+                           per_key=config["candidates"]["recalled_per_entity"])
+    found, _ = best_story(query, index, stats, config, model)
+    return found or story_id_for(feats.id)
+
+
 def assign_stories(
     store: Store, article_ids: list[str], *, settings: Settings | None = None
 ) -> list[str]:
@@ -403,13 +419,7 @@ def assign_stories(
                 continue
             feats = article_features(art, vectors[aid], config)
             stats.add(feats.terms, feats.entities)
-            index.cover(store, feats.day)
-            query = Query.of(feats, stats)
-            if feats.day is None:
-                index.recall_named(store, query.rarest(config["candidates"]["entities"]),
-                                   per_key=config["candidates"]["recalled_per_entity"])
-            found, _ = best_story(query, index, stats, config, model)
-            sid = found or story_id_for(aid)
+            sid = _story_for(store, index, feats, stats, config, model)
             place(index, sid, feats)
             cache.add(sid, member_info(art, config, feats))
             pending.setdefault(sid, []).append(aid)
