@@ -259,6 +259,8 @@ def test_story_rows_naming_finds_stories_of_any_day_by_key(store: Store) -> None
     assert ids(["ada-okafor"], per_key=2) == ["y2021", "y2023"]  # the most recent
     assert ids(["ministry", "port"]) == ["other", "y2019", "y2023"]
     assert ids(["nobody"]) == [] and ids([]) == []
+    assert [r.id for r in store.story_rows_naming(["ada-okafor"], per_key=10,
+                                                  skip={"y2021"})] == ["y2019", "y2023"]
     row = store.story_rows_naming(["ministry"], per_key=1)[0]
     assert row.entity_keys == ["ada-okafor", "ministry"] and row.last_published == "2019-05-02"
     store.save_story(Story(id="y2019", title="y2019", articles=[], outlets=[],

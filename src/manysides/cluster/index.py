@@ -261,8 +261,8 @@ class StoryIndex:
         the most recent) that the index does not hold, for an article of no known day."""
         if self.loaded_from is None or not keys:
             return  # nothing has left the window: every stored story is held
-        for row in store.story_rows_naming(keys, per_key=per_key):
-            if row.id not in self.entries and row.centroid is not None:
+        for row in store.story_rows_naming(keys, per_key=per_key, skip=self.entries.keys()):
+            if row.centroid is not None:
                 self._upsert_row(row)
                 self.entries[row.id].recalled = True
 

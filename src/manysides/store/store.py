@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import Enum
@@ -635,20 +636,19 @@ class Store:
         with self.engine.connect() as conn:
             return _story_rows(conn, where)
 
-    def story_rows_naming(self, keys: Iterable[str], *, per_key: int) -> list[StoryRow]:
+    def story_rows_naming(
+        self, keys: Iterable[str], *, per_key: int, skip: Collection[str] = ()
+    ) -> list[StoryRow]:
         """The dated stories naming any of ``keys`` (entity keys), however old: at most the
-        ``per_key`` most recently published per key (an index range each).  Ordered by id."""
-        n = schema.story_names
-        ids: set[str] = set()
+        ``per_key`` most recently published per key (an index range each), less those in
+        ``skip`` (already held).  Ordered by id."""
+        query = _stories_naming(per_key)
+        found: set[str] = set()
         with self.engine.connect() as conn:
             for key in dict.fromkeys(keys):
-                q = (sa.select(n.c.story_id)
-                     .where(n.c.key == key, n.c.last_published.is_not(None))
-                     .order_by(n.c.last_published.desc()).limit(per_key))
-                ids.update(r[0] for r in conn.execute(q))
-            if not ids:
-                return []
-            return _story_rows(conn, schema.stories.c.id.in_(sorted(ids)))
+                found.update(r[0] for r in conn.execute(query, {"key": key}))
+            ids = sorted(found - set(skip))
+            return _story_rows(conn, schema.stories.c.id.in_(ids)) if ids else []
 
     def newest_story_published(self) -> str | None:
         """The latest ``last_published`` of any story (ISO text), or None."""
@@ -916,6 +916,16 @@ def _article_from_row(row: Any, with_analysis: bool) -> Article:
         story_id=row["story_id"],
         analysis=from_dict(ArticleAnalysis, analysis) if analysis else None,
     )
+
+
+@functools.cache
+def _stories_naming(per_key: int) -> sa.Select[tuple[str]]:
+    """The ids of the ``per_key`` latest dated stories naming the key bound as ``key`` (built
+    once: an article of no known day asks for each of its rarest names)."""
+    n = schema.story_names
+    return (sa.select(n.c.story_id)
+            .where(n.c.key == sa.bindparam("key"), n.c.last_published.is_not(None))
+            .order_by(n.c.last_published.desc()).limit(per_key))
 
 
 def _story_rows(conn: sa.Connection, where: sa.ColumnElement[bool]) -> list[StoryRow]:
