@@ -919,7 +919,7 @@ def _article_from_row(row: Any, with_analysis: bool) -> Article:
 
 
 @functools.cache
-def _stories_naming(per_key: int) -> sa.Select[tuple[str]]:
+def _stories_naming(per_key: int) -> sa.Select[Any]:
     """The ids of the ``per_key`` latest dated stories naming the key bound as ``key`` (built
     once: an article of no known day asks for each of its rarest names)."""
     n = schema.story_names
