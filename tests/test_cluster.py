@@ -558,8 +558,9 @@ def test_an_undated_report_recalling_an_old_date_joins_a_later_story(fresh_store
 def test_an_undated_page_finds_its_old_story_by_name(fresh_store: Store) -> None:
     """An article with no date at all (none published, none written out) may report a story
     that left the live window long ago: the stored stories naming its rarest names are
-    loaded for it (``StoryIndex.recall_named``), and it joins its own.  One that shares no
-    name with that story does not bring it back."""
+    compared with it (``StoryIndex.recall_named``), and it joins its own, which the index
+    holds from then on.  One that shares no name with that story does not join it, and the
+    index keeps only its live window."""
     event = _unit(7)
     names = {"oksana-veremchuk": 3, "kherson-port-authority": 2}
     told = ("Oksana Veremchuk of the Kherson port authority reopened the grain terminal "
@@ -573,7 +574,8 @@ def test_an_undated_page_finds_its_old_story_by_name(fresh_store: Store) -> None
     assert old not in index.entries
     _add(fresh_store, "stranger", _unit(72), {"someone-else": 3}, None)
     assign_stories(fresh_store, ["stranger"], settings=Settings())
-    assert old not in index.entries and fresh_store.get_article("stranger").story_id != old
+    assert old not in index.entries
+    assert fresh_store.get_article("stranger").story_id != old
     _add(fresh_store, "undated", _unit(73, event, 0.3), names, None,
          text=f"Grain terminal reopened. {told}")
     assign_stories(fresh_store, ["undated"], settings=Settings())

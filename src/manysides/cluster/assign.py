@@ -6,9 +6,8 @@ undated article meets the stories its dated neighbours formed), and for each one
 
 1. gathers candidate stories from the ``StoryIndex``: the ANN neighbours of its doc embedding
    and the stories naming its rarest named entities (a bounded number, however many stories
-   the store holds or a busy week adds); for an article of no known day, the stored stories
-   of any day naming those entities are loaded into the index first
-   (``StoryIndex.recall_named``);
+   the store holds or a busy week adds); for an article of no known day, also the stored
+   stories of any day naming those entities (``StoryIndex.recall_named``);
 2. drops candidates further than ``max_gap_days`` from its day (two events with the same
    actors weeks apart stay two stories; an undated article's day, estimated from the full
    dates it writes out, only bounds it from below: ``_known_day``) and compares it with the
@@ -262,14 +261,16 @@ def join_probability(features: np.ndarray, model: dict[str, Any]) -> float:
 
 def candidate_features(
     query: Query, index: StoryIndex, stats: TermStats, config: dict[str, Any],
-    *, exclude: str | None = None,
+    *, exclude: str | None = None, recalled: dict[str, StoryEntry] | None = None,
 ) -> list[tuple[str, np.ndarray]]:
     """(story id, ``FEATURES``) of every admissible candidate story.
 
-    Candidates: the ANN neighbours and the stories naming the article's rarest entities.
-    Stories more than ``max_gap_days`` away are dropped; of the rest only the ``max_scored``
-    closest by centroid are compared in full.
+    Candidates: the ANN neighbours, the stories naming the article's rarest entities and
+    the ``recalled`` ones (``StoryIndex.recall_named``).  Stories more than ``max_gap_days``
+    away are dropped; of the rest only the ``max_scored`` closest by centroid are compared in
+    full.
     """
+    recalled = recalled or {}
     feats = query.feats
     tc, cc = config["time"], config["candidates"]
     gap_max = tc["max_gap_days"]
@@ -277,7 +278,9 @@ def candidate_features(
     ids |= index.sharing(list(feats.entities), per_key=cc["per_entity"],
                          max_keys=cc["entities"])
     ids.discard(exclude or "")
-    kept = [(index.entries[sid], _gap(feats, index.entries[sid])) for sid in sorted(ids)]
+    entries = [index.entries[sid] if sid in index.entries else recalled[sid]
+               for sid in sorted(ids | recalled.keys())]
+    kept = [(e, _gap(feats, e)) for e in entries]
     kept = [(e, g) for e, g in kept if g <= gap_max]
     if not kept:
         return []
@@ -292,10 +295,12 @@ def candidate_features(
 def best_story(
     query: Query, index: StoryIndex, stats: TermStats, config: dict[str, Any],
     model: dict[str, Any], *, threshold: float | None = None, exclude: str | None = None,
+    recalled: dict[str, StoryEntry] | None = None,
 ) -> tuple[str | None, float]:
     """The story ``query`` should join (None: it founds a new one) and its probability."""
     best: tuple[float, str] | None = None
-    for sid, row in candidate_features(query, index, stats, config, exclude=exclude):
+    for sid, row in candidate_features(query, index, stats, config, exclude=exclude,
+                                       recalled=recalled):
         p = join_probability(row, model)
         if best is None or (p, sid) > best:
             best = (p, sid)
@@ -374,15 +379,18 @@ def _story_for(
     store: Store, index: StoryIndex, feats: ArticleFeatures, stats: TermStats,
     config: dict[str, Any], model: dict[str, Any],
 ) -> str:
-    """The story an article joins, or the id of the one it founds; first the stories it
-    could join that the index does not hold are loaded from the store: those of its days
-    (a late article), or for an article of no known day those naming its rarest names."""
+    """The story an article joins, or the id of the one it founds.  The stories it could
+    join that the index does not hold come from the store: those of its days (a late
+    article), or for an article of no known day those naming its rarest names (held only
+    if it joins one)."""
     index.cover(store, feats.day)
     query = Query.of(feats, stats)
-    if feats.day is None:
-        index.recall_named(store, query.rarest(config["candidates"]["entities"]),
-                           per_key=config["candidates"]["recalled_per_entity"])
-    found, _ = best_story(query, index, stats, config, model)
+    recalled = {} if feats.day is not None else index.recall_named(
+        store, query.rarest(config["candidates"]["entities"]),
+        per_key=config["candidates"]["recalled_per_entity"])
+    found, _ = best_story(query, index, stats, config, model, recalled=recalled)
+    if found in recalled:
+        index.adopt(recalled[found])
     return found or story_id_for(feats.id)
 
 

@@ -98,6 +98,11 @@ def _iso(day: int) -> str:
     return date.fromordinal(day).isoformat()
 
 
+def _days(event_days: dict[str, float]) -> dict[int, float]:
+    """A stored story's reported days ({ISO day: mentions}) by day ordinal."""
+    return {date.fromisoformat(d).toordinal(): n for d, n in event_days.items()}
+
+
 class StoryIndex:
     """Live stories by centroid (HNSW) and by the names they carry; see the module docstring."""
 
@@ -203,9 +208,7 @@ class StoryIndex:
             self.upsert(row.id, row.centroid, dict.fromkeys(row.entity_keys, 1.0),
                         first_published=row.first_published,
                         last_published=row.last_published, count=row.article_count,
-                        terms=from_bytes(row.terms),
-                        days={date.fromisoformat(d).toordinal(): n
-                              for d, n in row.event_days.items()})
+                        terms=from_bytes(row.terms), days=_days(row.event_days))
 
     def _post(self, key: str, story_id: str) -> None:
         posting = self.postings.setdefault(key, [])
@@ -256,15 +259,29 @@ class StoryIndex:
         else:
             self._covered = (lo, hi)
 
-    def recall_named(self, store: Store, keys: list[str], per_key: int) -> None:
-        """Load the stored dated stories naming any of ``keys`` (at most ``per_key`` per key,
-        the most recent) that the index does not hold, for an article of no known day."""
+    def recall_named(self, store: Store, keys: list[str], per_key: int) -> dict[str, StoryEntry]:
+        """The stored dated stories naming any of ``keys`` (at most ``per_key`` per key, the
+        most recent) that the index does not hold, for an article of no known day: entries
+        apart from the index (``recalled``), so that the graph and the postings keep only the
+        live window; the one the article joins goes in through ``adopt``."""
         if self.loaded_from is None or not keys:
-            return  # nothing has left the window: every stored story is held
-        for row in store.story_rows_naming(keys, per_key=per_key, skip=self.entries.keys()):
-            if row.centroid is not None:
-                self._upsert_row(row)
-                self.entries[row.id].recalled = True
+            return {}  # nothing has left the window: every stored story is held
+        return {row.id: StoryEntry(
+                    id=row.id, label=-1, centroid=row.centroid, keys=dict.fromkeys(
+                        row.entity_keys, 1.0), first_day=published_day(row.first_published),
+                    last_day=published_day(row.last_published), count=row.article_count,
+                    last_published=row.last_published, profile=Profile(from_bytes(row.terms)),
+                    days=_days(row.event_days), recalled=True)
+                for row in store.story_rows_naming(keys, per_key=per_key,
+                                                   skip=self.entries.keys())
+                if row.centroid is not None}
+
+    def adopt(self, entry: StoryEntry) -> None:
+        """Hold a story ``recall_named`` found (an article is joining it)."""
+        first = None if entry.first_day is None else _iso(entry.first_day)
+        self.upsert(entry.id, entry.centroid, entry.keys, first_published=first,
+                    last_published=entry.last_published, count=entry.count,
+                    terms=entry.profile.terms, days=entry.days).recalled = True
 
     def expire(self, keep: Collection[str] = ()) -> list[str]:
         """Once the newest day has moved on, drop the stories whose last day is more than
