@@ -584,20 +584,27 @@ def test_an_undated_page_finds_its_old_story_by_name(fresh_store: Store) -> None
     assert sorted(fresh_store.get_story(old).articles) == ["early0", "early1", "undated"]
 
 
+def _feature(name: str, index: StoryIndex, story: StoryEntry, article_day: int | None,
+             is_dated: bool) -> float:
+    """Feature ``name`` of an article of ``article_day`` (published or estimated) against
+    ``story``."""
+    feats = ArticleFeatures(id="a", vector=_unit(2), day=article_day, dated=is_dated)
+    stats = TermStats()
+    row = pair_features(Query.of(feats, stats), story, 0.5, 0, index, stats, 10)
+    return float(row[FEATURES.index(name)])
+
+
 def test_past_window_for_an_undated_article_against_a_story_recalled_by_name() -> None:
     """"past_window" is 1 only when nothing dates the article against the story and the
     story was loaded from the store by name (it had left the live window)."""
     day = date(2023, 3, 30).toordinal()
-    index, stats = StoryIndex(DIM), TermStats()
+    index = StoryIndex(DIM)
     recalled = StoryEntry(id="o", label=0, centroid=_unit(1), first_day=day, last_day=day + 2,
                           recalled=True)
     live = StoryEntry(id="l", label=1, centroid=_unit(1), first_day=day, last_day=day + 2)
-    past = FEATURES.index("past_window")
 
     def value(story: StoryEntry, article_day: int | None, is_dated: bool) -> float:
-        feats = ArticleFeatures(id="a", vector=_unit(2), day=article_day, dated=is_dated)
-        return float(pair_features(Query.of(feats, stats), story, 0.5, 0, index, stats,
-                                   10)[past])
+        return _feature("past_window", index, story, article_day, is_dated)
 
     assert value(recalled, None, False) == 1.0
     assert value(recalled, day + 1, True) == 0.0  # a late article of its own days
@@ -611,15 +618,12 @@ def test_time_unknown_when_the_article_or_the_story_has_no_day() -> None:
     lower bound, ``_known_day``) or the story has no day (undated articles only); a dated
     article, or an estimate inside a dated story, give 0."""
     day = date(2024, 3, 4).toordinal()
-    index, stats = StoryIndex(DIM), TermStats()
+    index = StoryIndex(DIM)
     dated = StoryEntry(id="s", label=0, centroid=_unit(1), first_day=day, last_day=day + 3)
     undated = StoryEntry(id="u", label=1, centroid=_unit(1))
-    unknown = FEATURES.index("time_unknown")
 
     def value(story: StoryEntry, article_day: int | None, is_dated: bool) -> float:
-        feats = ArticleFeatures(id="a", vector=_unit(2), day=article_day, dated=is_dated)
-        return float(pair_features(Query.of(feats, stats), story, 0.5, 0, index, stats,
-                                   10)[unknown])
+        return _feature("time_unknown", index, story, article_day, is_dated)
 
     assert value(dated, None, False) == 1.0
     assert value(dated, day - 30, False) == 1.0  # recalls an older date: could be later
