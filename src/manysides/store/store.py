@@ -647,7 +647,7 @@ class Store:
         with self.engine.connect() as conn:
             for key in dict.fromkeys(keys):
                 found.update(r[0] for r in conn.execute(query, {"key": key}))
-            ids = sorted(found - set(skip))
+            ids = sorted(i for i in found if i not in skip)  # skip: a view, not copied
             return _story_rows(conn, schema.stories.c.id.in_(ids)) if ids else []
 
     def newest_story_published(self) -> str | None:
