@@ -242,8 +242,8 @@ def test_story_rows_select_by_span(store: Store) -> None:
 
 def test_story_rows_naming_finds_stories_of_any_day_by_key(store: Store) -> None:
     """Dated stories naming a key, the most recent ``per_key`` of them, however old (undated
-    ones never leave the story index); a story saved with other keys, merged away or deleted
-    with the rest is no longer found."""
+    ones never leave the story index), the ``most`` naming the most keys; a story saved with
+    other keys, merged away or deleted with the rest is no longer found."""
     for sid, last, keys in [("y2019", "2019-05-02", ["ada-okafor", "ministry"]),
                             ("y2021", "2021-05-02", ["ada-okafor"]),
                             ("y2023", "2023-05-02", ["ada-okafor", "port"]),
@@ -261,6 +261,13 @@ def test_story_rows_naming_finds_stories_of_any_day_by_key(store: Store) -> None
     assert ids(["nobody"]) == [] and ids([]) == []
     assert [r.id for r in store.story_rows_naming(["ada-okafor"], per_key=10,
                                                   skip={"y2021"})] == ["y2019", "y2023"]
+    # ``most``: those naming the most of the keys, then by the rarer key, the more recent
+    assert [r.id for r in store.story_rows_naming(["port", "ada-okafor"], per_key=10,
+                                                  most=1)] == ["y2023"]
+    assert [r.id for r in store.story_rows_naming(["ada-okafor", "port"], per_key=10,
+                                                  most=2)] == ["y2021", "y2023"]
+    assert [r.id for r in store.story_rows_naming(["port", "ministry"], per_key=10,
+                                                  most=2)] == ["other", "y2023"]
     row = store.story_rows_naming(["ministry"], per_key=1)[0]
     assert row.entity_keys == ["ada-okafor", "ministry"] and row.last_published == "2019-05-02"
     store.save_story(Story(id="y2019", title="y2019", articles=[], outlets=[],

@@ -387,7 +387,8 @@ def _story_for(
     query = Query.of(feats, stats)
     recalled = {} if feats.day is not None else index.recall_named(
         store, query.rarest(config["candidates"]["entities"]),
-        per_key=config["candidates"]["recalled_per_entity"])
+        per_key=config["candidates"]["recalled_per_entity"],
+        most=config["candidates"]["recalled_stories"])
     found, _ = best_story(query, index, stats, config, model, recalled=recalled)
     if found in recalled:
         index.adopt(recalled[found])

@@ -259,9 +259,12 @@ class StoryIndex:
         else:
             self._covered = (lo, hi)
 
-    def recall_named(self, store: Store, keys: list[str], per_key: int) -> dict[str, StoryEntry]:
-        """The stored dated stories naming any of ``keys`` (at most ``per_key`` per key, the
-        most recent) that the index does not hold, for an article of no known day: entries
+    def recall_named(
+        self, store: Store, keys: list[str], *, per_key: int, most: int
+    ) -> dict[str, StoryEntry]:
+        """The stored dated stories naming any of ``keys`` (rarest first) that the index does
+        not hold, for an article of no known day: of the ``per_key`` most recent per key, the
+        ``most`` naming the most keys (``Store.story_rows_naming``).  They come as entries
         apart from the index (``recalled``), so that the graph and the postings keep only the
         live window; the one the article joins goes in through ``adopt``."""
         if self.loaded_from is None or not keys:
@@ -272,7 +275,7 @@ class StoryIndex:
                     last_day=published_day(row.last_published), count=row.article_count,
                     last_published=row.last_published, profile=Profile(from_bytes(row.terms)),
                     days=_days(row.event_days), recalled=True)
-                for row in store.story_rows_naming(keys, per_key=per_key,
+                for row in store.story_rows_naming(keys, per_key=per_key, most=most,
                                                    skip=self.entries.keys())
                 if row.centroid is not None}
 

@@ -637,17 +637,21 @@ class Store:
             return _story_rows(conn, where)
 
     def story_rows_naming(
-        self, keys: Iterable[str], *, per_key: int, skip: Collection[str] = ()
+        self, keys: Iterable[str], *, per_key: int, most: int | None = None,
+        skip: Collection[str] = (),
     ) -> list[StoryRow]:
-        """The dated stories naming any of ``keys`` (entity keys), however old: at most the
-        ``per_key`` most recently published per key (an index range each), less those in
-        ``skip`` (already held).  Ordered by id."""
+        """The dated stories naming any of ``keys`` (entity keys, the rarest first), however
+        old: of the ``per_key`` most recently published per key (an index range each), less
+        those in ``skip`` (already held), the ``most`` that name the most of ``keys`` (ties:
+        the one found first, by the rarer key, the more recent).  Ordered by id."""
         query = _stories_naming(per_key)
-        found: set[str] = set()
+        named: dict[str, list[int]] = {}  # story -> found at (order of key, row) positions
         with self.engine.connect() as conn:
-            for key in dict.fromkeys(keys):
-                found.update(r[0] for r in conn.execute(query, {"key": key}))
-            ids = sorted(i for i in found if i not in skip)  # skip: a view, not copied
+            for k, key in enumerate(dict.fromkeys(keys)):
+                for row, (sid,) in enumerate(conn.execute(query, {"key": key})):
+                    if sid not in skip:  # skip: a view, not copied
+                        named.setdefault(sid, []).append(k * per_key + row)
+            ids = sorted(named, key=lambda sid: (-len(named[sid]), named[sid][0]))[:most]
             return _story_rows(conn, schema.stories.c.id.in_(ids)) if ids else []
 
     def newest_story_published(self) -> str | None:
