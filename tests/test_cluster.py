@@ -12,6 +12,10 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
+from manysides.analyze import analyze_pending
+from manysides.analyze.dates import extract_dates
+from manysides.analyze.sentences import split_sentences
+from manysides.cli import main
 from manysides.cluster import assign_stories, choose_anchor, recluster, story_id_for, story_index
 from manysides.cluster.assign import (
     FEATURES,
@@ -22,11 +26,19 @@ from manysides.cluster.assign import (
     pair_features,
     term_stats,
 )
-from manysides.cluster.features import ArticleFeatures, article_features, load_config
+from manysides.cluster.features import (
+    ArticleFeatures,
+    article_features,
+    load_config,
+    published_day,
+    text_day,
+)
 from manysides.cluster.index import StoryEntry, StoryIndex, index_path
 from manysides.cluster.lexical import TermStats
 from manysides.cluster.story import MemberInfo
+from manysides.ingest import ingest
 from manysides.models import Article, ArticleAnalysis, DateMention, Entity
+from manysides.sample import sample_inputs, story_of
 from manysides.settings import Settings
 from manysides.store import Store
 
@@ -335,9 +347,6 @@ def test_index_files_keep_only_the_live_window(tmp_path: Path) -> None:
 
 def test_anchor_best_explains_relative_dates() -> None:
     """Reports dated on Monday say "on Sunday"; an undated report says "on Sunday" too."""
-    from manysides.analyze.dates import extract_dates
-    from manysides.analyze.sentences import split_sentences
-
     def art(aid: str, text: str, published: str | None) -> Article:
         sentences = split_sentences(text)
         dates = extract_dates(text, sentences, published)
@@ -365,10 +374,6 @@ def analysed(
 ) -> tuple[Path, list[str]]:
     """Seeds + sample corpus + distractors, ingested and analysed (no stories yet), and the
     article ids in input order."""
-    from manysides.analyze import analyze_pending
-    from manysides.ingest import ingest
-    from manysides.sample import sample_inputs
-
     db = tmp_path_factory.mktemp("cluster") / "corpus.db"
     store = Store(str(db))
     inputs = [str(p) for p in seed_paths.values()]
@@ -387,8 +392,6 @@ def analysed_db(analysed: tuple[Path, list[str]]) -> Path:
 
 
 def _label(source: str) -> str:
-    from manysides.sample import story_of
-
     if "/seeds/" in source:
         return "seeds"
     if "/distractors/" in source:
@@ -464,8 +467,6 @@ def test_incremental_assignment_matches_recluster(
 
 
 def test_cli_stories_story_and_recluster(clustered_db: Path, tmp_path: Path) -> None:
-    from manysides.cli import main
-
     db = tmp_path / "cli.db"
     shutil.copy(clustered_db, db)
     runner = CliRunner()
@@ -489,8 +490,6 @@ def test_cli_stories_story_and_recluster(clustered_db: Path, tmp_path: Path) -> 
 
 
 def test_undated_article_day_comes_from_full_dates_in_its_text() -> None:
-    from manysides.cluster.features import published_day, text_day
-
     def mention(text: str, resolved: str | None) -> DateMention:
         return DateMention(text=text, start=0, end=len(text), resolved=resolved)
 

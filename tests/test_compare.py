@@ -8,6 +8,7 @@ real ingest and analyze stages on the five seed articles and on the bundled samp
 from __future__ import annotations
 
 import functools
+import random
 import re
 import time
 from dataclasses import dataclass
@@ -16,11 +17,30 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from manysides.compare import SupportRule, compare_story, fact_groups, loaded_terms, support_rule
+from manysides.analyze import analyze_batch, embed_sentences
+from manysides.analyze.embed import load_embedder
+from manysides.compare import (
+    SupportRule,
+    compare_story,
+    fact_groups,
+    loaded_terms,
+    sentence_vectors,
+    support_rule,
+)
 from manysides.compare import independence as independence_mod
-from manysides.compare.claims import Unit, article_units, classify, clauses, modality, negation
+from manysides.compare.claims import (
+    Unit,
+    article_units,
+    classify,
+    clauses,
+    modality,
+    negation,
+    reads_sentence_vector,
+)
 from manysides.compare.grouping import Scored, SentenceAligner, unit_tables
 from manysides.compare.independence import Witnesses, verbatim, wire_credit
+from manysides.ingest import ingest
+from manysides.lexicons import TermMatcher, _term_pattern, literal_alternation, load_data
 from manysides.models import (
     Article,
     ArticleAnalysis,
@@ -36,6 +56,7 @@ from manysides.models import (
 )
 from manysides.report.views import story_view
 from manysides.settings import Settings
+from manysides.store import Store
 
 SETTINGS = Settings()
 
@@ -104,8 +125,6 @@ def make_article(
 
 @pytest.fixture(scope="session")
 def embedder():
-    from manysides.analyze.embed import load_embedder
-
     return load_embedder(SETTINGS.embedding_model, SETTINGS.tokenizer)
 
 
@@ -503,16 +522,12 @@ def test_loaded_terms_exported_for_reuse() -> None:
 
 def _flat(terms: list[str]) -> re.Pattern[str]:
     """The plain alternation ``TermMatcher`` used to compile (the reference for its trie)."""
-    from manysides.lexicons import _term_pattern
-
     unique = sorted({t.strip().lower() for t in terms if t.strip()}, key=lambda t: (-len(t), t))
     return re.compile("|".join(_term_pattern(t) for t in unique), re.IGNORECASE)
 
 
 def _salad(terms: list[str], seed: int, n: int = 400) -> str:
     """Text made of the terms' own pieces, cut and glued in every way, to trip the matcher."""
-    import random
-
     rng = random.Random(seed)
     words = [w for t in terms for w in t.replace("*", "").split()]
     pieces = words + [w[: rng.randint(1, len(w))] for w in words] + [
@@ -526,8 +541,6 @@ def _salad(terms: list[str], seed: int, n: int = 400) -> str:
 
 
 def test_term_matcher_trie_finds_what_the_flat_alternation_finds() -> None:
-    from manysides.lexicons import TermMatcher, load_data
-
     lists = [spec.get("terms", []) for spec in load_data("loaded_terms").values()]
     lists += [v for v in load_data("compare")["speakers"].values() if isinstance(v, list)]
     lists.append(["war", "war crimes", "war*", "wa", "warlord", "so-called", "so called",
@@ -544,10 +557,6 @@ def test_term_matcher_trie_finds_what_the_flat_alternation_finds() -> None:
 
 def test_term_matcher_trie_on_random_small_lexicons() -> None:
     """Tiny alphabets make terms share prefixes, dashes and wildcards in every order."""
-    import random
-
-    from manysides.lexicons import TermMatcher
-
     rng = random.Random(7)
     for _ in range(300):
         terms = ["".join(rng.choice("ab-'") for _ in range(rng.randint(1, 4)))
@@ -559,8 +568,6 @@ def test_term_matcher_trie_on_random_small_lexicons() -> None:
 
 
 def test_literal_alternation_keeps_the_order_of_the_words() -> None:
-    from manysides.lexicons import literal_alternation
-
     words = ["United States", "Chinese", "China", "Chin", "Sino", "U.S.", "U.K.", "US", "C++",
              "Chin"]
     text = "Sino-US ties; China's, Chinese and Chin. U.S.-China and U.K. C++ United Statesman"
@@ -585,8 +592,6 @@ def test_loaded_terms_cache_leaves_quote_spans_per_call() -> None:
 
 def _analyse(articles: list[Article]) -> dict[str, np.ndarray]:
     """Run the analyze stage on ``articles`` (in place); their sentence vectors by id."""
-    from manysides.analyze import analyze_batch, embed_sentences
-
     for article, (analysis, _) in zip(
         articles, analyze_batch(articles, settings=SETTINGS), strict=True
     ):
@@ -599,9 +604,6 @@ def _analyse(articles: list[Article]) -> dict[str, np.ndarray]:
 def analysed_seeds(paths: tuple[str, ...]):
     """The seed articles ingested and analysed by the real stages, compared as one story
     (cached: test_framing reads the same story)."""
-    from manysides.ingest import ingest
-    from manysides.store import Store
-
     store = Store.memory()
     report = ingest(list(paths), store, settings=SETTINGS)
     assert not report.failed
@@ -720,9 +722,6 @@ def test_seeds_every_sentence_is_supported_once_at_least(seed_story) -> None:
 
 def _sample_story(prefix: str) -> Story:
     """One story of the bundled sample corpus through the real ingest and analyze stages."""
-    from manysides.ingest import ingest
-    from manysides.store import Store
-
     sample = Path(__file__).resolve().parent.parent / "src" / "manysides" / "sample" / "articles"
     paths = sorted(str(p) for p in sample.glob(f"{prefix}_*"))
     assert len(paths) >= 3
@@ -818,10 +817,6 @@ def test_the_words_of_two_named_speakers_are_two_claims() -> None:
 
 
 def test_sentence_vectors_embed_only_what_the_comparison_reads() -> None:
-    from manysides.analyze import analyze_batch, embed_sentences
-    from manysides.compare import sentence_vectors
-    from manysides.compare.claims import reads_sentence_vector
-
     texts = [
         "Flood update\n\nThe river Marl broke its banks on Monday and flooded 40 homes in "
         "Oakvale. The mayor said the town would open two shelters, while volunteers carried "

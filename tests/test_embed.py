@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -48,8 +49,6 @@ def test_long_text_truncated_not_failing(embedder):
 
 
 def test_loader_accepts_paths_and_vocab_fallback(tmp_path, embedder):
-    import shutil
-
     vocab = Path(embedder.tokenizer_source).parent / "vocab.txt"
     shutil.copy(vocab, tmp_path / "vocab.txt")  # a folder with vocab.txt only
     other = load_embedder(str(embedder.model_path), str(tmp_path))

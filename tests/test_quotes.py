@@ -6,8 +6,12 @@ from __future__ import annotations
 import re
 
 import pytest
+from spacy.tokens import Doc
+from spacy.vocab import Vocab
 
 from manysides.analyze import analyze_batch
+from manysides.analyze.attribution import Context, Resolver, load_rules
+from manysides.analyze.nlp import load_spacy
 from manysides.analyze.quotes import extract_quotes, find_quote_spans
 from manysides.analyze.sentences import split_sentences
 from manysides.models import Article, ArticleAnalysis, Quote
@@ -290,8 +294,6 @@ def test_unnamed_groups_in_001(seed_analyses):
 
 def test_only_cue_sentences_are_parsed(seed_analyses):
     """The parser sees the sentences with a reporting cue outside quote marks, no others."""
-    from manysides.analyze.nlp import load_spacy
-
     text, analysis = seed_analyses["000"]
     spy = _SpyNlp(load_spacy(Settings().spacy_model))
     quotes = extract_quotes(text, analysis.sentences, analysis.entities, analysis.mentions,
@@ -530,11 +532,6 @@ def test_party_code_in_parentheses_is_resolved_without_looping():
     """A name the tagger took for a common noun with a parenthesised party code as its
     apposition ("Gov. Dunn (R)"): resolving it must not climb back and forth (it looped
     until RecursionError, losing the article's quotes)."""
-    from spacy.tokens import Doc
-    from spacy.vocab import Vocab
-
-    from manysides.analyze.attribution import Context, Resolver, load_rules
-
     words = ["Gov.", "Dunn", "(", "R", ")", "announced", "it", "."]
     doc = Doc(Vocab(), words=words, spaces=[True, True, False, False, True, True, False, False],
               tags=["NNP", "NN", "-LRB-", "NNP", "-RRB-", "VBD", "PRP", "."],

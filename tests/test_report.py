@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import random
 import re
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -16,7 +17,9 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from click.testing import CliRunner
 
+from manysides.cli import main
 from manysides.contract import document
 from manysides.models import (
     Article,
@@ -33,12 +36,21 @@ from manysides.models import (
     Story,
     Support,
 )
+from manysides.pipeline import run
 from manysides.report import render, render_bundle, summarize, verify
+from manysides.report.llm import LLMConfig
 from manysides.report.prepare import StoryText, strip_attribution_clutter
 from manysides.report.timeline import in_background_clause
-from manysides.report.verify import EmbeddingSimilarity, Evidence, TokenOverlapSimilarity
+from manysides.report.verify import (
+    EmbeddingSimilarity,
+    Evidence,
+    TokenOverlapSimilarity,
+    _word_start_in,
+    load_similarity,
+)
 from manysides.report.views import story_view
 from manysides.settings import Settings
+from manysides.store import Store
 
 REPO = Path(__file__).resolve().parent.parent
 SCHEMA = REPO / "schema" / "analysis.schema.json"
@@ -159,8 +171,6 @@ def make_story() -> tuple[Story, list[Article]]:
 @pytest.fixture(scope="session")
 def similarity() -> EmbeddingSimilarity:
     """The product's similarity (all-MiniLM-L6-v2), loaded once per test session."""
-    from manysides.report.verify import load_similarity
-
     return load_similarity(Settings())
 
 
@@ -236,10 +246,6 @@ def test_verifier_shortcut_through_the_closest_sentence_keeps_the_verdict(
 
 
 def test_name_check_matches_a_word_boundary_search() -> None:
-    import random
-
-    from manysides.report.verify import _word_start_in
-
     rng = random.Random(3)
     alphabet = "ab_1 -'’é²\u0300."
     for _ in range(20000):
@@ -495,8 +501,6 @@ def test_llm_rewrite_is_used_only_when_it_passes_the_verifier(similarity, monkey
 
 def test_llm_is_off_by_default(similarity, monkeypatch) -> None:
     monkeypatch.delenv("MANYSIDES_LLM_URL", raising=False)
-    from manysides.report.llm import LLMConfig
-
     assert LLMConfig.from_settings(Settings()) is None
 
 
@@ -508,9 +512,6 @@ _SEED_DB: dict[str, str] = {}  # one pipeline run per session, shared with test_
 @pytest.fixture(scope="session")
 def seed_db(seed_paths, tmp_path_factory) -> str:
     """The seeds run through the real pipeline into a SQLite file; returns its URL."""
-    from manysides.pipeline import run
-    from manysides.store import Store
-
     if "url" in _SEED_DB:
         return _SEED_DB["url"]
     url = f"sqlite:///{tmp_path_factory.mktemp('seeds') / 'seeds.db'}"
@@ -526,8 +527,6 @@ def seed_db(seed_paths, tmp_path_factory) -> str:
 
 def seed_story(url: str) -> tuple[Story, list[Article]]:
     """The seeds' story (the one with the most articles) and its articles."""
-    from manysides.store import Store
-
     store = Store(url)
     try:
         stories = [store.get_story(s.id) for s in store.list_stories()]
@@ -568,10 +567,6 @@ def test_seed_story_summary_states_the_meeting(seed_db) -> None:
 
 
 def test_cli_report_on_the_seeds(seed_db, tmp_path) -> None:
-    from click.testing import CliRunner
-
-    from manysides.cli import main
-
     story, _ = seed_story(seed_db)
     runner = CliRunner()
     out = tmp_path / "seeds.json"

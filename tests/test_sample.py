@@ -13,6 +13,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
+from manysides.ingest import ingest
 from manysides.outlets import detect_outlet, get_profile
 from manysides.sample import (
     ARTICLES_DIR,
@@ -113,8 +114,6 @@ def test_feed_items_link_to_local_files() -> None:
 def test_sample_ingests_cleanly(fresh_store: Store) -> None:
     """Every sample input becomes one article with its outlet, title and (where given) date;
     the feed's items are the same articles again."""
-    from manysides.ingest import ingest
-
     report = ingest([str(p) for p in sample_inputs()], fresh_store, settings=Settings())
     assert not report.failed and not report.duplicates
     assert len(report.new) == 12

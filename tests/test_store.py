@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import sqlalchemy as sa
+from alembic import command
 
 from conftest import SAMPLE
 from manysides import migrations
@@ -109,8 +110,6 @@ def test_create_is_idempotent_and_reopens(db_url: str) -> None:
 
 
 def test_downgrade_to_base_then_upgrade(store: Store) -> None:
-    from alembic import command
-
     with store.engine.begin() as conn:
         command.downgrade(migrations.alembic_config(conn), "base")
     assert "articles" not in sa.inspect(store.engine).get_table_names()
@@ -284,8 +283,6 @@ def test_story_rows_naming_finds_stories_of_any_day_by_key(store: Store) -> None
 
 def test_migration_copies_the_names_of_existing_stories(db_url: str) -> None:
     """Stories saved before revision 0007 are found by name after the upgrade."""
-    from alembic import command
-
     store = Store(db_url)
     store.save_story(Story(id="old", title="old", articles=[], outlets=[],
                            last_published="2020-02-02"), centroid=np.ones(4),

@@ -18,9 +18,14 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+import schemathesis
+import uvicorn
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from playwright.sync_api import sync_playwright
 
 from manysides.models import Article, ArticleAnalysis, Quote, Sentence, Story
+from manysides.report import summarize
 from manysides.report.verify import load_similarity
 from manysides.settings import Settings
 from manysides.store import Store
@@ -54,8 +59,6 @@ def hostile_article() -> Article:
 
 def fill_store(store: Store) -> tuple[Story, Story]:
     """The hand-made story (summarised) and a hostile story, saved in ``store``."""
-    from manysides.report import summarize
-
     story, articles = make_story()
     story = summarize(story, articles, settings=Settings(),
                       similarity=load_similarity(Settings()))
@@ -162,9 +165,6 @@ def test_hostile_article_is_escaped(client: TestClient) -> None:
 
 def test_schemathesis_api_fuzz(db_url: str) -> None:
     """Generated requests (bounded) against /openapi.json: no 5xx, responses match the schema."""
-    import schemathesis
-    from hypothesis import HealthCheck, given, settings
-
     app = create_app(db_url, allowed_hosts=("testserver",))  # the name schemathesis sends
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)
     for path in ("/api/stories", "/api/stories/{story_id}", "/api/articles/{article_id}",
@@ -199,8 +199,6 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def server_url(db_url: str) -> Iterator[str]:
-    import uvicorn
-
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(db_url), host="127.0.0.1", port=port,
                                            log_level="warning"))
@@ -218,8 +216,6 @@ def server_url(db_url: str) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     _need_chromium()
-    from playwright.sync_api import sync_playwright
-
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield b
@@ -293,8 +289,6 @@ def test_browser_hostile_article_runs_nothing(browser, server_url: str) -> None:
 
 def test_browser_on_the_seeds(browser, seed_db: str) -> None:  # noqa: F811
     """The real pipeline's story of the seeds, in the browser: list, story, matrix, citation."""
-    import uvicorn
-
     story, articles = seed_story(seed_db)
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(seed_db), host="127.0.0.1", port=port,
